@@ -1,0 +1,140 @@
+"""The one place that reads the environment (ARCHITECTURE §4).
+
+Everything else receives a frozen `Settings` (or the values it needs from it), so a
+test can build its own without touching `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DESKTOP_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+)
+# What a phone shows when a QR code on a certificate is scanned inside WeChat.
+WECHAT_UA = (
+    "Mozilla/5.0 (Linux; Android 13; V2203A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 "
+    "XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) "
+    "WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+)
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value we cannot use."""
+
+
+def parse_hostport(value: str, default_port: int, name: str) -> tuple[str, int]:
+    """Parse `host:port`, `host` or `[v6]:port`."""
+    value = value.strip()
+    if not value:
+        raise ConfigError(f"{name}: empty address")
+    if value.startswith("["):
+        host, _, rest = value[1:].partition("]")
+        port_s = rest.lstrip(":") or str(default_port)
+    elif value.count(":") == 1:
+        host, port_s = value.split(":")
+    else:
+        host, port_s = value, str(default_port)
+    try:
+        port = int(port_s)
+    except ValueError:
+        raise ConfigError(f"{name}: port {port_s!r} is not a number") from None
+    if not host or not 0 < port < 65536:
+        raise ConfigError(f"{name}: bad address {value!r}")
+    return host, port
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    """Proxy variables come in either case; the lower-case one wins, as in curl."""
+    for key in (name.lower(), name.upper()):
+        val = env.get(key)
+        if val:
+            return val
+    return None
+
+
+@dataclass(frozen=True)
+class ProxySettings:
+    """HTTP(S)_PROXY / NO_PROXY, resolved once."""
+
+    http: str | None = None
+    https: str | None = None
+    no_proxy: tuple[str, ...] = ()
+
+    def bypass(self, host: str) -> bool:
+        """True when NO_PROXY says `host` is reached directly."""
+        host = host.lower().rstrip(".")
+        for entry in self.no_proxy:
+            entry = entry.lower().lstrip(".")
+            if entry == "*":
+                return True
+            if host == entry or host.endswith("." + entry):
+                return True
+        return False
+
+    def for_url(self, url: str) -> str | None:
+        """The proxy URL to use for `url`, or None for a direct connection."""
+        parts = urlsplit(url)
+        if parts.hostname and self.bypass(parts.hostname):
+            return None
+        return self.https if parts.scheme == "https" else self.http
+
+    @property
+    def any(self) -> str | None:
+        return self.https or self.http
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every environment-derived setting of zhenwei."""
+
+    proxy: ProxySettings = field(default_factory=ProxySettings)
+    dns_servers: tuple[tuple[str, int], ...] = ()
+    whois_server: tuple[str, int] | None = None
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    ssl_cert_file: Path | None = None
+    desktop_user_agent: str = DESKTOP_UA
+    wechat_user_agent: str = WECHAT_UA
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        no_proxy = tuple(
+            p.strip() for p in (_get(env, "NO_PROXY") or "").split(",") if p.strip()
+        )
+        proxy = ProxySettings(
+            http=_get(env, "HTTP_PROXY"), https=_get(env, "HTTPS_PROXY"), no_proxy=no_proxy
+        )
+        dns = tuple(
+            parse_hostport(part, 53, "ZHENWEI_DNS_SERVERS")
+            for part in env.get("ZHENWEI_DNS_SERVERS", "").split(",")
+            if part.strip()
+        )
+        whois_raw = env.get("ZHENWEI_WHOIS_SERVER", "").strip()
+        whois = parse_hostport(whois_raw, 43, "ZHENWEI_WHOIS_SERVER") if whois_raw else None
+        data_dir = Path(env.get("ZHENWEI_DATA_DIR") or "var").expanduser()
+        db_url = env.get("ZHENWEI_DATABASE_URL") or f"sqlite:///{(data_dir / 'zhenwei.db').resolve()}"
+        cert = env.get("SSL_CERT_FILE")
+        return cls(
+            proxy=proxy,
+            dns_servers=dns,
+            whois_server=whois,
+            data_dir=data_dir,
+            database_url=db_url,
+            ssl_cert_file=Path(cert) if cert else None,
+        )
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"

@@ -1,0 +1,1 @@
+"""The network path: every component that touches the network goes through here."""

@@ -1,0 +1,1 @@
+"""The simulated internet used by the tests and `zhenwei demo`."""

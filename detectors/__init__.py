@@ -1,0 +1,1 @@
+"""Detectors: one module each, pure functions of a Page and a Reference."""
