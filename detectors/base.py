@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from crawler.profiles import TargetProfile
 from crawler.types import DnsFacts, Page, WhoisFacts
 
 VERDICTS = ("official", "counterfeit", "suspicious", "benign")
@@ -66,7 +67,7 @@ class Detector(Protocol):
     version: str
     description: str  # one Chinese sentence for `zhenwei detectors`
 
-    def detect(self, page: Page, reference: Any, lookups: Lookups) -> list[Signal]: ...
+    def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]: ...
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,17 @@ class ScoredPage:
     categories: tuple[str, ...]
     target: str | None = None
     errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the genuine target looks like: its profile plus dated captures of its pages.
+
+    Built from the captures stored in the database (`zhenwei reference update`), falling back
+    to the shipped captures when the database has none.
+    """
+
+    target: TargetProfile
+    captures: tuple[ReferenceCapture, ...] = ()
+    #: hosts of state-run platforms that are official without .gov.cn (chsi.com.cn ...)
+    allowlist: tuple[str, ...] = ()
