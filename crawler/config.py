@@ -90,6 +90,50 @@ class ProxySettings:
         return self.https or self.http
 
 
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    """Where after-run digests go (webhook and/or SMTP)."""
+
+    webhook_url: str | None = None
+    webhook_format: str = "json"  # json | wecom | dingtalk
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "zhenwei@localhost"
+    mail_to: tuple[str, ...] = ()
+    #: only leads at or above this score go into the digest
+    min_score: int = 70
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> NotifyConfig:
+        fmt = env.get("ZHENWEI_WEBHOOK_FORMAT", "json")
+        if fmt not in ("json", "wecom", "dingtalk"):
+            raise ConfigError(f"ZHENWEI_WEBHOOK_FORMAT: {fmt!r} is not json, wecom or dingtalk")
+        try:
+            port = int(env.get("ZHENWEI_SMTP_PORT", "25"))
+            min_score = int(env.get("ZHENWEI_DIGEST_MIN_SCORE", "70"))
+        except ValueError as exc:
+            raise ConfigError(f"notification settings: {exc}") from None
+        return cls(
+            webhook_url=env.get("ZHENWEI_WEBHOOK_URL") or None,
+            webhook_format=fmt,
+            smtp_host=env.get("ZHENWEI_SMTP_HOST") or None,
+            smtp_port=port,
+            smtp_starttls=_flag(env.get("ZHENWEI_SMTP_STARTTLS")),
+            smtp_user=env.get("ZHENWEI_SMTP_USER") or None,
+            smtp_password=env.get("ZHENWEI_SMTP_PASSWORD") or None,
+            mail_from=env.get("ZHENWEI_MAIL_FROM", "zhenwei@localhost"),
+            mail_to=tuple(a.strip() for a in env.get("ZHENWEI_MAIL_TO", "").split(",") if a.strip()),
+            min_score=min_score,
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every environment-derived setting of zhenwei."""
@@ -102,6 +146,7 @@ class Settings:
     ssl_cert_file: Path | None = None
     desktop_user_agent: str = DESKTOP_UA
     wechat_user_agent: str = WECHAT_UA
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -129,6 +174,7 @@ class Settings:
             data_dir=data_dir,
             database_url=db_url,
             ssl_cert_file=Path(cert) if cert else None,
+            notify=NotifyConfig.from_env(env),
         )
 
     @property

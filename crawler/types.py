@@ -118,6 +118,12 @@ class Page:
     source: str | None = None
     #: other variants of the same URL (e.g. fetched as a crawler vs. a WeChat browser)
     variants: tuple[PageVariant, ...] = ()
+    #: images shown on the page with perceptual hashes (filled by the fetcher when it can)
+    images: tuple[ImageAsset, ...] = ()
+    #: the WARC (.warc.gz) of every request and response of the page load, when written
+    warc_path: str | None = None
+    #: what the page tried during the load: dialogs dismissed, popups closed, downloads cancelled
+    browser_events: tuple[str, ...] = ()
 
     @property
     def host(self) -> str:
@@ -138,3 +144,13 @@ class PageVariant:
     visible_text: str
     raw_html: str
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageAsset:
+    """An image the page displayed, with hashes for reuse checks (emblem, logo)."""
+
+    url: str
+    sha256: str
+    #: perceptual hash (imagehash.phash) as hex; "" when the image could not be decoded
+    phash: str = ""

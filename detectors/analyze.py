@@ -1,0 +1,52 @@
+"""Runs every detector on a Page and combines the signals into a ScoredPage."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from crawler.types import Page
+from detectors.base import Detector, Lookups, Reference, ScoredPage, Signal
+from detectors.registry import all_detectors
+from detectors.scoring import ScoringConfig, combine
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Analyzer:
+    """Detectors + reference + lookups + scoring config, built once per run."""
+
+    reference: Reference
+    lookups: Lookups = field(default_factory=Lookups)
+    detectors: Sequence[Detector] = field(default_factory=all_detectors)
+    config: ScoringConfig = field(default_factory=ScoringConfig.load)
+    #: re-raise detector exceptions (tests) instead of recording them
+    strict: bool = False
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def analyze(self, page: Page) -> ScoredPage:
+        signals: list[Signal] = []
+        errors: list[str] = []
+        for det in self.detectors:
+            try:
+                signals.extend(det.detect(page, self.reference, self.lookups))
+            except Exception as exc:  # the one broad catch: a detector bug never stops a run
+                if self.strict:
+                    raise
+                self.errors[det.name] += 1
+                logger.exception("detector %s failed on %s", det.name, page.url)
+                errors.append(f"检测器 {det.name} 出错：{type(exc).__name__}: {exc}")
+        judgement = combine(signals, self.config)
+        ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.detector)))
+        return ScoredPage(
+            page=page,
+            signals=ordered,
+            score=judgement.score,
+            verdict=judgement.verdict,
+            categories=judgement.categories,
+            target=self.reference.target.key,
+            errors=tuple(errors),
+        )

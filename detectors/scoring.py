@@ -1,0 +1,99 @@
+"""Combines signals into one 0–100 score, a verdict and categories (ARCHITECTURE §2).
+
+Weights and thresholds live in scoring.toml beside this module (or a file given by the
+caller), so an analyst can read and tune them without touching code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from detectors.base import Signal
+
+DEFAULT_CONFIG = Path(__file__).with_name("scoring.toml")
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    weights: Mapping[str, float] = field(default_factory=dict)
+    default_weight: float = 0.5
+    counterfeit: int = 70
+    suspicious: int = 30
+    category_min_signal: float = 0.35
+    imitation_categories: tuple[str, ...] = ("impersonation", "fake-verification")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ScoringConfig:
+        data = tomllib.loads((path or DEFAULT_CONFIG).read_text(encoding="utf-8"))
+        weights = dict(data.get("weights", {}))
+        default = float(weights.pop("default", 0.5))
+        th = data.get("thresholds", {})
+        return cls(
+            weights={k: float(v) for k, v in weights.items()},
+            default_weight=default,
+            counterfeit=int(th.get("counterfeit", 70)),
+            suspicious=int(th.get("suspicious", 30)),
+            category_min_signal=float(th.get("category_min_signal", 0.35)),
+            imitation_categories=tuple(
+                data.get("verdicts", {}).get("imitation_categories", cls.imitation_categories)
+            ),
+        )
+
+    def weight(self, detector: str) -> float:
+        return self.weights.get(detector, self.default_weight)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    score: int
+    verdict: str
+    categories: tuple[str, ...]
+    #: detector → its contribution to the score (0..1), for the explanation
+    contributions: Mapping[str, float]
+
+
+def _noisy_or(values: Iterable[float]) -> float:
+    remaining = 1.0
+    for v in values:
+        remaining *= 1.0 - max(0.0, min(1.0, v))
+    return 1.0 - remaining
+
+
+def combine(signals: Iterable[Signal], config: ScoringConfig) -> Judgement:
+    """Score, verdict and categories of one page from its signals."""
+    signals = list(signals)
+    by_detector: dict[str, list[float]] = {}
+    for s in signals:
+        by_detector.setdefault(s.detector, []).append(s.score)
+    contributions = {
+        d: config.weight(d) * _noisy_or(scores) for d, scores in sorted(by_detector.items())
+    }
+    score = round(100 * _noisy_or(contributions.values()))
+
+    categories: list[str] = []
+    for s in sorted(signals, key=lambda s: -s.score):
+        if s.score >= config.category_min_signal:
+            categories.extend(c for c in s.categories if c not in categories)
+
+    official = [s for s in signals if s.official]
+    imitates = any(c in config.imitation_categories for c in categories)
+    if official:
+        # A genuine government host that serves a copy of another agency's platform may be
+        # compromised: never call that official for the platform it copies.
+        gov_not_target = any(s.details.get("gov_host_not_target") for s in official)
+        if gov_not_target and imitates and score >= config.counterfeit:
+            if "possibly-compromised" not in categories:
+                categories.append("possibly-compromised")
+            return Judgement(score, "suspicious", tuple(categories), contributions)
+        return Judgement(0, "official", ("official",), contributions)
+
+    if score >= config.counterfeit and imitates:
+        verdict = "counterfeit"
+    elif score >= config.suspicious:
+        verdict = "suspicious"
+    else:
+        verdict = "benign"
+    return Judgement(score, verdict, tuple(categories), contributions)

@@ -1,0 +1,270 @@
+"""SQLAlchemy 2 typed models of the zhenwei database (ARCHITECTURE §6).
+
+Unique constraints carry the idempotency: one lead per host, one capture per capture key,
+one artifact per sha256, one signal per (capture, position). Migrations live in
+storage/migrations; `tests/test_storage.py` checks that they match these models.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+LEAD_STATUSES = (
+    "new",
+    "reviewing",
+    "confirmed",
+    "referred",
+    "taken_down",
+    "dismissed",
+    "official",
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every dialect (SQLite stores naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: zhenwei stores UTC-aware times only")
+        value = value.astimezone(UTC)
+        # SQLite's DATETIME drops the offset anyway; storing naive UTC keeps ordering right.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Campaign(Base):
+    """Leads linked by shared infrastructure (IP, name servers, registrant, favicon, template)."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    #: the shared features that link the leads: [{"kind": "ip", "value": "..."}]
+    links: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Lead(Base):
+    """One suspect host and its current judgement and review status."""
+
+    __tablename__ = "lead"
+    __table_args__ = (
+        Index("ix_lead_score_last_seen", "score", "last_seen"),
+        Index("ix_lead_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    host: Mapped[str] = mapped_column(String(255), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    registered_domain: Mapped[str] = mapped_column(String(255), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    verdict: Mapped[str] = mapped_column(String(20), default="benign")
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    target: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    #: recheck history: is the site answering now, and since when it is not
+    is_down: Mapped[bool] = mapped_column(Boolean, default=False)
+    down_since: Mapped[datetime | None]
+    last_checked: Mapped[datetime | None]
+    #: hash of the newest review event, so a deleted tail of the audit chain is detected
+    review_head: Mapped[str] = mapped_column(String(64), default="")
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LeadSource(Base):
+    """Every source that found a lead, with when it first did and in what context."""
+
+    __tablename__ = "lead_source"
+    __table_args__ = (UniqueConstraint("lead_id", "source", name="uq_lead_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(50))
+    first_found: Mapped[datetime]
+    last_found: Mapped[datetime]
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CrawlRun(Base):
+    """One crawl (or recheck, reference update) with per-source statistics."""
+
+    __tablename__ = "crawl_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="crawl")
+    sources: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Artifact(Base):
+    """One evidence file, stored once by content hash."""
+
+    __tablename__ = "artifact"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    #: relative to the artifact store root
+    path: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Capture(Base):
+    """One fetch of one URL: what came back, when, and the artifacts it produced."""
+
+    __tablename__ = "capture"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: sha256(url + fetched_at + user agent): a replay after a crash finds the same row
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_run.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime]
+    user_agent: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    verdict: Mapped[str] = mapped_column(String(20), default="benign")
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    target: Mapped[str | None] = mapped_column(String(50))
+    error: Mapped[str | None] = mapped_column(Text)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    redirects: Mapped[list[Any]] = mapped_column(default=list)
+    headers: Mapped[list[Any]] = mapped_column(default=list)
+    resources: Mapped[list[Any]] = mapped_column(default=list)
+    variants: Mapped[list[Any]] = mapped_column(default=list)
+    #: TLS / DNS / WHOIS facts as JSON (raw texts are artifacts)
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: role -> sha256 of every artifact of this capture (screenshot, raw_html, warc, ...)
+    artifacts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: features used to link leads into campaigns (ips, ns, registrant, favicon, phash)
+    infra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SignalRow(Base):
+    """One detector finding on one capture."""
+
+    __tablename__ = "signal"
+    __table_args__ = (UniqueConstraint("capture_id", "position", name="uq_signal_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    capture_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    detector: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    official: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReviewEvent(Base):
+    """Append-only audit trail of an analyst's decisions, hash-chained per lead."""
+
+    __tablename__ = "review_event"
+    __table_args__ = (UniqueConstraint("lead_id", "prev_hash", name="uq_review_chain"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
+    user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    note: Mapped[str] = mapped_column(Text, default="")
+    old_status: Mapped[str] = mapped_column(String(20))
+    new_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ReferenceRow(Base):
+    """A dated capture of a genuine page of a protected target."""
+
+    __tablename__ = "reference"
+    __table_args__ = (
+        UniqueConstraint("target", "url", "captured_at", name="uq_reference_capture"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(String(50), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    captured_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20), default="home")
+    title: Mapped[str] = mapped_column(Text, default="")
+    visible_text: Mapped[str] = mapped_column(Text, default="")
+    screenshot_sha256: Mapped[str | None] = mapped_column(ForeignKey("artifact.sha256"))
+    viewport_sha256: Mapped[str | None] = mapped_column(ForeignKey("artifact.sha256"))
+    favicon_sha256: Mapped[str | None] = mapped_column(ForeignKey("artifact.sha256"))
+    asset_hashes: Mapped[list[Any]] = mapped_column(default=list)
+    image_phashes: Mapped[list[Any]] = mapped_column(default=list)
+    form_fields: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """An analyst account of the review UI."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,71 @@
+"""Scoring: documented weights turn signals into a score, a verdict and categories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from detectors.base import Signal
+from detectors.scoring import ScoringConfig, combine
+
+CFG = ScoringConfig.load()
+
+
+def sig(det: str, score: float, *cats: str, official: bool = False, **details: object) -> Signal:
+    return Signal(det, "1.0", score, f"{det} 理由", details, tuple(cats), official)
+
+
+def test_no_signals_is_benign_zero() -> None:
+    j = combine([], CFG)
+    assert (j.score, j.verdict, j.categories) == (0, "benign", ())
+
+
+def test_identity_claim_with_form_and_lookalike_is_counterfeit() -> None:
+    j = combine([sig("content", 0.95, "impersonation"), sig("domain", 0.8, "impersonation")], CFG)
+    assert j.verdict == "counterfeit" and j.score >= CFG.counterfeit
+    assert j.categories == ("impersonation",)
+
+
+def test_lookalike_name_alone_is_only_suspicious() -> None:
+    j = combine([sig("domain", 0.9, "parked-lookalike")], CFG)
+    assert j.verdict == "suspicious"
+    assert j.score < CFG.counterfeit
+
+
+def test_high_score_without_imitation_is_not_counterfeit() -> None:
+    j = combine([sig("content", 1.0, "seller"), sig("registration", 1.0, "hosting-risk")], CFG)
+    assert j.score >= CFG.counterfeit
+    assert j.verdict == "suspicious" and "seller" in j.categories
+
+
+def test_weak_categories_are_not_reported() -> None:
+    j = combine([sig("content", 0.2, "seller")], CFG)
+    assert j.categories == () and j.verdict == "benign"
+
+
+def test_official_host_is_official_with_zero_score() -> None:
+    j = combine([sig("domain", 0.0, official=True), sig("content", 0.9, "impersonation")], CFG)
+    assert (j.score, j.verdict) == (0, "official")
+
+
+def test_gov_host_copying_another_platform_is_suspicious_not_official() -> None:
+    signals = [
+        sig("domain", 0.0, official=True, gov_host_not_target=True),
+        sig("content", 0.95, "impersonation"),
+        sig("visual", 0.9, "impersonation"),
+    ]
+    j = combine(signals, CFG)
+    assert j.verdict == "suspicious" and "possibly-compromised" in j.categories
+
+
+def test_more_evidence_never_lowers_the_score() -> None:
+    base = [sig("domain", 0.6, "parked-lookalike")]
+    more = base + [sig("registration", 0.5, "hosting-risk")]
+    assert combine(more, CFG).score >= combine(base, CFG).score
+
+
+def test_weights_come_from_the_file(tmp_path: Path) -> None:
+    f = tmp_path / "s.toml"
+    f.write_text("[weights]\ndomain = 0.1\n[thresholds]\ncounterfeit = 90\nsuspicious = 5\n")
+    cfg = ScoringConfig.load(f)
+    assert cfg.weight("domain") == 0.1 and cfg.counterfeit == 90
+    assert combine([sig("domain", 1.0)], cfg).score == 10
