@@ -20,7 +20,17 @@ from detectors.base import Reference
 DEFAULT_FORM_FIELDS = ("证件号码", "姓名", "验证码")
 #: how each query-form field shows itself in placeholders, labels and attribute names
 FIELD_HINTS: dict[str, tuple[str, ...]] = {
-    "证件号码": ("证件号码", "证件号", "身份证", "证号", "idcard", "id_card", "idno", "sfz", "zjhm"),
+    "证件号码": (
+        "证件号码",
+        "证件号",
+        "身份证",
+        "证号",
+        "idcard",
+        "id_card",
+        "idno",
+        "sfz",
+        "zjhm",
+    ),
     "姓名": ("姓名", "realname", "xingming", "xm"),
     "验证码": ("验证码", "captcha", "yzm", "vcode", "checkcode", "verifycode"),
 }
@@ -209,8 +219,10 @@ def result_labels(dom: Dom, target: TargetProfile) -> tuple[str, ...]:
         for f in fields:
             if f in _NOT_RESULT_ONLY:
                 continue
-            if label == f or label.startswith((f + "：", f + ":")) or (
-                label.startswith(f) and len(label) <= len(f) + 2
+            if (
+                label == f
+                or label.startswith((f + "：", f + ":"))
+                or (label.startswith(f) and len(label) <= len(f) + 2)
             ):
                 seen.append(f)
                 break

@@ -57,9 +57,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # pysqlite's own implicit transactions are unreliable; we emit BEGIN ourselves.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
         cur.close()
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import re
 import socket
-from collections.abc import Mapping
+import time
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from whois.exceptions import WhoisDomainNotFoundError, WhoisUnknownDateFormatError
 from whois.exceptions import WhoisError as _ParserError
 from whois.parser import WhoisEntry
 
@@ -120,9 +122,12 @@ class WhoisClient:
         timeout: float = 8.0,
         retries: int = 2,
         servers: Mapping[str, str] | None = None,
+        thin: Collection[str] = THIN,
     ) -> None:
+        """`servers` (TLD → "host[:port]") and `thin` replace the built-in tables."""
         self._server = settings.whois_server
         self._servers = dict(SERVERS if servers is None else servers)
+        self._thin = frozenset(thin)
         self._timeout = timeout
         self._retries = retries
         self._resolver = Resolver(settings, timeout=min(timeout, 3.0))
@@ -130,11 +135,15 @@ class WhoisClient:
     # -- transport ---------------------------------------------------------------------
     def _ask_once(self, host: str, port: int, query: str) -> str:
         address = self._resolver.address(host)  # our DNS servers, never getaddrinfo
+        # A server trickling bytes must not hold us forever: one deadline for the whole answer.
+        deadline = time.monotonic() + 2 * self._timeout
         with socket.create_connection((address, port), timeout=self._timeout) as sock:
             sock.sendall(query.encode("utf-8") + b"\r\n")
             chunks: list[bytes] = []
             size = 0
             while size < MAX_RESPONSE:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("answer too slow")
                 chunk = sock.recv(65536)
                 if not chunk:
                     break
@@ -166,7 +175,7 @@ class WhoisClient:
             return self._server
         tld = domain.rsplit(".", 1)[-1]
         # Unknown TLDs: the whois.nic.<tld> convention most new gTLD registries follow.
-        return self._servers.get(tld, f"whois.nic.{tld}"), 43
+        return parse_hostport(self._servers.get(tld, f"whois.nic.{tld}"), 43, "WHOIS server")
 
     def _chain(self, domain: str) -> list[tuple[str, str]]:
         """[(server "host:port", text)]: the registry, then the registrar when referred."""
@@ -174,7 +183,7 @@ class WhoisClient:
         host, port = self._registry(domain)
         text = self._ask(host, port, domain)
         answers = [(f"{host}:{port}", text)]
-        if self._server is None and host in THIN:
+        if self._server is None and (host in self._thin or f"{host}:{port}" in self._thin):
             match = _REFERRAL.search(text)
             if match:
                 try:
@@ -183,7 +192,7 @@ class WhoisClient:
                     )
                 except ConfigError:
                     return answers
-                if ref_host.lower() != host:
+                if (ref_host.lower(), ref_port) != (host, port):
                     try:
                         answers.append(
                             (f"{ref_host}:{ref_port}", self._ask(ref_host, ref_port, domain))
@@ -256,14 +265,32 @@ def _not_found(text: str) -> bool:
     return any(marker in head for marker in NOT_FOUND)
 
 
+def _load(domain: str, text: str) -> WhoisEntry:
+    """WhoisEntry.load, minus its all-or-nothing dates: one unreadable date line would make it
+    raise for the whole record, so that line is dropped (it stays in the raw text) and we retry."""
+    for _ in range(20):
+        try:
+            # Parsers are chosen by suffix, some of them Unicode (.中国).
+            return WhoisEntry.load(to_unicode(domain), text)
+        except WhoisUnknownDateFormatError as exc:
+            bad = str(exc).removeprefix("Unknown date format:").strip()
+            kept = "\n".join(line for line in text.splitlines() if not bad or bad not in line)
+            if kept == text:
+                raise
+            logger.debug("WHOIS of %s: unreadable date %r ignored", domain, bad)
+            text = kept
+    return WhoisEntry.load(to_unicode(domain), text)
+
+
 def parse(domain: str, server: str, text: str, *, raw: str | None = None) -> WhoisFacts:
     """WhoisFacts from one WHOIS answer (`raw`, the text kept as evidence, defaults to it)."""
     raw = text if raw is None else raw
     if _not_found(text):
         return WhoisFacts(domain=domain, server=server, raw=raw, error="域名未注册或无 WHOIS 记录")
     try:
-        # Parsers are chosen by suffix, some of them Unicode (.中国).
-        entry = WhoisEntry.load(to_unicode(domain), text)
+        entry = _load(domain, text)
+    except WhoisDomainNotFoundError:
+        return WhoisFacts(domain=domain, server=server, raw=raw, error="域名未注册或无 WHOIS 记录")
     except _ParserError as exc:
         return WhoisFacts(
             domain=domain, server=server, raw=raw, error=f"WHOIS 记录无法解析（{type(exc).__name__}）"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import trustme
 
-from crawler.simnet.handlers.ctlog import LETS_ENCRYPT
+from crawler.simnet.handlers.ctlog import issuer_org
 from crawler.simnet.world import Site, World
 
 
@@ -29,7 +29,7 @@ class CertStore:
         pool = self._trusted if trusted else self._untrusted
         ca = pool.get(issuer)
         if ca is None:
-            org = "Let's Encrypt" if issuer in LETS_ENCRYPT else issuer
+            org = issuer_org(issuer)[1]
             ca = trustme.CA(organization_name=org if trusted else f"{org} (self-signed)",
                             organization_unit_name=issuer)
             pool[issuer] = ca

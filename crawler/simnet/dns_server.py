@@ -6,8 +6,11 @@ import asyncio
 import logging
 import struct
 from collections.abc import Callable
+from dataclasses import replace
+from typing import cast
 
-from dnslib import AAAA, CNAME, MX, NS, QTYPE, RCODE, RR, SOA, TXT, A, DNSRecord, DNSRecordError
+from dnslib import AAAA, CNAME, MX, NS, QTYPE, RCODE, RR, SOA, TXT, A, DNSError, DNSRecord
+from dnslib.buffer import BufferError as DnsBufferError
 
 from crawler.simnet.requestlog import RequestLog
 from crawler.simnet.world import DnsRecords, World, normalize_host, registrable_domain
@@ -58,7 +61,7 @@ def answer(world: World, data: bytes) -> tuple[bytes, str, str, int]:
     qtype = QTYPE.get(request.q.qtype, str(request.q.qtype))
     reg = registrable_domain(qname)
     domain = world.domains().get(reg)
-    ns = ()
+    ns: tuple[str, ...] = ()
     if domain is not None:
         ns = (domain.whois.name_servers if domain.whois else ()) or (domain.dns.ns if domain.dns else ())
     found = world.dns_records(qname)
@@ -70,6 +73,8 @@ def answer(world: World, data: bytes) -> tuple[bytes, str, str, int]:
             reply.add_auth(_soa(reg, ns))
         return reply.pack(), qname, qtype, RCODE.NXDOMAIN
     rec = found[0]
+    if qname == reg and not rec.ns and ns:
+        rec = replace(rec, ns=ns)  # the zone apex carries the delegation's NS
     if qtype == "SOA":
         reply.add_answer(_soa(reg, rec.ns or ns))
     else:
@@ -83,7 +88,7 @@ def answer(world: World, data: bytes) -> tuple[bytes, str, str, int]:
 def _serve(world: World, data: bytes, requestlog: RequestLog) -> bytes | None:
     try:
         out, qname, qtype, rcode = answer(world, data)
-    except (DNSRecordError, struct.error, IndexError, ValueError) as exc:
+    except (DNSError, DnsBufferError, struct.error, IndexError, ValueError) as exc:
         log.info("Bad DNS query: %s", exc)
         return None
     requestlog.add("dns", qname, qtype, "", "", rcode)
@@ -96,8 +101,7 @@ class _Udp(asyncio.DatagramProtocol):
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
+        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, int]) -> None:
         out = self.serve(data)

@@ -520,7 +520,8 @@ def load_site(root: Path) -> Site:
 
 
 def load_domains(path: Path) -> list[Domain]:
-    """domains.toml: `[[domains]]` tables with name, aliases, label, note, [dns], [whois]."""
+    """domains.toml: `[[domains]]` tables with name, aliases, label, note, [domains.dns] and
+    [domains.whois] (same keys as in site.toml); `["example.com"]` tables work too."""
     if not path.exists():
         return []
     where = str(path)
@@ -528,12 +529,19 @@ def load_domains(path: Path) -> list[Domain]:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise WorldError(f"{where}: {exc}") from exc
-    _check_keys(data, {"domains", "domain"}, where)
+    tables: list[tuple[str, dict[str, Any]]] = []
+    for key, value in data.items():
+        if key in ("domains", "domain") and isinstance(value, list):
+            tables += [(str(d.get("name", "")), d) for d in value]
+        elif isinstance(value, dict) and "." in key:  # also accepted: ["example.com"] tables
+            tables.append((key, value))
+        else:
+            raise WorldError(f"{where}: unexpected {key!r}; expected [[domains]] tables with a name")
     out = []
-    for i, d in enumerate([*data.get("domains", []), *data.get("domain", [])]):
+    for i, (raw_name, d) in enumerate(tables):
         w = f"{where} domains[{i}]"
         _check_keys(d, DOMAIN_KEYS, w)
-        name = normalize_host(str(d.get("name", "")))
+        name = normalize_host(raw_name)
         if not name:
             raise WorldError(f"{w}: no name")
         label = str(d.get("label", ""))
@@ -541,7 +549,7 @@ def load_domains(path: Path) -> list[Domain]:
             raise WorldError(f"{w}: label {label!r} not in {LABELS}")
         out.append(Domain(
             name=name, label=label,
-            dns=_dns(d.get("dns", {}), w + " [dns]"),
+            dns=_dns(d["dns"], w + " [dns]") if "dns" in d else None,
             whois=_whois(d["whois"], name, w + " [whois]") if "whois" in d else None,
             aliases=tuple(normalize_host(a) for a in _strs(d, "aliases", w)),
             note=str(d.get("note", "")),

@@ -44,9 +44,33 @@ class CtEntry:
         return self.digest[4:22].hex()
 
 
+# issuer CN prefix -> (country, organisation) as crt.sh shows them
+KNOWN_ISSUERS = {
+    "Sectigo": ("GB", "Sectigo Limited"),
+    "GeoTrust": ("US", "DigiCert Inc"),
+    "DigiCert": ("US", "DigiCert Inc"),
+    "Encryption Everywhere": ("US", "DigiCert Inc"),
+    "TrustAsia": ("CN", "TrustAsia Technologies, Inc."),
+    "GlobalSign": ("BE", "GlobalSign nv-sa"),
+    "WoTrus": ("CN", "WoTrus CA Limited"),
+    "ZeroSSL": ("AT", "ZeroSSL"),
+    "cPanel": ("US", "cPanel, Inc."),
+}
+
+
+def issuer_org(issuer: str) -> tuple[str, str]:
+    """(country, organisation) of an issuing CA named by its CN."""
+    if issuer in LETS_ENCRYPT:
+        return "US", "Let's Encrypt"
+    for prefix, known in KNOWN_ISSUERS.items():
+        if issuer.startswith(prefix):
+            return known
+    return "US", issuer
+
+
 def issuer_name(issuer: str) -> str:
-    org = "Let's Encrypt" if issuer in LETS_ENCRYPT else issuer
-    return f"C=US, O={org}, CN={issuer}"
+    country, org = issuer_org(issuer)
+    return f"C={country}, O={org}, CN={issuer}"
 
 
 def issuer_ca_id(issuer: str) -> int:
@@ -110,7 +134,7 @@ def search(world: World, pattern: str, exclude_expired: bool = False,
             "common_name": e.names[0],
             "name_value": "\n".join(e.names),
             "id": e.id,
-            "entry_timestamp": _ts(e.logged) + ".%03d" % (e.id % 1000),
+            "entry_timestamp": f"{_ts(e.logged)}.{e.id % 1000:03d}",
             "not_before": _ts(e.not_before),
             "not_after": _ts(e.not_after),
             "serial_number": e.serial_number,

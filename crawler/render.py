@@ -1,0 +1,441 @@
+"""The Playwright part of a fetch: one page load → screenshots, DOM, resources and WARC exchanges.
+
+scrapy-playwright navigates; `init_page` (its page-init callback) attaches a `PageRecorder`
+before the navigation starts, and the spider's callback calls `harvest` on the loaded page.
+Everything a hostile page can do to stall us (dialogs, popups, downloads, endless loads) is
+dismissed, closed, cancelled or bounded here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from playwright.async_api import Dialog, Download, Error, FloatRect, Page, Request, Response
+from w3lib.encoding import html_to_unicode
+
+from crawler.types import RedirectHop, Resource
+from crawler.warc import MAX_WARC_BODY, Exchange, cap_body
+
+logger = logging.getLogger(__name__)
+
+#: meta key under which `init_page` leaves the recorder for the spider
+RECORDER_META_KEY = "zw_recorder"
+LIMITS_META_KEY = "zw_render_limits"
+
+# Binaries a page may push at a visitor: never fetched (ARCHITECTURE: downloads aborted).
+_DOWNLOAD_SUFFIXES = (
+    ".apk", ".exe", ".msi", ".dmg", ".pkg", ".ipa", ".zip", ".rar", ".7z", ".tar", ".gz",
+    ".bz2", ".xz", ".iso", ".img", ".bin", ".deb", ".rpm", ".jar", ".bat", ".cmd", ".scr",
+)  # fmt: skip
+
+_ICON_JS = """() => {
+  const link = document.querySelector('link[rel~="icon" i], link[rel="shortcut icon" i], link[rel="apple-touch-icon" i]');
+  return link && link.href ? link.href : new URL('/favicon.ico', document.baseURI).href;
+}"""
+
+# The favicon is fetched from inside the page, so it goes through the browser's proxy and
+# lands in the WARC like any other resource; the body comes back base64 when CORS allows it.
+_FETCH_ICON_JS = """async ([url, maxBytes]) => {
+  try {
+    const r = await fetch(url, {credentials: 'include'});
+    if (!r.ok) return null;
+    const buf = new Uint8Array(await r.arrayBuffer());
+    if (buf.length > maxBytes) return null;
+    let s = '';
+    for (let i = 0; i < buf.length; i += 8192) s += String.fromCharCode(...buf.subarray(i, i + 8192));
+    return btoa(s);
+  } catch (e) { return null; }
+}"""
+
+_HEIGHT_JS = "() => Math.max(document.documentElement ? document.documentElement.scrollHeight : 0, document.body ? document.body.scrollHeight : 0)"
+_TEXT_JS = "() => document.body ? document.body.innerText : ''"
+
+
+def should_abort(request: Request) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: audio/video streams and binary downloads are never fetched."""
+    if request.resource_type in ("media", "websocket", "eventsource"):
+        return True
+    path = urlsplit(request.url).path.lower()
+    return path.endswith(_DOWNLOAD_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """Bounds of one render; every wait below is capped by one of these."""
+
+    #: cap on one body kept (WARC and resource hashing)
+    max_body: int = MAX_WARC_BODY
+    #: cap on all bodies of one page load together
+    max_total: int = 64 * 1024 * 1024
+    #: full-page screenshots taller than this are clipped
+    max_screenshot_height: int = 16000
+    #: how long to wait for the page to settle after DOMContentLoaded
+    settle_seconds: float = 5.0
+    #: bound of each browser step after navigation (screenshot, content, ...)
+    step_seconds: float = 15.0
+    max_favicon: int = 512 * 1024
+
+
+@dataclass
+class _Pending:
+    seq: int
+    request: Request
+    started_at: datetime
+    t0: float
+    main_document: bool
+
+
+class PageRecorder:
+    """Listens to one page: every request/response (with capped bodies), dialogs, popups, downloads."""
+
+    def __init__(self, limits: RenderLimits) -> None:
+        self.limits = limits
+        self.exchanges: list[tuple[int, Exchange, bool]] = []  # (seq, exchange, main document)
+        self.events: list[str] = []
+        self._pending: dict[Request, _Pending] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._seq = 0
+        self._stored = 0
+        self._page: Page | None = None
+        self.navigation_started = time.monotonic()
+
+    def attach(self, page: Page) -> None:
+        self._page = page
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_finished)
+        page.on("requestfailed", self._on_failed)
+        page.on("dialog", self._on_dialog)
+        page.on("popup", self._on_popup)
+        page.on("download", self._on_download)
+
+    # -- listeners (synchronous: they only schedule work we can wait for in `drain`)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_request(self, request: Request) -> None:
+        self._seq += 1
+        main = False
+        if request.resource_type == "document" and self._page is not None:
+            try:
+                main = request.frame == self._page.main_frame
+            except Error:
+                main = False
+        self._pending[request] = _Pending(
+            self._seq, request, datetime.now(UTC), time.monotonic(), main
+        )
+        # A redirect reuses no Request object: the hop before it is finished here.
+        previous = request.redirected_from
+        if previous is not None and previous in self._pending:
+            self._spawn(self._record(previous, None))
+
+    def _on_finished(self, request: Request) -> None:
+        self._spawn(self._record(request, None))
+
+    def _on_failed(self, request: Request) -> None:
+        self._spawn(self._record(request, request.failure or "failed"))
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.events.append(f"dialog {dialog.type}: {dialog.message[:300]}")
+        self._spawn(self._dismiss(dialog))
+
+    def _on_popup(self, popup: Page) -> None:
+        self.events.append(f"popup closed: {popup.url}")
+        self._spawn(self._close_popup(popup))
+
+    def _on_download(self, download: Download) -> None:
+        self.events.append(f"download cancelled: {download.url}")
+        self._spawn(self._cancel(download))
+
+    async def _dismiss(self, dialog: Dialog) -> None:
+        try:
+            await dialog.dismiss()
+        except Error as exc:
+            logger.debug("dialog already gone: %s", exc)
+
+    async def _close_popup(self, popup: Page) -> None:
+        try:
+            await popup.close()
+        except Error as exc:
+            logger.debug("popup already gone: %s", exc)
+
+    async def _cancel(self, download: Download) -> None:
+        try:
+            await download.cancel()
+        except Error as exc:
+            logger.debug("download already gone: %s", exc)
+
+    async def _record(self, request: Request, failure: str | None) -> None:
+        pending = self._pending.pop(request, None)
+        if pending is None:
+            return
+        response: Response | None = None
+        try:
+            req_headers = tuple((h["name"], h["value"]) for h in await request.headers_array())
+            response = await request.response()
+            status: int | None = None
+            reason = ""
+            resp_headers: tuple[tuple[str, str], ...] = ()
+            body = b""
+            if response is not None:
+                status, reason = response.status, response.status_text
+                resp_headers = tuple(
+                    (h["name"], h["value"]) for h in await response.headers_array()
+                )
+                if failure is None and not 300 <= status < 400:
+                    body = await self._body(response)
+        except Error as exc:
+            # the page closed under us; keep what we know
+            logger.debug("lost %s: %s", request.url, exc)
+            req_headers, status, reason, resp_headers, body = (), None, "", (), b""
+            failure = failure or str(exc).splitlines()[0]
+        body, truncated = cap_body(body, self.limits.max_body)
+        if self._stored + len(body) > self.limits.max_total:
+            body, truncated = body[: max(0, self.limits.max_total - self._stored)], True
+        self._stored += len(body)
+        post = request.post_data_buffer or b""
+        exchange = Exchange(
+            url=request.url,
+            method=request.method,
+            request_headers=req_headers,
+            request_body=post[: self.limits.max_body],
+            started_at=pending.started_at,
+            status=status,
+            reason=reason,
+            response_headers=resp_headers,
+            body=body,
+            truncated=truncated,
+            failure=failure,
+            resource_type=request.resource_type,
+        )
+        self.exchanges.append((pending.seq, exchange, pending.main_document))
+
+    async def _body(self, response: Response) -> bytes:
+        try:
+            return await asyncio.wait_for(response.body(), self.limits.step_seconds)
+        except (Error, TimeoutError) as exc:
+            logger.debug("no body for %s: %s", response.url, exc)
+            return b""
+
+    async def settle(self, timeout: float) -> None:
+        """Wait (bounded) for the listeners' scheduled work, leaving open requests open."""
+        deadline = time.monotonic() + timeout
+        while self._tasks and time.monotonic() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=max(0.0, deadline - time.monotonic()))
+
+    def body_of(self, url: str) -> bytes:
+        """Body of a successful response to `url` already recorded, or b""."""
+        for _, ex, _ in self.exchanges:
+            if ex.url == url and ex.status == 200 and ex.body and not ex.truncated:
+                return ex.body
+        return b""
+
+    async def drain(self, timeout: float) -> None:
+        """Wait (bounded) for the listeners' work; requests still open are recorded as unfinished."""
+        deadline = time.monotonic() + timeout
+        while self._tasks and time.monotonic() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=max(0.0, deadline - time.monotonic()))
+        for request in list(self._pending):
+            await self._record(request, "unfinished when the capture was taken")
+
+    def ordered(self) -> list[tuple[Exchange, bool]]:
+        return [(ex, main) for _, ex, main in sorted(self.exchanges, key=lambda t: t[0])]
+
+
+async def init_page(page: Page, request: Any) -> None:
+    """playwright_page_init_callback: attach the recorder before the navigation starts."""
+    limits = request.meta.get(LIMITS_META_KEY) or RenderLimits()
+    recorder = PageRecorder(limits)
+    recorder.attach(page)
+    request.meta[RECORDER_META_KEY] = recorder
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What one page load gave; the spider turns it (plus facts and variants) into a Page."""
+
+    final_url: str
+    status: int | None
+    headers: tuple[tuple[str, str], ...]
+    redirects: tuple[RedirectHop, ...]
+    raw_html: str
+    rendered_html: str
+    title: str
+    visible_text: str
+    screenshot_png: bytes
+    viewport_png: bytes
+    favicon: bytes
+    resources: tuple[Resource, ...]
+    exchanges: tuple[Exchange, ...]
+    events: tuple[str, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+    #: steps that failed after the navigation succeeded (the rest of the capture is kept)
+    problems: tuple[str, ...] = ()
+
+
+def header(headers: tuple[tuple[str, str], ...], name: str) -> str:
+    name = name.lower()
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return ""
+
+
+def decode_html(body: bytes, content_type: str) -> str:
+    """Decode a document as a browser would: BOM, then HTTP charset, then <meta>, else UTF-8."""
+    if not body:
+        return ""
+    _, text = html_to_unicode(content_type or None, body)
+    return text
+
+
+def redirect_chain(documents: list[Exchange]) -> tuple[RedirectHop, ...]:
+    """Hops before the final document: HTTP 3xx, or a document that navigated on (JS/meta refresh)."""
+    hops: list[RedirectHop] = []
+    for current, following in zip(documents, documents[1:], strict=False):
+        status = current.status if current.status is not None else 0
+        location = header(current.response_headers, "location")
+        if 300 <= status < 400 and location:
+            location = urljoin(current.url, location)
+        else:
+            location = following.url
+        hops.append(RedirectHop(url=current.url, status=status, location=location))
+    return tuple(hops)
+
+
+def _resources(exchanges: list[Exchange]) -> tuple[Resource, ...]:
+    out = []
+    for ex in exchanges:
+        out.append(
+            Resource(
+                url=ex.url,
+                status=ex.status,
+                content_type=header(ex.response_headers, "content-type"),
+                size=len(ex.body),
+                sha256=hashlib.sha256(ex.body).hexdigest() if ex.status and ex.body else None,
+                resource_type=ex.resource_type,
+            )
+        )
+    return tuple(out)
+
+
+async def _bounded(coro: Any, seconds: float, what: str, problems: list[str]) -> Any:
+    try:
+        return await asyncio.wait_for(coro, seconds)
+    except (Error, TimeoutError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        problems.append(f"{what}: {first}")
+        logger.info("%s failed: %s", what, first)
+        return None
+
+
+async def _screenshots(
+    page: Page, limits: RenderLimits, problems: list[str]
+) -> tuple[bytes, bytes]:
+    step = limits.step_seconds
+    viewport = await _bounded(page.screenshot(type="png"), step, "viewport screenshot", problems)
+    height = await _bounded(page.evaluate(_HEIGHT_JS), step, "page height", problems)
+    width = (page.viewport_size or {"width": 1366})["width"]
+    if isinstance(height, int | float) and height > limits.max_screenshot_height:
+        clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": limits.max_screenshot_height}
+        full = await _bounded(
+            page.screenshot(type="png", full_page=True, clip=clip), step, "screenshot", problems
+        )
+    else:
+        full = await _bounded(
+            page.screenshot(type="png", full_page=True), step, "screenshot", problems
+        )
+    return full or b"", viewport or b""
+
+
+async def _favicon(
+    page: Page, recorder: PageRecorder, limits: RenderLimits, problems: list[str]
+) -> bytes:
+    step = limits.step_seconds
+    href = await _bounded(page.evaluate(_ICON_JS), step, "favicon link", problems)
+    if not isinstance(href, str) or not href.startswith(("http://", "https://")):
+        return b""
+    await recorder.settle(min(step, 2.0))
+    loaded = recorder.body_of(href)  # the page itself may have loaded it already
+    if loaded:
+        return loaded if len(loaded) <= limits.max_favicon else b""
+    encoded = await _bounded(
+        page.evaluate(_FETCH_ICON_JS, [href, limits.max_favicon]), step, "favicon", []
+    )
+    if isinstance(encoded, str):
+        return base64.b64decode(encoded)
+    return b""
+
+
+async def harvest(page: Page, recorder: PageRecorder, fallback_status: int | None) -> RenderResult:
+    """Everything we keep of a loaded page; each step bounded, failures kept as `problems`."""
+    limits = recorder.limits
+    problems: list[str] = []
+    t0 = time.monotonic()
+    nav_ms = (t0 - recorder.navigation_started) * 1000
+    # Let scripts render and late requests finish, but never wait on a page that never settles.
+    await _bounded(page.wait_for_load_state("load"), limits.settle_seconds, "load", [])
+    await _bounded(page.wait_for_load_state("networkidle"), limits.settle_seconds, "idle", [])
+    settled = time.monotonic()
+    full, viewport = await _screenshots(page, limits, problems)
+    shot = time.monotonic()
+    step = limits.step_seconds
+    rendered = await _bounded(page.content(), step, "rendered DOM", problems) or ""
+    title = await _bounded(page.title(), step, "title", problems) or ""
+    text = await _bounded(page.evaluate(_TEXT_JS), step, "visible text", problems) or ""
+    favicon = await _favicon(page, recorder, limits, problems)
+    final_url = page.url
+    await recorder.drain(step)
+    ordered = recorder.ordered()
+    exchanges = [ex for ex, _ in ordered]
+    documents = [ex for ex, main in ordered if main and ex.failure is None]
+    final_doc = documents[-1] if documents else None
+    raw_html = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    status = fallback_status
+    if final_doc is not None:
+        headers = final_doc.response_headers
+        status = final_doc.status
+        raw_html = decode_html(final_doc.body, header(headers, "content-type"))
+    done = time.monotonic()
+    return RenderResult(
+        final_url=final_url,
+        status=status,
+        headers=headers,
+        redirects=redirect_chain(documents),
+        raw_html=raw_html,
+        rendered_html=rendered,
+        title=title,
+        visible_text=text,
+        screenshot_png=full,
+        viewport_png=viewport,
+        favicon=favicon,
+        resources=_resources(exchanges),
+        exchanges=tuple(exchanges),
+        events=tuple(recorder.events),
+        timings={
+            "navigation_ms": round(nav_ms, 1),
+            "settle_ms": round((settled - t0) * 1000, 1),
+            "screenshot_ms": round((shot - settled) * 1000, 1),
+            "render_ms": round((done - t0) * 1000, 1),
+        },
+        problems=tuple(problems),
+    )
+
+
+async def drain_failed(recorder: PageRecorder | None, seconds: float) -> tuple[Exchange, ...]:
+    """Exchanges of a page load that failed (the WARC still records what was tried)."""
+    if recorder is None:
+        return ()
+    await recorder.drain(seconds)
+    return tuple(ex for ex, _ in recorder.ordered())

@@ -1,0 +1,124 @@
+"""Scrapy settings of zhenwei (scrapy.cfg → crawler.settings).
+
+The static part is module constants. The part that depends on the environment (proxy in the
+browser launch options, browser identities, deadlines) comes from `playwright_settings(zw)`:
+`crawler.fetcher` passes its own `Settings`; a bare `scrapy crawl candidates` gets them from
+`NetworkPathAddon`, which reads the environment once through `Settings.from_env()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.logformatter import LogFormatter, LogFormatterResult
+
+from crawler import __version__
+from crawler.config import Settings
+from crawler.netpath.browser import context_options, launch_options
+
+BOT_NAME = "zhenwei"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+ADDONS = {"crawler.settings.NetworkPathAddon": 0}
+
+# Evidence gathering, not scraping: a counterfeit's robots.txt does not bar us, and asking for it
+# would be one more request that tells the site someone is looking.
+ROBOTSTXT_OBEY = False
+# One try per URL keeps every fetch inside its deadline; a re-check is a new crawl.
+RETRY_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening sockets in a crawler process
+COOKIES_ENABLED = True
+REDIRECT_MAX_TIMES = 10
+HTTPERROR_ALLOW_ALL = True  # a 404 or 502 page is still evidence
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+USER_AGENT = Settings().desktop_user_agent
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.settings.ShortLogFormatter"
+
+# Browser: the browser's own headers (its user agent, Accept-Language) go out unchanged.
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
+PLAYWRIGHT_ABORT_REQUEST = "crawler.render.should_abort"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_MAX_CONTEXTS = 2  # desktop + mobile
+
+# zhenwei's own knobs (read in CandidatesSpider.from_crawler)
+ZHENWEI_FETCH_TIMEOUT = 60.0  # seconds per URL, whole capture
+FETCH_VARIANTS = True  # also fetch as a crawler and as the other identity (cloaking check)
+ZHENWEI_MAX_WARC_BODY = 8 * 1024 * 1024
+ZHENWEI_ENRICH = True  # DNS, WHOIS, TLS facts
+ZHENWEI_VERSION = __version__
+
+
+def playwright_settings(
+    zw: Settings, *, timeout: float = 60.0, concurrency: int = 4
+) -> dict[str, Any]:
+    """The environment-dependent settings: browser launch (proxy), identities, bounds."""
+    concurrency = max(1, concurrency)
+    return {
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(zw),
+        "PLAYWRIGHT_CONTEXTS": {
+            "desktop": context_options(zw, mobile=False),
+            "mobile": context_options(zw, mobile=True),
+        },
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": concurrency,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout * 0.6 * 1000,
+        "ZHENWEI_FETCH_TIMEOUT": timeout,
+        "DOWNLOAD_TIMEOUT": max(1.0, timeout * 0.6),
+        # the page load plus two plain fetches per candidate
+        "CONCURRENT_REQUESTS": concurrency * 3,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency * 3,
+        "USER_AGENT": zw.desktop_user_agent,
+    }
+
+
+class NetworkPathAddon:
+    """Fills the environment-dependent settings for a plain `scrapy crawl` run."""
+
+    def update_settings(self, settings: Any) -> None:
+        if settings.get("PLAYWRIGHT_LAUNCH_OPTIONS"):
+            return  # crawler.fetcher already set them from its Settings
+        timeout = settings.getfloat("ZHENWEI_FETCH_TIMEOUT", 60.0)
+        settings.update(playwright_settings(Settings.from_env(), timeout=timeout), priority="addon")
+
+
+def _short(item: Any) -> str:
+    url = getattr(item, "url", None) or getattr(getattr(item, "page", None), "url", "?")
+    return f"<{type(item).__name__} {url}>"
+
+
+class ShortLogFormatter(LogFormatter):
+    """Logs a Page by its URL: the default would dump screenshots and HTML into the log."""
+
+    def scraped(self, item: Any, response: Any, spider: Any) -> LogFormatterResult:
+        result = super().scraped(item, response, spider)
+        args = result["args"]
+        if isinstance(args, dict):
+            result["args"] = {**args, "item": _short(item)}
+        return result
+
+    def dropped(
+        self, item: Any, exception: BaseException, response: Any, spider: Any
+    ) -> LogFormatterResult:
+        result = super().dropped(item, exception, response, spider)
+        args = result["args"]
+        if isinstance(args, dict):
+            result["args"] = {**args, "item": _short(item)}
+        return result
+
+    def item_error(
+        self, item: Any, exception: BaseException, response: Any, spider: Any
+    ) -> LogFormatterResult:
+        result = super().item_error(item, exception, response, spider)
+        args = result["args"]
+        if isinstance(args, dict):
+            result["args"] = {**args, "item": _short(item)}
+        return result

@@ -1,0 +1,1 @@
+"""Scrapy spiders of zhenwei (SPIDER_MODULES in crawler/settings.py)."""

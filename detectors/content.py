@@ -1,0 +1,327 @@
+"""Content: who the page claims to be, its own query form and result table, footer marks,
+seller language, and text similarity to the genuine platform's captured pages.
+
+Presenting-as vs. linking-to is decided on structure (detectors._identity): a school or a
+news story names the platform in prose and links to the official host; a copy names itself
+in its title and header and carries the query form or the result table on the page itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from crawler.types import Page
+from detectors._dom import Dom, host_of, parse, squash
+from detectors._footer import Marks, page_marks, text_marks
+from detectors._identity import (
+    Claim,
+    claim_of,
+    host_matches,
+    is_gov_host,
+    is_official_host,
+    query_fields,
+    result_labels,
+)
+from detectors.base import Lookups, Reference, Signal
+
+NAME = "content"
+VERSION = "1.0"
+
+_STRONG_SELLER = (
+    "免考",
+    "包考包过",
+    "包过",
+    "保过",
+    "不用考试",
+    "无需考试",
+    "不用到场",
+    "无需到场",
+    "免培训",
+    "直接拿证",
+    "当天拿证",
+    "办证",
+)
+_WEAK_SELLER = (
+    "速成",
+    "加急",
+    "一站式服务",
+    "终身可查",
+    "终身有效",
+    "官网可查",
+    "官网查验",
+    "全国联网可查",
+    "可查验真假",
+    "随时可查",
+    "先拿证后付款",
+)
+_CONTACTS = (
+    ("手机", re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")),
+    ("电话", re.compile(r"(?<!\d)(?:0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4})(?!\d)")),
+    (
+        "微信",
+        re.compile(
+            r"(?:微信|薇信|威信|V信|vx|wx|加V|加v|加微)(?:号|同号)?\s*[：:]?\s*[A-Za-z][A-Za-z0-9_-]{4,19}",
+            re.I,
+        ),
+    ),
+    ("QQ", re.compile(r"(?:QQ|扣扣)\s*(?:号|群)?\s*[：:]?\s*\d{5,11}", re.I)),
+)
+_CONTACT_LINKS = ("tencent://", "weixin://", "tel:", "wpa.qq.com", "mqqwpa://")
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    page: Page
+    reference: Reference
+    dom: Dom
+    host: str
+    claim: Claim
+    marks: Marks
+
+
+class ContentDetector:
+    name = NAME
+    version = VERSION
+    description = "分析页面自称的身份、本页的证件查询表单与查询结果表、页脚标识、售证话术及与官方页面的文本相似度。"
+
+    def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
+        host = page.host
+        if is_official_host(host, reference):
+            return []  # the genuine site (or an allowlisted platform) copies nothing
+        html = page.rendered_html or page.raw_html
+        dom = parse(html, page.final_url or page.url, page.visible_text, page.title)
+        if not dom.text and not dom.title and not dom.fields:
+            return []
+        marks = page_marks(dom)
+        ctx = _Ctx(
+            page, reference, dom, host, claim_of(dom, reference, host, marks.government), marks
+        )
+        found = [
+            self._form(ctx),
+            self._result(ctx),
+            self._claim_only(ctx),
+            self._similarity(ctx),
+            self._footer(ctx),
+            self._seller(ctx),
+        ]
+        return [s for s in found if s is not None]
+
+    def _signal(
+        self, score: float, reason: str, details: dict[str, Any], categories: tuple[str, ...]
+    ) -> Signal:
+        return Signal(
+            NAME, VERSION, round(min(max(score, 0.0), 1.0), 3), reason, details, categories
+        )
+
+    def _form(self, ctx: _Ctx) -> Signal | None:
+        fields = query_fields(ctx.dom, ctx.reference.target)
+        core = [k for k in ("证件号码", "姓名", "验证码") if k in fields]
+        if len(core) < 2:
+            return None
+        actions = {f.form_action for f in ctx.dom.fields if f.form_action}
+        targets = sorted({host_of(a) or ctx.host for a in actions} or {ctx.host})
+        official = ctx.reference.target.official_hosts
+        details: dict[str, Any] = {
+            "fields": {k: v[:3] for k, v in fields.items()},
+            "form_targets": targets,
+            "claimed_in": list(ctx.claim.where),
+            "claim_text": list(ctx.claim.matched),
+        }
+        field_names = "/".join(core)
+        if targets and all(host_matches(t, official) for t in targets):
+            return self._signal(
+                0.05,
+                f"页面含有{field_names}查询表单，但表单提交到官方域名{'、'.join(targets)}，不构成冒充。",
+                details,
+                (),
+            )
+        official_host = official[0] if official else "官方域名"
+        target_text = "、".join(targets)
+        if ctx.claim.presents:
+            name = ctx.claim.matched[0]
+            return self._signal(
+                0.92,
+                f"页面自称“{name}”，并含有{field_names}查询表单，但表单提交目标{target_text}不是官方域名{official_host}。",
+                details,
+                ("impersonation", "fake-verification"),
+            )
+        if ctx.claim.government:
+            return self._signal(
+                0.8,
+                f"页面以政府机构身份（{'；'.join(ctx.claim.gov_evidence[:2])}）提供{field_names}证件查询表单，提交目标{target_text}不是官方域名{official_host}。",
+                details,
+                ("impersonation", "fake-verification"),
+            )
+        return self._signal(
+            0.45,
+            f"页面自带{field_names}证件查询表单，提交到非官方域名{target_text}，可能是自建的假查询入口。",
+            details,
+            ("fake-verification",),
+        )
+
+    def _result(self, ctx: _Ctx) -> Signal | None:
+        labels = result_labels(ctx.dom, ctx.reference.target)
+        if len(labels) < 3:
+            return None
+        score = 0.9 if len(labels) >= 4 or ctx.claim.presents or ctx.claim.government else 0.7
+        if ctx.claim.news_like and not ctx.claim.presents:
+            score *= 0.4  # a story showing what a fake result looks like
+        return self._signal(
+            score,
+            f"页面在非官方域名{ctx.host}上展示证书查询结果表（{'、'.join(labels[:6])}），冒充官方查询结果页。",
+            {"result_labels": list(labels), "claimed_in": list(ctx.claim.where)},
+            ("fake-verification", "impersonation"),
+        )
+
+    def _claim_only(self, ctx: _Ctx) -> Signal | None:
+        claim = ctx.claim
+        name = ctx.reference.target.name
+        details = {
+            "claimed_in": list(claim.where),
+            "claim_text": list(claim.matched),
+            "official_links": list(claim.official_links),
+            "warning_words": list(claim.warning_words),
+        }
+        if claim.presents:
+            if claim.official_links:
+                return self._signal(
+                    0.35,
+                    f"页面在{'、'.join(claim.where)}中使用“{claim.matched[0]}”作为自身名称，但同时链接到官方域名，身份存疑。",
+                    details,
+                    ("impersonation",),
+                )
+            return self._signal(
+                0.6,
+                f"页面在{'、'.join(claim.where)}中自称“{claim.matched[0]}”，而域名{ctx.host}并非官方域名。",
+                details,
+                ("impersonation",),
+            )
+        if claim.official_links and squash(name)[:8] in squash(ctx.dom.text):
+            context = "，且带有警示/报道用语" if claim.news_like else ""
+            return self._signal(
+                0.02,
+                f"页面仅在正文中提及“{name}”并链接到官方域名{host_of(claim.official_links[0])}{context}，属于引用而非冒充。",
+                details,
+                (),
+            )
+        return None
+
+    def _similarity(self, ctx: _Ctx) -> Signal | None:
+        text = squash(ctx.page.visible_text or ctx.dom.text)[:4000]
+        if len(text) < 20:
+            return None
+        best: tuple[float, float, str] | None = None
+        for cap in ctx.reference.captures:
+            ref = squash(cap.visible_text)[:4000]
+            if len(ref) < 20:
+                continue
+            ratio = fuzz.ratio(text, ref)
+            title = fuzz.ratio(ctx.dom.title, cap.title) if cap.title and ctx.dom.title else 0.0
+            if best is None or ratio > best[0]:
+                best = (ratio, title, cap.url)
+        if best is None or best[0] < 60:
+            return None
+        ratio, title, url = best
+        score = 0.85 if ratio >= 90 else 0.65 if ratio >= 75 else 0.35
+        if title >= 90:
+            score = min(1.0, score + 0.05)
+        return self._signal(
+            score,
+            f"页面文字与官方页面{url}的相似度为{ratio:.0f}%（标题相似度{title:.0f}%），但所在域名{ctx.host}不是官方域名。",
+            {"text_ratio": round(ratio, 1), "title_ratio": round(title, 1), "reference_url": url},
+            ("impersonation",),
+        )
+
+    def _footer(self, ctx: _Ctx) -> Signal | None:
+        marks = ctx.marks
+        issues: list[tuple[float, str]] = []
+        gov_host = is_gov_host(ctx.host)
+        if not gov_host and marks.site_codes + marks.bad_site_codes:
+            codes = "、".join((marks.site_codes + marks.bad_site_codes)[:3])
+            issues.append((0.85, f"非政府域名{ctx.host}展示政府网站标识码{codes}"))
+        if not gov_host and marks.conac:
+            issues.append((0.85, f"非政府域名{ctx.host}展示党政机关/事业单位网站标识（CONAC）"))
+        ref_numbers: set[str] = set()
+        for cap in ctx.reference.captures:
+            ref_numbers |= text_marks(cap.visible_text).numbers()
+        copied = sorted(marks.numbers() & ref_numbers)
+        if copied:
+            issues.append(
+                (
+                    0.9,
+                    f"页脚备案/标识号码{'、'.join(copied[:3])}与官方平台相同，却出现在{ctx.host}上",
+                )
+            )
+        if marks.bad_site_codes:
+            issues.append(
+                (0.5, f"政府网站标识码格式不正确（{'、'.join(marks.bad_site_codes[:2])}）")
+            )
+        if marks.bad_icp:
+            issues.append((0.35, f"ICP备案号格式不正确（{'、'.join(marks.bad_icp[:2])}）"))
+        if marks.bad_psb:
+            issues.append((0.3, f"公网安备号格式不正确（{'、'.join(marks.bad_psb[:2])}）"))
+        if marks.icp and not marks.icp_linked and ctx.claim.government:
+            issues.append((0.15, "ICP备案号未链接到beian.miit.gov.cn"))
+        if not issues:
+            return None
+        issues.sort(key=lambda item: -item[0])
+        score = issues[0][0] + 0.05 * (len(issues) - 1)
+        return self._signal(
+            score,
+            "页脚标识可疑：" + "；".join(text for _, text in issues[:3]) + "。",
+            {"issues": [text for _, text in issues], "marks": marks.as_details(), "copied": copied},
+            ("forged-marks",) + (("impersonation",) if copied or marks.government else ()),
+        )
+
+    def _seller(self, ctx: _Ctx) -> Signal | None:
+        text = ctx.dom.text
+        strong = [w for w in _STRONG_SELLER if w in text]
+        weak = [w for w in _WEAK_SELLER if w in text]
+        if not strong and not weak:
+            return None
+        contacts: list[str] = []
+        for label, pattern in _CONTACTS:
+            m = pattern.search(text)
+            if m:
+                contacts.append(f"{label} {m.group(0).strip()[:30]}")
+        contacts += [
+            link.href[:60] for link in ctx.dom.links if link.href.lower().startswith(_CONTACT_LINKS)
+        ][:3]
+        words = "、".join((strong + weak)[:6])
+        details = {
+            "strong": strong,
+            "weak": weak,
+            "contacts": contacts,
+            "warning_words": list(ctx.claim.warning_words),
+        }
+        if ctx.claim.news_like and not ctx.claim.presents:
+            score = 0.35 if contacts and strong else 0.08
+            warn = "、".join(ctx.claim.warning_words[:4])
+            return self._signal(
+                score,
+                f"页面出现售证用语（{words}），但处于警示/报道语境（{warn}），更像是新闻或提醒而非售证。",
+                details,
+                ("seller",) if score >= 0.3 else (),
+            )
+        if strong and contacts:
+            score = 0.85
+        elif strong:
+            score = 0.55
+        elif contacts:
+            score = 0.4 if len(weak) >= 2 else 0.2
+        else:
+            score = 0.15 if len(weak) >= 2 else 0.05
+        contact_text = f"，并留有联系方式（{'；'.join(contacts[:3])}）" if contacts else ""
+        return self._signal(
+            score,
+            f"页面使用售证话术（{words}）{contact_text}。",
+            details,
+            ("seller",) if score >= 0.2 else (),
+        )
+
+
+detector = ContentDetector()

@@ -1,0 +1,89 @@
+"""Domain detector: official hosts, allowlisted platforms and look-alike host names.
+
+The scoring itself lives in `detectors._domainscore` (a pure function shared with the bulk
+`zhenwei score-domains` feed); this module turns its verdict on a page's hosts into signals.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from crawler.profiles import TargetProfile, load_allowlist, load_profiles
+from crawler.types import Page
+from detectors._domainscore import DomainIndex, DomainScore, normalise_host, score_domain
+from detectors.base import Lookups, Reference, Signal
+
+__all__ = ["DomainDetector", "DomainIndex", "DomainScore", "detector", "index_for", "score_domain"]
+
+#: Look-alikes at or above this score support the `impersonation` category.
+IMPERSONATION_SCORE = 0.6
+
+
+@lru_cache(maxsize=16)
+def index_for(target: TargetProfile, allowlist: tuple[str, ...]) -> DomainIndex:
+    """The index of every shipped profile plus the reference's own target and allowlist."""
+    profiles = [target, *(p for p in load_profiles() if p.key != target.key)]
+    return DomainIndex(profiles, (*load_allowlist(), *allowlist))
+
+
+class DomainDetector:
+    """Scores the page's host names (entry URL and final URL) against the protected targets."""
+
+    name = "domain"
+    version = "1.0"
+    description = "根据域名判断网址是否为官方地址，或是否用拼写、拼音、形近字、子域名等手法仿冒受保护平台的域名。"
+
+    def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
+        index = index_for(reference.target, tuple(reference.allowlist))
+        hosts: list[str] = []
+        for url in (page.final_url or page.url, page.url):
+            host = normalise_host(urlsplit(url).hostname or "") if url else ""
+            if host and host not in hosts:
+                hosts.append(host)
+        signals: list[Signal] = []
+        for position, host in enumerate(hosts):
+            result = index.score(host)
+            if result is not None:
+                signals.append(self._signal(result, reference.target, entry=position > 0))
+        return signals
+
+    def _signal(self, r: DomainScore, target: TargetProfile, *, entry: bool) -> Signal:
+        details: dict[str, object] = {
+            "host": r.host,
+            "registered_domain": r.registered_domain,
+            "matched_target": r.target,
+            "techniques": list(r.techniques),
+            "matched": list(r.matched),
+            "entry_host": entry,
+        }
+        details.update(r.details)
+        where = "入口网址的" if entry else ""
+        if r.official:
+            target_host = r.official_kind == "target-host" and r.target == target.key
+            own_domain = r.official_kind == "target-domain" and r.target == target.key
+            details.update(
+                official_kind=r.official_kind,
+                target_host=target_host,
+                # a genuine government host, but not this target's platform: a copy of the
+                # target served from it means a compromised or misused site (content decides)
+                gov_host_not_target=r.official_kind != "allowlist" and not (target_host or own_domain),
+            )
+            return Signal(
+                self.name, self.version, 0.0,
+                f"{where}主机 {_sentence(r.reasons)}",
+                details, official=True,
+            )
+        categories = ("impersonation",) if r.score >= IMPERSONATION_SCORE else ()
+        return Signal(
+            self.name, self.version, r.score,
+            f"{where}域名 {r.host} 疑似仿冒：{_sentence(r.reasons)}",
+            details, categories=categories,
+        )
+
+
+def _sentence(reasons: tuple[str, ...]) -> str:
+    return "；".join(reasons) + "。"
+
+
+detector = DomainDetector()

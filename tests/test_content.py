@@ -1,0 +1,163 @@
+"""Content detector: presenting-as vs linking-to, forms, result pages, footer marks, sellers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "pages"))
+import pagekit as kit  # noqa: E402
+
+from detectors.content import detector  # noqa: E402
+
+REF = kit.reference()
+
+
+def run(url: str, name_or_html: str, **kw):
+    body = kit.html(name_or_html) if name_or_html.endswith(".html") else name_or_html
+    return detector.detect(kit.page(url, body, **kw), REF, kit.NO_LOOKUPS)
+
+
+def top(signals, category: str) -> float:
+    return max((s.score for s in signals if category in s.categories), default=0.0)
+
+
+def test_metadata_is_chinese_and_versioned():
+    assert detector.name == "content" and detector.version
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in detector.description)
+
+
+def test_clone_on_lookalike_host_presents_as_the_platform_with_its_own_form():
+    signals = run("http://cx-mem-gov.cn/special?index=0", "clone_special.html")
+    form = [s for s in signals if "证件号码/姓名/验证码" in s.reason]
+    assert form and form[0].score >= 0.9
+    assert "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台" in form[0].reason
+    assert "cx.mem.gov.cn" in form[0].reason and "cx-mem-gov.cn" in form[0].reason
+    assert form[0].details["form_targets"] == ["cx-mem-gov.cn"]
+    assert top(signals, "impersonation") >= 0.9
+    # footer numbers copied from the genuine page, and government marks on a .cn host
+    marks = [s for s in signals if "forged-marks" in s.categories]
+    assert marks and marks[0].score >= 0.85
+    assert "bm84000001" in marks[0].details["copied"]
+    assert "京ICP备18054512号" in marks[0].details["copied"]
+
+
+def test_genuine_page_on_official_host_gives_no_counterfeit_signal():
+    assert run("http://cx.mem.gov.cn/special?index=0", "genuine_special.html") == []
+    assert run("https://cx.mem.gov.cn/", "genuine_special.html") == []
+
+
+def test_genuine_copy_on_other_host_is_highly_similar():
+    signals = run("http://cxmem.top/special?index=0", "genuine_special.html")
+    sim = [s for s in signals if "text_ratio" in s.details]
+    assert sim and sim[0].details["text_ratio"] >= 95 and sim[0].score >= 0.85
+
+
+def test_result_only_page_is_fake_verification():
+    signals = run("http://m.cxmem-gov.com/r?id=1", "fake_result.html")
+    result = [s for s in signals if "result_labels" in s.details]
+    assert result and result[0].score >= 0.85
+    assert {"作业类别", "操作项目", "签发机关"} <= set(result[0].details["result_labels"])
+    assert "fake-verification" in result[0].categories
+
+
+def test_training_school_linking_to_platform_scores_low():
+    signals = run("http://www.andapx.com/cx.html", "school.html")
+    assert top(signals, "impersonation") < 0.2
+    assert top(signals, "fake-verification") < 0.2
+    assert top(signals, "seller") < 0.3
+    quoted = [s for s in signals if "引用而非冒充" in s.reason]
+    assert quoted and "cx.mem.gov.cn" in quoted[0].reason
+
+
+def test_news_about_crackdown_is_not_a_seller():
+    signals = run("http://news.jsnews.cn/a/1.html", "news.html")
+    seller = [s for s in signals if "免考" in s.reason]
+    assert seller and seller[0].score < 0.2 and "seller" not in seller[0].categories
+    assert "警示/报道" in seller[0].reason
+    assert top(signals, "impersonation") < 0.2
+
+
+def test_seller_with_contacts_is_a_seller():
+    signals = run("http://www.banzheng88.com/", "seller.html")
+    seller = [s for s in signals if "seller" in s.categories]
+    assert seller and seller[0].score >= 0.8
+    assert any("13812345678" in c for c in seller[0].details["contacts"])
+    assert any("zhengshu8888" in c for c in seller[0].details["contacts"])
+
+
+def test_gov_identity_form_with_forged_site_code():
+    # a GBK page arrives decoded; meta charset says gbk, the str is what counts
+    signals = run("http://sdyjzw.com/", "gov_claim_form.html")
+    form = [s for s in signals if "form_targets" in s.details]
+    assert form and form[0].score >= 0.75 and "山东省应急管理厅" in form[0].reason
+    assert form[0].details["form_targets"] == ["query.sdyjzw.com"]
+    marks = [s for s in signals if "forged-marks" in s.categories][0]
+    assert "3700000012" in marks.reason and marks.score >= 0.85
+    assert any("鲁ICP备号" in x for x in marks.details["marks"]["bad_icp"])
+
+
+def test_form_posting_to_the_official_host_is_not_impersonation():
+    body = kit.html("clone_special.html").replace(
+        'action="/api/certQuery"', 'action="https://cx.mem.gov.cn/prod-api/certsearch"'
+    )
+    signals = run("http://portal.example-px.com/", body)
+    form = [s for s in signals if "form_targets" in s.details][0]
+    assert form.score < 0.1 and form.categories == ()
+
+
+def test_raw_html_used_when_render_is_missing():
+    body = kit.html("fake_result.html")
+    signals = run("http://m.cxmem-gov.com/r", body, rendered_html="", visible_text="")
+    assert top(signals, "fake-verification") >= 0.85
+
+
+def test_empty_page_gives_nothing():
+    page = kit.page("http://empty.example.com/", "", title="", visible_text="")
+    assert detector.detect(page, REF, kit.NO_LOOKUPS) == []
+
+
+def test_malformed_html_does_not_crash():
+    body = '<?xml version="1.0" encoding="gbk"?><html><body><div><p>免考包过 微信：abc12345<<<</div>'
+    signals = run("http://x.example.com/", body)
+    assert top(signals, "seller") >= 0.8
+
+
+def test_huge_page_is_bounded():
+    filler = "<p>" + "安全生产培训内容。" * 40 + "</p>"
+    body = "<html><head><title>培训资料</title></head><body>" + filler * 20000 + "</body></html>"
+    assert len(body) > 5_000_000
+    signals = run("http://big.example.com/", body)
+    assert top(signals, "impersonation") == 0.0
+
+
+@pytest.mark.parametrize(
+    "mark, expect",
+    [
+        ("网站标识码：12345", "政府网站标识码"),
+        ("京公网安备1101020200号", "公网安备号格式不正确"),
+        ("ICP备12345678号", "ICP备案号格式不正确"),
+    ],
+)
+def test_malformed_footer_marks(mark, expect):
+    body = f"<html><head><title>某某公司</title></head><body><p>产品介绍</p><div class='footer'>{mark}</div></body></html>"
+    signals = run("http://company.example.com/", body)
+    marks = [s for s in signals if "forged-marks" in s.categories]
+    assert marks and expect in marks[0].reason
+
+
+def test_ranking_counterfeits_above_hard_negatives():
+    bad = [
+        run("http://cx-mem-gov.cn/special?index=0", "clone_special.html"),
+        run("http://m.cxmem-gov.com/r?id=1", "fake_result.html"),
+        run("http://sdyjzw.com/", "gov_claim_form.html"),
+    ]
+    good = [
+        run("http://www.andapx.com/cx.html", "school.html"),
+        run("http://news.jsnews.cn/a/1.html", "news.html"),
+    ]
+    worst_bad = min(top(s, "impersonation") for s in bad)
+    best_good = max(max((x.score for x in s), default=0.0) for s in good)
+    assert worst_bad > best_good

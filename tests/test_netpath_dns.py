@@ -1,0 +1,146 @@
+"""DNS goes to the configured servers and nowhere else; failures come back as data."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from netpath_servers import LOOPBACK, Zone, dns_server, silent_udp
+
+from crawler.config import Settings
+from crawler.netpath.dns import DnsLookupError, Resolver
+
+RECORDS = {
+    "cx-mem-gov.cn": {"A": ["47.242.10.21"], "NS": ["ns1.dnsowl.com", "ns2.dnsowl.com"],
+                      "MX": ["mx.cx-mem-gov.cn"]},
+    "www.cx-mem-gov.cn": {"CNAME": ["cx-mem-gov.cn"]},
+    "cx.mem.gov.cn": {"A": ["1.2.3.4"]},
+    "mem.gov.cn": {"NS": ["ns.mem.gov.cn"]},
+    "noa.example.com": {"MX": ["mail.example.com"]},
+    "xn--fsqu00a.xn--fiqs8s": {"A": ["5.6.7.8"]},
+}
+
+
+@pytest.fixture
+def zone():
+    return Zone({k: dict(v) for k, v in RECORDS.items()})
+
+
+@pytest.fixture
+def no_system_resolver(monkeypatch):
+    """Records every name handed to the system resolver (there must be none)."""
+    asked: list[object] = []
+    real = socket.getaddrinfo
+
+    def recording(host, *args, **kwargs):
+        asked.append(host)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", recording)
+    return asked
+
+
+def settings_for(*ports: int) -> Settings:
+    env = {"ZHENWEI_DNS_SERVERS": ",".join(f"{LOOPBACK}:{p}" for p in ports)}
+    return Settings.from_env(env)
+
+
+def test_lookup_goes_to_the_configured_server_only(zone, no_system_resolver):
+    decoy = Zone(dict(RECORDS))
+    with dns_server(zone) as port, dns_server(decoy):
+        facts = Resolver(settings_for(port)).lookup("www.cx-mem-gov.cn")
+    assert facts.a == ("47.242.10.21",)
+    assert facts.cname == ("cx-mem-gov.cn",)
+    assert facts.ns == ("ns1.dnsowl.com", "ns2.dnsowl.com")
+    assert facts.mx == ("mx.cx-mem-gov.cn",)
+    assert facts.error is None
+    assert "47.242.10.21" in facts.raw and "CNAME" in facts.raw
+    asked = {(name, qtype) for name, qtype in zone.queries}
+    assert {("www.cx-mem-gov.cn", "A"), ("www.cx-mem-gov.cn", "AAAA"),
+            ("cx-mem-gov.cn", "NS"), ("cx-mem-gov.cn", "MX")} <= asked
+    assert decoy.queries == []
+    assert no_system_resolver == []
+
+
+def test_ns_and_mx_come_from_the_registrable_domain(zone):
+    with dns_server(zone) as port:
+        facts = Resolver(settings_for(port)).lookup("CX.mem.gov.cn.")
+    assert facts.host == "cx.mem.gov.cn"
+    assert facts.a == ("1.2.3.4",)
+    assert facts.ns == ("ns.mem.gov.cn",)
+    assert ("mem.gov.cn", "NS") in zone.queries
+
+
+def test_idn_hosts_are_asked_as_a_labels(zone):
+    with dns_server(zone) as port:
+        resolver = Resolver(settings_for(port))
+        assert resolver.resolve("例子.中国") == ("5.6.7.8",)
+    assert ("xn--fsqu00a.xn--fiqs8s", "A") in zone.queries
+
+
+def test_nxdomain_is_a_fact_not_an_exception(zone):
+    with dns_server(zone) as port:
+        resolver = Resolver(settings_for(port))
+        facts = resolver.lookup("nothing-here.example.org")
+        assert resolver.resolve("nothing-here.example.org") == ()
+        assert resolver.exists("nothing-here.example.org") is False
+        assert resolver.exists("noa.example.com") is True  # exists, no A record
+        assert resolver.resolve("noa.example.com") == ()
+        with pytest.raises(DnsLookupError) as info:
+            resolver.address("nothing-here.example.org")
+    assert facts.a == () and facts.error is not None
+    assert "域名不存在" in facts.error and "NXDOMAIN" in facts.error
+    assert "NXDOMAIN" in info.value.reason
+
+
+def test_servfail_means_unknown_not_absent(zone):
+    zone.servfail = True
+    with dns_server(zone) as port:
+        resolver = Resolver(settings_for(port), timeout=0.5, tries=1)
+        assert resolver.exists("cx-mem-gov.cn") is None
+        facts = resolver.lookup("cx-mem-gov.cn")
+    assert facts.error is not None and "SERVFAIL" in facts.error
+    assert zone.queries
+
+
+def test_hanging_server_times_out_into_none():
+    with silent_udp() as port:
+        resolver = Resolver(settings_for(port), timeout=0.3, tries=1)
+        assert resolver.exists("cx-mem-gov.cn") is None
+        assert resolver.resolve("cx-mem-gov.cn") == ()
+        facts = resolver.lookup("cx-mem-gov.cn")
+    assert facts.error is not None and "超时" in facts.error
+
+
+def test_second_server_answers_when_the_first_is_silent(zone):
+    with silent_udp() as dead, dns_server(zone) as port:
+        resolver = Resolver(settings_for(dead, port), timeout=0.3, tries=2)
+        assert resolver.resolve("cx-mem-gov.cn") == ("47.242.10.21",)
+    assert ("cx-mem-gov.cn", "A") in zone.queries
+
+
+def test_async_variants_use_the_same_server(zone, no_system_resolver):
+    async def run(resolver: Resolver):
+        return await asyncio.gather(
+            resolver.alookup("www.cx-mem-gov.cn"),
+            resolver.aresolve("cx.mem.gov.cn"),
+            resolver.aresolve("nothing-here.example.org"),
+            resolver.aexists("nothing-here.example.org"),
+        )
+
+    with dns_server(zone) as port:
+        facts, a, missing, exists = asyncio.run(run(Resolver(settings_for(port))))
+    assert facts.a == ("47.242.10.21",) and facts.ns == ("ns1.dnsowl.com", "ns2.dnsowl.com")
+    assert a == ("1.2.3.4",) and missing == () and exists is False
+    assert ("cx.mem.gov.cn", "A") in zone.queries
+    assert no_system_resolver == []
+
+
+def test_ip_addresses_need_no_lookup(zone):
+    with dns_server(zone) as port:
+        resolver = Resolver(settings_for(port))
+        facts = resolver.lookup("47.242.10.21")
+        assert resolver.address("localhost") == "127.0.0.1"
+    assert facts.a == ("47.242.10.21",)
+    assert zone.queries == []
