@@ -29,7 +29,8 @@ UNREGISTRABLE_SUFFIXES = frozenset(
      "gov", "edu", "mil", "int"}
 )
 GOV_SUFFIX_TOKENS = ("gov", "govcn", "gov-cn", "zf", "zw")
-#: Technique order = output order: the names counterfeiters register most come first.
+#: Output order by first appearance: the names counterfeiters register most come first
+#: (gov-token combined with service words follows the few subdomain-abuse names).
 TECHNIQUES = ("gov-token", "subdomain-abuse", "service-word", "pinyin", "idn", "homoglyph", "typo")
 #: dnstwist fuzzers that model typing mistakes.
 TYPO_FUZZERS = ("omission", "insertion", "transposition", "repetition", "replacement", "vowel-swap")
@@ -103,19 +104,17 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
             for tld in tlds:
                 yield Lookalike(f"{label}.{tld}", technique, why.format(label=label))
 
-    gov_labels = [
-        combo
-        for b in brands
-        for combo in (f"{b}gov", f"{b}-gov", f"gov{b}", f"gov-{b}", f"{b}govcn", f"{b}-gov-cn",
-                      f"{b}zf", f"{b}-zw")
-    ]
-    gov_labels += [
-        combo
-        for b in brands
-        for w in services
-        for combo in (f"{w}-{b}-gov", f"{w}{b}gov", f"{w}{b}-gov", f"{w}-{b}gov", f"{b}gov{w}")
-    ]
-    yield from names(gov_labels, "gov-token", f"在 .gov.cn 之外把「{owner}」的域名标识与 gov 拼在一起：{{label}}")
+    gov_why = f"在 .gov.cn 之外把「{owner}」的域名标识与 gov 拼在一起：{{label}}"
+    yield from names(
+        (
+            combo
+            for b in brands
+            for combo in (f"{b}gov", f"{b}-gov", f"gov{b}", f"gov-{b}", f"{b}govcn",
+                          f"{b}-gov-cn", f"{b}zf", f"{b}-zw")
+        ),
+        "gov-token",
+        gov_why,
+    )
 
     for host in _unique((*profile.official_hosts, *profile.registrable_domains)):
         for tld in tlds:
@@ -123,6 +122,17 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
                 f"{host.lower()}.{tld}", "subdomain-abuse",
                 f"把官方域名 {host} 放在 .{tld} 的他人域名之下作子域名",
             )
+
+    yield from names(
+        (
+            combo
+            for b in brands
+            for w in services
+            for combo in (f"{w}-{b}-gov", f"{w}{b}gov", f"{w}{b}-gov", f"{w}-{b}gov", f"{b}gov{w}")
+        ),
+        "gov-token",
+        gov_why,
+    )
 
     service_labels = [
         combo

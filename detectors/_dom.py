@@ -25,8 +25,11 @@ MAX_TEXT_CHARS = 20_000
 _MAX_ELEMENTS = 20_000
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "head", "svg"}
-_HEADING_TAGS = {"h1", "h2", "h3"}
-_HEADER_HINT = re.compile(r"(^|[-_ ])(header|logo|banner|top|title|brand|navbar)([-_ ]|$)", re.I)
+_HEADING_TAGS = {"h1", "h2", "h3", "header"}
+_HEADER_HINT = re.compile(
+    r"header|logo|banner|title|brand|masthead|navbar|(?:^|[-_ ])(?:head|top|nav|hd)(?:[-_ ]|$)|^top|top$",
+    re.I,
+)
 _FIELD_TAGS = {"input", "select", "textarea"}
 _LABEL_TAGS = {"th", "td", "dt", "dd", "label", "span", "div", "p", "li", "b", "strong"}
 _WS = re.compile(r"\s+")

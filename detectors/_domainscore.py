@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import tldextract
 from rapidfuzz.distance import OSA
 
+from crawler.netpath.domains import split_host, to_ascii
 from crawler.profiles import TargetProfile, load_allowlist, load_profiles
 from detectors._confusables import ascii_skeleton, unicode_skeleton
 
@@ -90,8 +90,6 @@ class _LabelScan:
     cn: bool = False
     unicode_labels: list[str] = field(default_factory=list)
 
-
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 class DomainIndex:
@@ -185,18 +183,25 @@ class DomainIndex:
         if len(run) < 3:
             return None
         for brand in self._brands:
-            if abs(len(brand) - len(run)) <= 1 and OSA.distance(run, brand, score_cutoff=1) <= 1:
-                return brand
+            if abs(len(brand) - len(run)) > 1 or OSA.distance(run, brand, score_cutoff=1) > 1:
+                continue
+            # one substituted letter of a 3-letter brand is a common syllable (mem → mei, men)
+            if len(brand) <= 3 and len(run) == len(brand) and sorted(run) != sorted(brand):
+                continue
+            return brand
         return None
 
-    def _scan_piece(self, piece: str, raw_label: str, in_reg: bool, scan: _LabelScan) -> None:
+    def _scan_piece(
+        self, piece: str, raw_label: str, in_reg: bool, scan: _LabelScan, *, typos_ok: bool = True
+    ) -> None:
         found, runs, starts, ends = self.segment(piece)
-        typos = [(r, self._typo_brand(r)) for r in runs]
+        # typos are looked for in the label as written, never on top of a homoglyph reading
+        typos = [(r, self._typo_brand(r) if typos_ok else None) for r in runs]
         clean = all(b is not None for _, b in typos)
         for run, brand in typos:
             if brand is not None and clean:
                 scan.typos.append((run, brand, in_reg))
-        if not clean and len(runs) > 1 or (runs and found):
+        if typos_ok and not clean and (len(runs) > 1 or (runs and found)):
             whole = self._typo_brand(piece)
             if whole is not None:
                 # "memm", "mohurdd": the tokenizer split a misspelt brand
@@ -204,8 +209,8 @@ class DomainIndex:
         for tok in found:
             role = self._global.get(tok)
             if role == "gov":
-                # "xxxgov" / "gov-xxx": the gov token claims an identity even when attached
-                if clean or starts or ends:
+                # "bjgov" claims an identity even when attached; "governor" does not
+                if clean or (ends and tok == found[-1]):
                     scan.gov = True
                     scan.gov_strong = scan.gov_strong or tok in _STRONG_GOV
             elif role == "cn":
@@ -236,7 +241,7 @@ class DomainIndex:
             if skeleton != label:
                 for piece in _SPLIT.split(skeleton):
                     if piece and piece.isascii():
-                        self._scan_piece(piece, label, in_reg, scan)
+                        self._scan_piece(piece, label, in_reg, scan, typos_ok=False)
         return scan
 
     # -- scoring ----------------------------------------------------------------------------
@@ -261,6 +266,8 @@ class DomainIndex:
     def score(self, host: str) -> DomainScore | None:
         """Score one host name; None when it resembles no protected target."""
         host = normalise_host(host)
+        if not host.isascii():
+            host = to_ascii(host)
         if not host or _IP.search(host) or self.quick_reject(host):
             return None
         return self._score_full(host)
@@ -296,15 +303,14 @@ class DomainIndex:
         return None
 
     def _score_full(self, host: str) -> DomainScore | None:
-        ext = _EXTRACT(host)
-        suffix = ext.suffix
-        registered = f"{ext.domain}.{suffix}" if ext.domain and suffix else host
+        subdomain, domain, suffix = split_host(host)
+        registered = f"{domain}.{suffix}" if domain and suffix else host
         official = self._official(host, registered, suffix)
         if official is not None:
             return official
-        if not ext.domain:
+        if not domain:
             return None
-        labels = [*(ext.subdomain.split(".") if ext.subdomain else ()), ext.domain]
+        labels = [*(subdomain.split(".") if subdomain else ()), domain]
         scan = self._scan(labels, len(labels) - 1)
         best: DomainScore | None = None
         for i, target in enumerate(self.targets):
@@ -407,16 +413,16 @@ def _judge(
             elif kind == "homoglyph":
                 b = 0.6
             elif kind == "typo":
-                b = 0.3 if short else 0.5
+                b = 0.45
             else:
-                b = 0.45 if short else 0.55
-            if kind == "typo" and short and not companions:
-                b = 0.0
+                b = 0.35 if short else 0.55
+            if kind == "typo" and len(tok) < 5 and not companions:
+                b = 0.0  # "gosta", "newsar": too many words are one letter from a short brand
             elif kind == "typo":
                 b -= 0.05
             where = "注册域名"
         else:
-            b = 0.88 if scan.gov else 0.7 if (f.services or f.terms) else 0.45
+            b = 0.88 if scan.gov else 0.7 if (f.services or f.terms) else 0.3 if short else 0.45
             if kind == "typo" and not companions:
                 b = 0.0
             where = "子域名"

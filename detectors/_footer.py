@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from detectors._dom import Dom, host_of
 
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+#: province abbreviations, with the alternates ICP filings use (蜀 黔 滇 陇 秦)
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼蜀黔滇陇秦"
 _SITE_CODE = re.compile(r"标识码\s*[：:]?\s*([A-Za-z]{0,3}\d{1,14}[A-Za-z0-9]*)")
 _SITE_CODE_OK = re.compile(r"\d{10}|bm\d{8}", re.I)
 _ICP = re.compile(

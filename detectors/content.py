@@ -70,6 +70,33 @@ _CONTACTS = (
     ),
     ("QQ", re.compile(r"(?:QQ|扣扣)\s*(?:号|群)?\s*[：:]?\s*\d{5,11}", re.I)),
 )
+#: words before a seller term that deny or report it rather than offer it
+_NEGATIONS = (
+    "不存在",
+    "不提供",
+    "没有",
+    "并无",
+    "绝无",
+    "拒绝",
+    "杜绝",
+    "谨防",
+    "警惕",
+    "宣称",
+    "声称",
+    "号称",
+    "所谓",
+    "鼓吹",
+    "打着",
+    "噱头",
+    "不要相信",
+    "并非",
+    "严禁",
+    "打击",
+    "虚假",
+    "假冒",
+)
+_QUOTES = "“「『\"'‘"
+_SENTENCE_END = "。！？!?；;\n"
 _CONTACT_LINKS = ("tencent://", "weixin://", "tel:", "wpa.qq.com", "mqqwpa://")
 
 
@@ -187,16 +214,19 @@ class ContentDetector:
             "warning_words": list(claim.warning_words),
         }
         if claim.presents:
+            in_title = "标题" in claim.where
+            places = "、".join(claim.where)
             if claim.official_links:
+                # a school's section heading naming the platform, with a link to it
                 return self._signal(
-                    0.35,
-                    f"页面在{'、'.join(claim.where)}中使用“{claim.matched[0]}”作为自身名称，但同时链接到官方域名，身份存疑。",
+                    0.35 if in_title else 0.15,
+                    f"页面在{places}中使用“{claim.matched[0]}”，但同时链接到官方域名，更像是介绍或引用，身份存疑。",
                     details,
                     ("impersonation",),
                 )
             return self._signal(
-                0.6,
-                f"页面在{'、'.join(claim.where)}中自称“{claim.matched[0]}”，而域名{ctx.host}并非官方域名。",
+                0.6 if in_title else 0.45,
+                f"页面在{places}中自称“{claim.matched[0]}”，而域名{ctx.host}并非官方域名。",
                 details,
                 ("impersonation",),
             )
@@ -279,10 +309,18 @@ class ContentDetector:
 
     def _seller(self, ctx: _Ctx) -> Signal | None:
         text = ctx.dom.text
-        strong = [w for w in _STRONG_SELLER if w in text]
-        weak = [w for w in _WEAK_SELLER if w in text]
+        negated = [w for w in _STRONG_SELLER + _WEAK_SELLER if w in text and not _asserted(text, w)]
+        strong = [w for w in _STRONG_SELLER if w in text and w not in negated]
+        weak = [w for w in _WEAK_SELLER if w in text and w not in negated]
         if not strong and not weak:
-            return None
+            if not negated:
+                return None
+            return self._signal(
+                0.03,
+                f"页面提及售证用语（{'、'.join(negated[:4])}），但均处于否定或引用语境（如“不存在”“不提供”“宣称”），不是售证。",
+                {"negated": negated},
+                (),
+            )
         contacts: list[str] = []
         for label, pattern in _CONTACTS:
             m = pattern.search(text)
@@ -297,6 +335,7 @@ class ContentDetector:
             "weak": weak,
             "contacts": contacts,
             "warning_words": list(ctx.claim.warning_words),
+            "negated": negated,
         }
         if ctx.claim.news_like and not ctx.claim.presents:
             score = 0.35 if contacts and strong else 0.08
@@ -322,6 +361,24 @@ class ContentDetector:
             details,
             ("seller",) if score >= 0.2 else (),
         )
+
+
+def _asserted(text: str, term: str) -> bool:
+    """True when some occurrence of `term` is offered, not denied, quoted or reported."""
+    start = text.find(term)
+    while start != -1:
+        before = text[max(0, start - 14) : start]
+        cut = max(before.rfind(ch) for ch in _SENTENCE_END)
+        before = before[cut + 1 :]
+        quoted = (
+            (bool(before) and before[-1] in _QUOTES)
+            or before.count("“") > before.count("”")
+            or before.count("「") > before.count("」")
+        )
+        if not quoted and not any(n in before for n in _NEGATIONS):
+            return True
+        start = text.find(term, start + len(term))
+    return False
 
 
 detector = ContentDetector()

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-import tldextract
-
+from crawler.netpath.domains import registrable_domain
 from crawler.types import DnsFacts, Page, WhoisFacts
 from detectors._dom import parse
 from detectors._footer import page_marks
@@ -34,15 +32,9 @@ _MAX_IPS = 4
 _LOOKUP_ERRORS = (OSError, ValueError, TimeoutError, LookupError)
 
 
-@lru_cache(maxsize=1)
-def _extract() -> tldextract.TLDExtract:
-    # The bundled suffix snapshot: no download at run time.
-    return tldextract.TLDExtract(suffix_list_urls=())
-
-
 def registered_domain(host: str) -> str:
-    parts = _extract()(host)
-    return str(parts.top_domain_under_public_suffix or host)
+    """Registrable domain (offline public suffix list, IDN-safe), as WHOIS knows it."""
+    return registrable_domain(host)
 
 
 def _strengthen(score: float, claim: Claim, cap: float) -> float:

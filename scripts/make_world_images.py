@@ -99,12 +99,12 @@ def png(img: Image.Image) -> bytes:
 
 
 def logo() -> bytes:
-    img = Image.new("RGBA", (560, 72), (0, 0, 0, 0))
+    img = Image.new("RGBA", (640, 72), (0, 0, 0, 0))
     em = Image.open(io.BytesIO(emblem(64))).convert("RGBA")
     img.alpha_composite(em, (4, 4))
     d = ImageDraw.Draw(img)
     d.text((80, 4), "应急管理部", font=font(22), fill=(255, 255, 255))
-    d.text((80, 36), "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台", font=font(18), fill=(255, 255, 255))
+    d.text((80, 36), "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台", font=font(16), fill=(255, 255, 255))
     return png(img)
 
 

@@ -147,6 +147,50 @@ class Repository:
             rows = s.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit))
             return [_run_record(r) for r in rows]
 
+    def unfinished_runs(self, kind: str = "crawl") -> list[CrawlRunRecord]:
+        """Runs still marked running: when the caller holds the run lock, their process died."""
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(CrawlRun)
+                .where(CrawlRun.kind == kind, CrawlRun.status == "running")
+                .order_by(CrawlRun.id)
+            )
+            return [_run_record(r) for r in rows]
+
+    def captured_urls(self, run_id: int) -> set[str]:
+        """URLs (as given by their candidates) already captured in a run: skipped on resume."""
+        with self.db.session() as s:
+            return set(s.scalars(select(Capture.url).where(Capture.run_id == run_id)))
+
+    def flagged_pages(self, limit: int = 200) -> list[tuple[str, str, str, tuple[str, ...], str | None]]:
+        """(url, html, verdict, categories, target) of the newest capture of each lead scored
+        counterfeit or seller: the links source follows what these pages point at."""
+        out: list[tuple[str, str, str, tuple[str, ...], str | None]] = []
+        with self.db.session() as s:
+            leads = s.scalars(
+                select(Lead).where(Lead.verdict.in_(("counterfeit", "suspicious")))
+                .order_by(Lead.score.desc()).limit(limit)
+            ).all()
+            for lead in leads:
+                cats = tuple(lead.categories or ())
+                if lead.verdict != "counterfeit" and "seller" not in cats:
+                    continue
+                cap = s.scalars(
+                    select(Capture).where(Capture.lead_id == lead.id, Capture.error.is_(None))
+                    .order_by(Capture.fetched_at.desc()).limit(1)
+                ).first()
+                if cap is None:
+                    continue
+                sha = cap.artifacts.get("rendered_html") or cap.artifacts.get("raw_html")
+                if not sha:
+                    continue
+                try:
+                    html = self.db.artifacts.open(sha).decode("utf-8", "replace")
+                except (OSError, ValueError):
+                    continue
+                out.append((cap.final_url or cap.url, html, lead.verdict, cats, cap.target))
+        return out
+
     # ------------------------------------------------------------------ artifacts
     def store_artifacts(self, blobs: Iterable[pagedata.Blob]) -> dict[str, StoredArtifact]:
         """Write blobs to the evidence store (outside any transaction); role -> artifact."""

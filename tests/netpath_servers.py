@@ -56,8 +56,12 @@ class Zone:
                 name = target
                 continue
             for value in rec.get(qtype, []):
-                rdata = {"A": lambda v: A(v), "NS": lambda v: NS(v), "CNAME": lambda v: CNAME(v),
-                         "MX": lambda v: MX(v, 10)}[qtype](value)
+                rdata = {
+                    "A": lambda v: A(v),
+                    "NS": lambda v: NS(v),
+                    "CNAME": lambda v: CNAME(v),
+                    "MX": lambda v: MX(v, 10),
+                }[qtype](value)
                 reply.add_answer(RR(name, getattr(QTYPE, qtype), rdata=rdata, ttl=60))
             return reply
 
@@ -209,8 +213,12 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
             request_line = self.rfile.readline(8192).decode("latin-1").strip()
             if not request_line:
                 return
-            while self.rfile.readline(8192).strip():
-                pass  # headers
+            length = 0
+            while header := self.rfile.readline(8192).strip():
+                name, _, value = header.decode("latin-1").partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value)
+            self.rfile.read(length)  # request body, unused
             method, target, _ = request_line.split(" ", 2)
             if method == "CONNECT":
                 self._connect(target)
@@ -219,7 +227,9 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
             body = f"proxied {target}".encode()
             self.wfile.write(
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-                + str(len(body)).encode() + b"\r\n\r\n" + body
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+                + body
             )
 
     def _connect(self, target: str) -> None:

@@ -12,8 +12,11 @@ from crawler.config import Settings
 from crawler.netpath.dns import DnsLookupError, Resolver
 
 RECORDS = {
-    "cx-mem-gov.cn": {"A": ["47.242.10.21"], "NS": ["ns1.dnsowl.com", "ns2.dnsowl.com"],
-                      "MX": ["mx.cx-mem-gov.cn"]},
+    "cx-mem-gov.cn": {
+        "A": ["47.242.10.21"],
+        "NS": ["ns1.dnsowl.com", "ns2.dnsowl.com"],
+        "MX": ["mx.cx-mem-gov.cn"],
+    },
     "www.cx-mem-gov.cn": {"CNAME": ["cx-mem-gov.cn"]},
     "cx.mem.gov.cn": {"A": ["1.2.3.4"]},
     "mem.gov.cn": {"NS": ["ns.mem.gov.cn"]},
@@ -57,8 +60,12 @@ def test_lookup_goes_to_the_configured_server_only(zone, no_system_resolver):
     assert facts.error is None
     assert "47.242.10.21" in facts.raw and "CNAME" in facts.raw
     asked = {(name, qtype) for name, qtype in zone.queries}
-    assert {("www.cx-mem-gov.cn", "A"), ("www.cx-mem-gov.cn", "AAAA"),
-            ("cx-mem-gov.cn", "NS"), ("cx-mem-gov.cn", "MX")} <= asked
+    assert {
+        ("www.cx-mem-gov.cn", "A"),
+        ("www.cx-mem-gov.cn", "AAAA"),
+        ("cx-mem-gov.cn", "NS"),
+        ("cx-mem-gov.cn", "MX"),
+    } <= asked
     assert decoy.queries == []
     assert no_system_resolver == []
 

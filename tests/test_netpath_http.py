@@ -69,7 +69,10 @@ def test_https_through_connect_trusts_ssl_cert_file(tls_origin, ca_file):
         assert p.log == [("connect", "api.test:443")]
 
         untrusted = Settings(proxy=ProxySettings(https=p.url))
-        with http_client(untrusted) as client, pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        with (
+            http_client(untrusted) as client,
+            pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"),
+        ):
             client.get("https://api.test/")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import ssl
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import trustme
@@ -50,7 +50,7 @@ def test_trusted_certificate_through_the_connect_proxy(tls_origin, ca_file):
     assert set(facts.sans) == {"site.test", "www.site.test"}
     assert "Zhenwei Test CA" in facts.issuer
     assert facts.not_after is not None and facts.not_after.tzinfo is not None
-    assert facts.not_before is not None and facts.not_before < datetime.now(timezone.utc)
+    assert facts.not_before is not None and facts.not_before < datetime.now(UTC)
     assert facts.pem.startswith("-----BEGIN CERTIFICATE-----")
 
 
@@ -73,12 +73,12 @@ def test_hostname_mismatch(tls_origin, ca_file):
 
 
 def test_expired_certificate(ca, ca_file):
-    past = datetime.now(timezone.utc) - timedelta(days=30)
+    past = datetime.now(UTC) - timedelta(days=30)
     context = server_context(ca, "old.test", not_before=past - timedelta(days=90), not_after=past)
     with origin(context) as server, proxy({"old.test": server.port}) as p:
         facts = check_tls("old.test", 443, via(p, ca_file))
     assert facts.verified is False and facts.error is not None and "过期" in facts.error
-    assert facts.not_after is not None and facts.not_after < datetime.now(timezone.utc)
+    assert facts.not_after is not None and facts.not_after < datetime.now(UTC)
 
 
 def test_proxy_refusing_the_tunnel_is_an_error_fact(ca_file):
@@ -92,7 +92,9 @@ def test_proxy_refusing_the_tunnel_is_an_error_fact(ca_file):
 def test_direct_connection_resolves_through_our_dns(tls_origin, ca_file, monkeypatch):
     asked = []
     real = socket.getaddrinfo
-    monkeypatch.setattr(socket, "getaddrinfo", lambda h, *a, **k: asked.append(h) or real(h, *a, **k))
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda h, *a, **k: asked.append(h) or real(h, *a, **k)
+    )
     zone = Zone({"www.site.test": {"A": ["127.0.0.1"]}})
     with dns_server(zone) as dns_port, proxy({"site.test": tls_origin.port}) as p:
         settings = Settings(

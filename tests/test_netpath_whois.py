@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from netpath_servers import LOOPBACK, free_port, whois_server
@@ -53,8 +53,8 @@ def test_cnnic_record_goes_to_the_configured_server_and_beijing_time_becomes_utc
     assert server.queries == ["cx-mem-gov.cn"]  # the registrable domain, once
     assert facts.error is None
     assert facts.server == f"{LOOPBACK}:{server.port}"
-    assert facts.created == datetime(2026, 9, 14, 3, 12, tzinfo=timezone.utc)
-    assert facts.expires == datetime(2027, 9, 14, 3, 12, tzinfo=timezone.utc)
+    assert facts.created == datetime(2026, 9, 14, 3, 12, tzinfo=UTC)
+    assert facts.expires == datetime(2027, 9, 14, 3, 12, tzinfo=UTC)
     assert facts.created.utcoffset().total_seconds() == 0
     assert facts.registrar == "阿里云计算有限公司（万网）"
     assert facts.name_servers == ("dns1.hichina.com", "dns2.hichina.com")
@@ -77,9 +77,9 @@ def test_icann_record_keeps_utc_and_detects_privacy():
     assert server_name == f"{LOOPBACK}:{server.port}" and text == ICANN
     # configured server: the registrar's referral (whois.namesilo.com) is never followed
     assert server.queries == ["cx-mem-gov.com", "cx-mem-gov.com"]
-    assert facts.created == datetime(2026, 9, 14, 3, 12, tzinfo=timezone.utc)
-    assert facts.updated == datetime(2026, 9, 15, 1, 0, tzinfo=timezone.utc)
-    assert facts.expires == datetime(2027, 9, 14, 3, 12, tzinfo=timezone.utc)
+    assert facts.created == datetime(2026, 9, 14, 3, 12, tzinfo=UTC)
+    assert facts.updated == datetime(2026, 9, 15, 1, 0, tzinfo=UTC)
+    assert facts.expires == datetime(2027, 9, 14, 3, 12, tzinfo=UTC)
     assert facts.registrar == "NameSilo, LLC"
     assert facts.registrant_country == "US"
     assert facts.status == ("clientTransferProhibited",)
@@ -145,6 +145,29 @@ def test_parser_quirks_lists_and_unparsed_dates():
     )
     facts = parse("cx-mem-gov.com", "x:43", text)
     assert facts.error is None
-    assert facts.created == datetime(2026, 9, 14, 3, 12, tzinfo=timezone.utc)  # min of the list
-    assert facts.updated == datetime(2026, 9, 15, 1, 0, tzinfo=timezone.utc)  # junk line ignored
+    assert facts.created == datetime(2026, 9, 14, 3, 12, tzinfo=UTC)  # min of the list
+    assert facts.updated == datetime(2026, 9, 15, 1, 0, tzinfo=UTC)  # junk line ignored
     assert "not a date at all" in facts.raw
+
+
+def test_a_named_whois_server_is_found_through_our_dns():
+    from netpath_servers import Zone, dns_server
+
+    zone = Zone({"whois.test": {"A": ["127.0.0.1"]}})
+    with whois_server({"cx-mem-gov.cn": CNNIC}) as server, dns_server(zone) as dns_port:
+        settings = Settings.from_env(
+            {
+                "ZHENWEI_WHOIS_SERVER": f"whois.test:{server.port}",
+                "ZHENWEI_DNS_SERVERS": f"127.0.0.1:{dns_port}",
+            }
+        )
+        facts = WhoisClient(settings).lookup("cx-mem-gov.cn")
+    assert ("whois.test", "A") in zone.queries
+    assert facts.server == f"whois.test:{server.port}" and facts.error is None
+
+
+def test_ip_addresses_have_no_domain_whois():
+    with whois_server({}) as server:
+        facts = WhoisClient(settings_for(server.port)).lookup("47.242.10.21")
+    assert server.queries == []
+    assert facts.error is not None

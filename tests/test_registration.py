@@ -20,13 +20,25 @@ NOW = kit.FETCHED
 
 def young_whois(domain: str) -> WhoisFacts:
     created = NOW - timedelta(days=12)
-    return WhoisFacts(domain=domain, server="whois.test", registrar="NameSilo, LLC", created=created,
-                      expires=created + timedelta(days=365), privacy=True, registrant="REDACTED FOR PRIVACY")
+    return WhoisFacts(
+        domain=domain,
+        server="whois.test",
+        registrar="NameSilo, LLC",
+        created=created,
+        expires=created + timedelta(days=365),
+        privacy=True,
+        registrant="REDACTED FOR PRIVACY",
+    )
 
 
 def old_whois(domain: str) -> WhoisFacts:
-    return WhoisFacts(domain=domain, server="whois.cnnic.cn", registrar="阿里云计算有限公司（万网）",
-                      created=datetime(2012, 3, 1, tzinfo=UTC), expires=datetime(2030, 3, 1, tzinfo=UTC))
+    return WhoisFacts(
+        domain=domain,
+        server="whois.cnnic.cn",
+        registrar="阿里云计算有限公司（万网）",
+        created=datetime(2012, 3, 1, tzinfo=UTC),
+        expires=datetime(2030, 3, 1, tzinfo=UTC),
+    )
 
 
 def dns_for(ip: str):
@@ -83,12 +95,23 @@ def test_school_old_domain_in_china_gets_nothing():
 
 
 def test_page_facts_win_over_lookups_and_tls_problems():
-    tls = TlsFacts(verified=False, error="self-signed certificate", issuer="cx-mem-gov.cn",
-                   subject="cx-mem-gov.cn", sans=("cx-mem-gov.cn", "a1.xyz", "b2.top", "c3.cc"),
-                   not_before=NOW - timedelta(days=400), not_after=NOW - timedelta(days=5))
-    signals = run("https://cx-mem-gov.cn/", "clone_special.html", Lookups(),
-                  whois=young_whois("cx-mem-gov.cn"), dns=DnsFacts(host="cx-mem-gov.cn", a=("104.21.3.4",)),
-                  tls=tls)
+    tls = TlsFacts(
+        verified=False,
+        error="self-signed certificate",
+        issuer="cx-mem-gov.cn",
+        subject="cx-mem-gov.cn",
+        sans=("cx-mem-gov.cn", "a1.xyz", "b2.top", "c3.cc"),
+        not_before=NOW - timedelta(days=400),
+        not_after=NOW - timedelta(days=5),
+    )
+    signals = run(
+        "https://cx-mem-gov.cn/",
+        "clone_special.html",
+        Lookups(),
+        whois=young_whois("cx-mem-gov.cn"),
+        dns=DnsFacts(host="cx-mem-gov.cn", a=("104.21.3.4",)),
+        tls=tls,
+    )
     tls_sig = find(signals, "TLS证书")
     assert tls_sig and "self-signed" in tls_sig[0].reason and "过期" in tls_sig[0].reason
     assert set(tls_sig[0].details["other_domains"]) == {"a1.xyz", "b2.top", "c3.cc"}
@@ -108,6 +131,9 @@ def test_failing_lookups_are_tolerated():
     def whois_error(domain):
         return WhoisFacts(domain=domain, server="whois.test", error="connection refused")
 
-    signals = run("http://cx-mem-gov.cn/", "clone_special.html",
-                  Lookups(dns=broken_dns, whois=whois_error, geoip=ip_info))
+    signals = run(
+        "http://cx-mem-gov.cn/",
+        "clone_special.html",
+        Lookups(dns=broken_dns, whois=whois_error, geoip=ip_info),
+    )
     assert not find(signals, "注册于") and not find(signals, "境外")

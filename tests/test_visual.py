@@ -24,8 +24,18 @@ def emblem(size: int = 96) -> Image.Image:
     d = ImageDraw.Draw(img)
     d.ellipse((2, 2, size - 2, size - 2), fill=(200, 16, 30), outline=(230, 180, 40), width=6)
     c = size / 2
-    star = [(c, 14), (c + 10, c - 6), (size - 14, c - 4), (c + 14, c + 10), (c + 20, size - 14),
-            (c, c + 18), (c - 20, size - 14), (c - 14, c + 10), (14, c - 4), (c - 10, c - 6)]
+    star = [
+        (c, 14),
+        (c + 10, c - 6),
+        (size - 14, c - 4),
+        (c + 14, c + 10),
+        (c + 20, size - 14),
+        (c, c + 18),
+        (c - 20, size - 14),
+        (c - 14, c + 10),
+        (14, c - 4),
+        (c - 10, c - 6),
+    ]
     d.polygon(star, fill=(240, 200, 60))
     d.rectangle((c - 18, size - 30, c + 18, size - 20), fill=(240, 200, 60))
     return img
@@ -62,7 +72,10 @@ def school() -> Image.Image:
     d.rectangle((0, 0, W, 60), fill=(230, 120, 20))
     for i in range(3):
         for j in range(4):
-            d.rectangle((60 + j * 300, 120 + i * 200, 320 + j * 300, 290 + i * 200), fill=(120 + 30 * j, 80, 60 + 40 * i))
+            d.rectangle(
+                (60 + j * 300, 120 + i * 200, 320 + j * 300, 290 + i * 200),
+                fill=(120 + 30 * j, 80, 60 + 40 * i),
+            )
     return img
 
 
@@ -78,8 +91,12 @@ REF = Reference(
     target=kit.MEM,
     captures=(
         ReferenceCapture(
-            url="http://cx.mem.gov.cn/special?index=0", captured_at=kit.FETCHED,
-            title=kit.MEM.name, visible_text="", viewport_png=png(genuine()), favicon=FAVICON,
+            url="http://cx.mem.gov.cn/special?index=0",
+            captured_at=kit.FETCHED,
+            title=kit.MEM.name,
+            visible_text="",
+            viewport_png=png(genuine()),
+            favicon=FAVICON,
             asset_hashes=(hashlib.sha256(b"app.3f2a.js genuine bundle").hexdigest(),),
             image_phashes=(image_phash(EMBLEM),),
         ),
@@ -115,6 +132,14 @@ def test_full_page_screenshot_only_is_cropped_to_viewport():
     assert by_part(signals, "viewport") and by_part(signals, "viewport")[0].score >= 0.8
 
 
+def test_unrelated_images_are_not_reuse():
+    photo = school().crop((0, 0, 400, 300))
+    asset = ImageAsset(
+        url="http://px.example.com/a.png", sha256="ab" * 32, phash=image_phash(png(photo))
+    )
+    assert run("http://px.example.com/", images=(asset,)) == []
+
+
 def test_unrelated_page_has_no_screenshot_signal():
     assert by_part(run(viewport_png=png(school())), "viewport") == []
     assert all(s.score < 0.3 for s in run(viewport_png=png(school())))
@@ -123,8 +148,11 @@ def test_unrelated_page_has_no_screenshot_signal():
 def test_relayout_reusing_emblem_is_caught_by_image_phash():
     # the emblem re-encoded at another size: different bytes, same picture
     small = emblem().resize((72, 72))
-    asset = ImageAsset(url="http://cxmem.top/img/gh.png", sha256=hashlib.sha256(png(small)).hexdigest(),
-                       phash=image_phash(png(small)))
+    asset = ImageAsset(
+        url="http://cxmem.top/img/gh.png",
+        sha256=hashlib.sha256(png(small)).hexdigest(),
+        phash=image_phash(png(small)),
+    )
     signals = run("http://cxmem.top/", viewport_png=png(relayout()), images=(asset,))
     assert by_part(signals, "viewport") == []
     reuse = [s for s in signals if s.details.get("match") == "phash"]
@@ -132,8 +160,14 @@ def test_relayout_reusing_emblem_is_caught_by_image_phash():
 
 
 def test_exact_asset_reuse_by_sha256():
-    res = Resource(url="http://cxmem.top/js/app.3f2a.js", status=200, content_type="application/javascript",
-                   size=20, sha256=hashlib.sha256(b"app.3f2a.js genuine bundle").hexdigest(), resource_type="script")
+    res = Resource(
+        url="http://cxmem.top/js/app.3f2a.js",
+        status=200,
+        content_type="application/javascript",
+        size=20,
+        sha256=hashlib.sha256(b"app.3f2a.js genuine bundle").hexdigest(),
+        resource_type="script",
+    )
     signals = run("http://cxmem.top/", resources=(res,))
     reuse = [s for s in signals if s.details.get("match") == "sha256"]
     assert reuse and reuse[0].score >= 0.7 and "app.3f2a.js" in reuse[0].reason
@@ -149,7 +183,9 @@ def test_corrupt_png_is_no_signal_with_reason():
     bad = kit.png("corrupt.png")
     signals = run(viewport_png=bad, screenshot_png=bad, favicon=b"\x00\x01garbage")
     assert signals and all(s.score == 0.0 for s in signals)
-    assert any("截图无法用于比对" in s.reason and "undecodable" in s.details["error"] for s in signals)
+    assert any(
+        "截图无法用于比对" in s.reason and "undecodable" in s.details["error"] for s in signals
+    )
     assert any("图标无法解码" in s.reason for s in signals)
 
 
@@ -167,3 +203,27 @@ def test_bad_hash_strings_are_ignored():
     asset = ImageAsset(url="http://x.example.com/a.png", sha256="0" * 64, phash="not-hex")
     blank = ImageAsset(url="http://x.example.com/b.png", sha256="1" * 64, phash="0000000000000000")
     assert run("http://x.example.com/", images=(asset, blank)) == []
+
+
+def test_real_chromium_screenshots_of_fixture_pages():
+    """Viewports rendered by Chromium (1280x800) from the HTML fixtures beside this test."""
+    real = Reference(
+        target=kit.MEM,
+        captures=(
+            ReferenceCapture(
+                url="http://cx.mem.gov.cn/special?index=0",
+                captured_at=kit.FETCHED,
+                title=kit.MEM.name,
+                visible_text="",
+                viewport_png=kit.png("genuine_special.viewport.png"),
+            ),
+        ),
+    )
+
+    def shot_score(name):
+        page = kit.page("http://lookalike.example.com/", "", viewport_png=kit.png(name))
+        return max((s.score for s in detector.detect(page, real, kit.NO_LOOKUPS)), default=0.0)
+
+    assert shot_score("clone_special.viewport.png") >= 0.8
+    for other in ("school.viewport.png", "seller.viewport.png", "fake_result.viewport.png"):
+        assert shot_score(other) < 0.4, other

@@ -22,6 +22,23 @@ CHROMIUM_ARGS = (
     "--disable-gpu",
     "--disable-quic",  # QUIC (UDP) would bypass an HTTP proxy
     "--disable-dev-shm-usage",
+    "--disable-client-side-phishing-detection",
+    "--disable-domain-reliability",
+)
+#: Debian's /usr/bin/chromium wrapper adds Google API keys and --enable-remote-extensions, so
+#: Chromium calls update.googleapis.com, clients2.google.com and accounts.google.com (through our
+#: proxy) whatever --disable-background-networking says. Those services are pointed at a
+#: reserved name that is bypassed and never resolved: nothing leaves the machine.
+SILENCED_HOST = "chromium-disabled.invalid"
+_SILENCED = f"http://{SILENCED_HOST}"
+SILENCING_ARGS = (
+    f"--gaia-url={_SILENCED}",
+    f"--google-apis-url={_SILENCED}",
+    f"--lso-url={_SILENCED}",
+    f"--component-updater=url-source={_SILENCED}",
+    f"--apps-gallery-update-url={_SILENCED}",
+    f"--variations-server-url={_SILENCED}",
+    f"--host-resolver-rules=MAP {SILENCED_HOST} ~NOTFOUND",
 )
 DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
 MOBILE_VIEWPORT = {"width": 390, "height": 844}
@@ -30,7 +47,7 @@ MOBILE_VIEWPORT = {"width": 390, "height": 844}
 def _bypass(settings: Settings) -> str:
     # Chromium sends loopback hosts direct unless told otherwise; Python's clients do not
     # (ProxySettings.bypass knows only NO_PROXY), so "<-loopback>" keeps both the same.
-    rules = ["<-loopback>"]
+    rules = ["<-loopback>", SILENCED_HOST]
     for entry in settings.proxy.no_proxy:
         entry = entry.strip().lstrip("*").lstrip(".").lower()
         if entry:
@@ -45,7 +62,9 @@ def proxy_option(settings: Settings) -> dict[str, str] | None:
     if not server or "*" in settings.proxy.no_proxy:
         return None
     parts = urlsplit(server if "://" in server else f"http://{server}")
-    option = {"server": f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")}
+    option = {
+        "server": f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    }
     option["bypass"] = _bypass(settings)
     if parts.username is not None:
         option["username"] = unquote(parts.username)
@@ -58,7 +77,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     options: dict[str, Any] = {
         "executable_path": CHROMIUM_PATH,
         "headless": True,
-        "args": list(CHROMIUM_ARGS),
+        "args": [*CHROMIUM_ARGS, *SILENCING_ARGS],
     }
     proxy = proxy_option(settings)
     if proxy is not None:

@@ -52,7 +52,7 @@ def _configure(
     resolver: dns.resolver.BaseResolver, settings: Settings, timeout: float, tries: int
 ) -> None:
     if settings.dns_servers:
-        resolver.nameservers = _nameservers(settings)  # type: ignore[assignment]
+        resolver.nameservers = _nameservers(settings)
     count = max(1, len(resolver.nameservers))
     resolver.timeout = timeout
     resolver.lifetime = timeout * max(1, tries) * count
@@ -98,9 +98,9 @@ def _outcome(
             continue
         for rdata in rrset:
             if rdtype == "MX":
-                values.append(rdata.exchange.to_text().rstrip(".").lower())  # type: ignore[attr-defined]
+                values.append(rdata.exchange.to_text().rstrip(".").lower())
             elif rdtype in ("NS", "CNAME"):
-                values.append(rdata.target.to_text().rstrip(".").lower())  # type: ignore[attr-defined]
+                values.append(rdata.target.to_text().rstrip(".").lower())
             else:
                 values.append(rdata.to_text())
     if not answer.response.answer:
@@ -112,7 +112,7 @@ def _cnames(answer: dns.resolver.Answer | None) -> tuple[str, ...]:
     if answer is None:
         return ()
     return tuple(
-        rdata.target.to_text().rstrip(".").lower()  # type: ignore[attr-defined]
+        rdata.target.to_text().rstrip(".").lower()
         for rrset in answer.response.answer
         if rrset.rdtype == dns.rdatatype.CNAME
         for rdata in rrset
@@ -150,7 +150,9 @@ def _facts(host: str, domain: str, results: Iterable[_Result]) -> DnsFacts:
 
 def _ip_facts(host: str) -> DnsFacts:
     bare = host.strip("[]")
-    return DnsFacts(host=bare, a=(bare,) if ":" not in bare else (), aaaa=(bare,) if ":" in bare else ())
+    return DnsFacts(
+        host=bare, a=(bare,) if ":" not in bare else (), aaaa=(bare,) if ":" in bare else ()
+    )
 
 
 class Resolver:

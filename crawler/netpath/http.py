@@ -42,7 +42,9 @@ class _DnsBackend(httpcore.SyncBackend):
     def __init__(self, resolver: Resolver) -> None:
         self._resolver = resolver
 
-    def connect_tcp(self, host: str, port: int, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self, host: str, port: int, *args: Any, **kwargs: Any
+    ) -> httpcore.NetworkStream:
         try:
             address = self._resolver.address(host)
         except OSError as exc:

@@ -53,10 +53,14 @@ def verify_context(settings: Settings) -> ssl.SSLContext:
     """
     context = ssl.create_default_context()
     paths = ssl.get_default_verify_paths()
-    if paths.openssl_cafile and Path(paths.openssl_cafile).is_file():
-        context.load_verify_locations(cafile=paths.openssl_cafile)
-    if paths.openssl_capath and Path(paths.openssl_capath).is_dir():
-        context.load_verify_locations(capath=paths.openssl_capath)
+    # `cafile`/`capath` are what OpenSSL actually used; they differ from the openssl_* defaults
+    # only when the process environment overrode them.
+    system_file = Path(paths.openssl_cafile).resolve()
+    system_dir = Path(paths.openssl_capath).resolve()
+    if system_file.is_file() and paths.cafile != str(system_file):
+        context.load_verify_locations(cafile=str(system_file))
+    if system_dir.is_dir() and paths.capath != str(system_dir):
+        context.load_verify_locations(capath=str(system_dir))
     if settings.ssl_cert_file is not None:
         context.load_verify_locations(cafile=str(settings.ssl_cert_file))
     return context
@@ -116,7 +120,9 @@ def open_tunnel(proxy: str, host: str, port: int, timeout: float) -> socket.sock
     return sock
 
 
-def _connect(host: str, port: int, settings: Settings, resolver: Resolver, timeout: float) -> socket.socket:
+def _connect(
+    host: str, port: int, settings: Settings, resolver: Resolver, timeout: float
+) -> socket.socket:
     proxy = settings.proxy.for_url(f"https://{host}:{port}/")
     if proxy:
         return open_tunnel(proxy, host, port, timeout)

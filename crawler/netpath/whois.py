@@ -13,7 +13,7 @@ import re
 import socket
 import time
 from collections.abc import Collection, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from whois.exceptions import WhoisDomainNotFoundError, WhoisUnknownDateFormatError
@@ -22,7 +22,7 @@ from whois.parser import WhoisEntry
 
 from crawler.config import ConfigError, Settings, parse_hostport
 from crawler.netpath.dns import Resolver
-from crawler.netpath.domains import registrable_domain, to_ascii, to_unicode
+from crawler.netpath.domains import is_ip, registrable_domain, to_ascii, to_unicode
 from crawler.types import WhoisFacts
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,10 @@ class WhoisClient:
     ) -> None:
         """`servers` (TLD → "host[:port]") and `thin` replace the built-in tables."""
         self._server = settings.whois_server
-        self._servers = dict(SERVERS if servers is None else servers)
+        self._servers = {
+            tld: parse_hostport(server, 43, "WHOIS server")
+            for tld, server in (SERVERS if servers is None else servers).items()
+        }
         self._thin = frozenset(thin)
         self._timeout = timeout
         self._retries = retries
@@ -168,14 +171,16 @@ class WhoisClient:
                     return text
                 last = "服务器返回空内容"
             logger.info("WHOIS %s:%d attempt %d for %s: %s", host, port, attempt + 1, query, last)
-        raise WhoisError(f"WHOIS 服务器 {host}:{port} 查询失败：{last}（共尝试 {self._retries + 1} 次）")
+        raise WhoisError(
+            f"WHOIS 服务器 {host}:{port} 查询失败：{last}（共尝试 {self._retries + 1} 次）"
+        )
 
     def _registry(self, domain: str) -> tuple[str, int]:
         if self._server is not None:
             return self._server
         tld = domain.rsplit(".", 1)[-1]
         # Unknown TLDs: the whois.nic.<tld> convention most new gTLD registries follow.
-        return parse_hostport(self._servers.get(tld, f"whois.nic.{tld}"), 43, "WHOIS server")
+        return self._servers.get(tld, (f"whois.nic.{tld}", 43))
 
     def _chain(self, domain: str) -> list[tuple[str, str]]:
         """[(server "host:port", text)]: the registry, then the registrar when referred."""
@@ -219,13 +224,20 @@ class WhoisClient:
     def lookup(self, domain: str) -> WhoisFacts:
         """Parsed WHOIS of the registrable domain of `domain`; never raises."""
         domain = registrable_domain(domain)
+        if is_ip(domain) or "." not in domain:
+            return WhoisFacts(domain=domain, server="", error="不是可注册的域名，没有 WHOIS 记录")
         try:
             answers = self._chain(domain)
         except WhoisError as exc:
-            server = "%s:%d" % self._registry(domain)
+            host, port = self._registry(domain)
+            server = f"{host}:{port}"
             return WhoisFacts(domain=domain, server=server, error=exc.reason)
         server, text = answers[-1]
-        raw = "\n".join(f"% zhenwei: answer of {s}\n{b}" for s, b in answers) if len(answers) > 1 else text
+        raw = (
+            "\n".join(f"% zhenwei: answer of {s}\n{b}" for s, b in answers)
+            if len(answers) > 1
+            else text
+        )
         return parse(domain, server, text, raw=raw)
 
 
@@ -245,11 +257,11 @@ def _date(value: Any, local: timezone | None, pick: str) -> datetime | None:
     for dt in dates:
         # python-whois stamps zone-less times with timezone.utc itself (dateutil's own UTC is a
         # different object), so this identity test finds the times printed without a zone.
-        if local is not None and dt.tzinfo is timezone.utc:
+        if local is not None and dt.tzinfo is UTC:
             dt = dt.replace(tzinfo=local)
         elif dt.tzinfo is None:
-            dt = dt.replace(tzinfo=local or timezone.utc)
-        fixed.append(dt.astimezone(timezone.utc))
+            dt = dt.replace(tzinfo=local or UTC)
+        fixed.append(dt.astimezone(UTC))
     return min(fixed) if pick == "min" else max(fixed)
 
 
@@ -293,7 +305,10 @@ def parse(domain: str, server: str, text: str, *, raw: str | None = None) -> Who
         return WhoisFacts(domain=domain, server=server, raw=raw, error="域名未注册或无 WHOIS 记录")
     except _ParserError as exc:
         return WhoisFacts(
-            domain=domain, server=server, raw=raw, error=f"WHOIS 记录无法解析（{type(exc).__name__}）"
+            domain=domain,
+            server=server,
+            raw=raw,
+            error=f"WHOIS 记录无法解析（{type(exc).__name__}）",
         )
     local = BEIJING if domain.rsplit(".", 1)[-1] in BEIJING_TLDS else None
     registrant = _text(entry.get("name")) or _text(entry.get("org"))

@@ -15,7 +15,7 @@ import html
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -25,7 +25,7 @@ import httpx
 from crawler.netpath.domains import registrable_domain
 from crawler.netpath.http import async_http_client
 from crawler.profiles import TargetProfile
-from crawler.sources.base import FailureLog, SourceContext, SourceResult, dedupe
+from crawler.sources.base import FailureLog, SourceContext, SourceResult
 from crawler.sources.links import COMMON_DOMAINS
 from crawler.sources.urltext import BadUrl, normalise_url
 from crawler.types import Candidate
@@ -187,6 +187,16 @@ def decode_link(engine: str, href: str) -> str | None:
     return None
 
 
+REDIRECT_PATHS = frozenset({"/link", "/ck/a", "/url"})
+
+
+def _is_redirect_link(engine: Engine, link: str) -> bool:
+    parts = urlsplit(link)
+    host = (parts.hostname or "").lower()
+    own = any(host == d or host.endswith("." + d) for d in engine.own_domains)
+    return own and parts.path in REDIRECT_PATHS
+
+
 def target_from_body(body: str) -> str | None:
     """Where an engine's interstitial page sends the browser (Sogou's /link, Bing's /ck/a)."""
     for rx in (_JS_REPLACE, _BING_VAR, _META_URL):
@@ -238,8 +248,7 @@ class SearchEngineSource:
         async with async_http_client(ctx.settings, timeout=ctx.limits.http_timeout) as client:
             batches = await asyncio.gather(
                 *(self._engine(client, e, plan, delay, ctx, flog) for e in engines))
-        out = dedupe(c for batch in batches for c in batch)
-        return flog.result(out[: ctx.limits.max_candidates])
+        return flog.result(_merge(c for b in batches for c in b)[: ctx.limits.max_candidates])
 
     async def _engine(self, client: httpx.AsyncClient, engine: Engine,
                       plan: list[tuple[TargetProfile, str]], delay: float, ctx: SourceContext,
@@ -298,9 +307,13 @@ class SearchEngineSource:
         resolved: list[tuple[str, RawHit]] = []
         unresolved = 0
         for hit in raw:
-            target = hit.direct or decode_link(engine.name, urljoin(str(resp.url), hit.href))
+            link = urljoin(str(resp.url), hit.href)
+            target = hit.direct or decode_link(engine.name, link)
+            if target is None and not _is_redirect_link(engine, link):
+                flog.count(f"{engine.name}/own_results")  # 百科, 图片: the engine's own pages
+                continue
             if target is None:
-                target = await self._follow(client, urljoin(str(resp.url), hit.href))
+                target = await self._follow(client, link)
             if target is None:
                 unresolved += 1
                 continue
@@ -339,6 +352,21 @@ class SearchEngineSource:
             flog.count("engine_or_common_skipped")
             return False
         return True
+
+
+def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per URL; context["engines"]/["hits"] say which engines listed it."""
+    first: dict[str, Candidate] = {}
+    hits: dict[str, list[dict[str, Any]]] = {}
+    for c in candidates:
+        first.setdefault(c.url, c)
+        hits.setdefault(c.url, []).append(
+            {k: c.context[k] for k in ("engine", "query", "rank")})
+    out = []
+    for url, c in first.items():
+        engines = list(dict.fromkeys(h["engine"] for h in hits[url]))
+        out.append(replace(c, context={**c.context, "engines": engines, "hits": hits[url]}))
+    return out
 
 
 class _PageError(Exception):

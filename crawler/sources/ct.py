@@ -1,0 +1,186 @@
+"""Certificate transparency: crt.sh JSON queries per target keyword, incremental.
+
+Each pattern keeps a cursor (the newest `entry_timestamp` seen and the ids logged at that
+instant). The cursor only moves after a successful query, so a crt.sh outage (it often
+answers 502, times out or sends an HTML error page) is reported as a failure and the next
+run backfills everything logged meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from crawler.netpath.domains import registrable_domain
+from crawler.netpath.http import async_http_client
+from crawler.profiles import TargetProfile
+from crawler.sources.base import FailureLog, SourceContext, SourceResult
+from crawler.sources.urltext import BadUrl, normalise_url
+from crawler.types import Candidate
+
+log = logging.getLogger(__name__)
+
+NAME = "ct"
+CRTSH_URL = "https://crt.sh/"
+DEFAULT_TIMEOUT = 60.0  # crt.sh is slow on LIKE queries
+DEFAULT_DELAY = 2.0  # seconds between queries: crt.sh throttles bursts
+MAX_PATTERNS_PER_TARGET = 24
+GOV_TOKENS = ("gov", "zw")
+#: brand labels shorter than this match too much on their own ("%mem%": memory, member ...)
+MIN_ALONE = 5
+MAX_IDS_AT_CURSOR = 500
+
+
+def patterns_for(profile: TargetProfile, limit: int = MAX_PATTERNS_PER_TARGET) -> list[str]:
+    """crt.sh LIKE patterns for one target, most telling first."""
+    out: list[str] = []
+    services = [w.lower() for w in profile.service_words if w.isascii() and w.isalnum()][:3]
+    for brand in (b.lower() for b in profile.brand_labels):
+        if len(brand) >= MIN_ALONE:
+            out.append(f"%{brand}%")
+            continue
+        for word in (*GOV_TOKENS, *services):
+            out += [f"%{brand}%{word}%", f"%{word}%{brand}%"]
+    for term in (*profile.abbreviations, *profile.pinyin):
+        t = term.lower()
+        if t.isascii() and t.isalpha() and len(t) >= 4:
+            out.append(f"%{t}%")
+    return list(dict.fromkeys(out))[:limit]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    last_ts: str = ""
+    ids: frozenset[int] = frozenset()
+
+    def is_new(self, ts: str, crt_id: int) -> bool:
+        return ts > self.last_ts or (ts == self.last_ts and crt_id not in self.ids)
+
+    def advance(self, rows: Iterable[tuple[str, int]]) -> Cursor:
+        last, ids = self.last_ts, set(self.ids)
+        for ts, crt_id in rows:
+            if ts > last:
+                last, ids = ts, {crt_id}
+            elif ts == last:
+                ids.add(crt_id)
+        return Cursor(last, frozenset(sorted(ids)[-MAX_IDS_AT_CURSOR:]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"last_entry_timestamp": self.last_ts, "ids": sorted(self.ids)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Cursor:
+        if not isinstance(data, dict):
+            return cls()
+        ids = data.get("ids", [])
+        return cls(str(data.get("last_entry_timestamp") or ""),
+                   frozenset(int(i) for i in ids if isinstance(i, int)))
+
+
+class CrtShError(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def names_of(row: dict[str, Any]) -> list[str]:
+    """Host names of one crt.sh row: name_value lines and common_name, '*.' stripped."""
+    raw = f"{row.get('name_value') or ''}\n{row.get('common_name') or ''}"
+    out = []
+    for line in raw.splitlines():
+        name = line.strip().lower().rstrip(".")
+        if name.startswith("*."):
+            name = name[2:]
+        if name and "@" not in name and " " not in name:
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+class CertificateTransparencySource:
+    """Names from certificates logged since the last successful run."""
+
+    name = NAME
+
+    async def collect(self, ctx: SourceContext) -> SourceResult:
+        opts: dict[str, Any] = dict(ctx.options.get(self.name, {}))
+        delay = float(opts.get("delay", DEFAULT_DELAY))
+        timeout = float(opts.get("timeout", DEFAULT_TIMEOUT))
+        base_url = str(opts.get("url", CRTSH_URL))
+        flog = FailureLog(self.name)
+        state = ctx.state.load(self.name)
+        cursors: dict[str, Any] = dict(state.get("cursors", {}))
+        out: dict[str, Candidate] = {}
+        plan = [(p, pat) for p in ctx.profiles
+                for pat in (opts.get("patterns") or patterns_for(p))]
+        async with async_http_client(ctx.settings, timeout=timeout) as client:
+            for i, (profile, pattern) in enumerate(plan):
+                if i and delay:
+                    await asyncio.sleep(delay)
+                try:
+                    rows = await self._query(client, base_url, pattern)
+                except CrtShError as exc:
+                    flog.fail(f"证书透明日志（crt.sh）查询「{pattern}」失败：{exc.reason}；"
+                              "下次运行将补查本次遗漏的记录", exc.detail)
+                    continue
+                flog.count("queries")
+                cursor = Cursor.from_json(cursors.get(pattern))
+                fresh = []
+                for row in rows:
+                    ts, crt_id = str(row.get("entry_timestamp") or ""), row.get("id")
+                    if not isinstance(crt_id, int) or not cursor.is_new(ts, crt_id):
+                        continue
+                    fresh.append((ts, crt_id))
+                    for name in names_of(row):
+                        self._add(out, name, row, pattern, profile, ctx, flog)
+                flog.count("entries_new", len(fresh))
+                flog.count("entries_seen", len(rows))
+                cursors[pattern] = cursor.advance(fresh).to_json()
+        ctx.state.save(self.name, {**state, "cursors": cursors})
+        return flog.result(list(out.values())[: ctx.limits.max_candidates])
+
+    @staticmethod
+    async def _query(client: httpx.AsyncClient, base_url: str, pattern: str) -> list[dict[str, Any]]:
+        try:
+            resp = await client.get(base_url, params={"q": pattern, "output": "json"})
+        except httpx.TimeoutException as exc:
+            raise CrtShError("请求超时", f"{pattern}: {type(exc).__name__}") from exc
+        except httpx.HTTPError as exc:
+            raise CrtShError("网络错误", f"{pattern}: {type(exc).__name__}: {exc}") from exc
+        if resp.status_code != 200:
+            raise CrtShError(f"HTTP 状态码 {resp.status_code}", f"{pattern}: {resp.status_code}")
+        try:
+            data = json.loads(resp.content or b"[]")
+        except ValueError as exc:
+            raise CrtShError("返回内容不是有效的 JSON", f"{pattern}: {resp.text[:200]!r}") from exc
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise CrtShError("返回的 JSON 结构不符合预期", f"{pattern}: {type(data).__name__}")
+        return data
+
+    def _add(self, out: dict[str, Candidate], name: str, row: dict[str, Any], pattern: str,
+             profile: TargetProfile, ctx: SourceContext, flog: FailureLog) -> None:
+        try:
+            found = normalise_url(f"https://{name}/")
+        except BadUrl:
+            flog.count("bad_names")
+            return
+        if ctx.is_official(found.host):
+            flog.count("official_skipped")
+            return
+        if found.url in out:
+            return
+        out[found.url] = Candidate(
+            url=found.url, source=self.name, found_at=ctx.now, target=profile.key,
+            context={
+                "pattern": pattern, "crtsh_id": row.get("id"),
+                "entry_timestamp": row.get("entry_timestamp"),
+                "not_before": row.get("not_before"), "issuer": row.get("issuer_name"),
+                "registered_domain": registrable_domain(found.host),
+            },
+        )

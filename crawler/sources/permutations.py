@@ -1,0 +1,162 @@
+"""Registered look-alikes: generate each target's look-alike names, resolve them concurrently
+through our DNS servers (rate-limited), emit the names that exist.
+
+Wildcard DNS makes every name "exist": before trusting an answer we resolve a random label
+under the same parent. When that answers too, names answering the same way are reported
+once, flagged, instead of one lead per generated name. A DNS server that stops answering is
+a failure of the source, never "no look-alike registered".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.lookalikes import DEFAULT_TLDS, Lookalike, generate_lookalikes
+from crawler.netpath.dns import Resolver
+from crawler.netpath.domains import split_host
+from crawler.profiles import TargetProfile
+from crawler.sources.base import FailureLog, SourceContext, SourceResult
+from crawler.types import Candidate
+
+log = logging.getLogger(__name__)
+
+NAME = "permutations"
+DEFAULT_DNS_TIMEOUT = 3.0
+DEFAULT_DNS_TRIES = 2
+#: more unanswered names than this fraction means the DNS path is broken, not the names
+BROKEN_DNS_FRACTION = 0.5
+#: never query names under these: official, and nobody else can register them
+NEVER_QUERY_SUFFIXES = ("gov.cn", "政务", "xn--zfr164b")
+WILDCARD_EXAMPLES = 20
+
+
+class RateLimiter:
+    """At most `rate` acquisitions per second, spaced evenly (no bursts at the DNS server)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        if not self.interval:
+            return
+        async with self._lock:
+            now = time.monotonic()
+            wait = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
+@dataclass(frozen=True)
+class Answer:
+    exists: bool | None  # None: the lookup failed (timeout, SERVFAIL)
+    addresses: tuple[str, ...] = ()
+
+
+def _parent(name: str) -> str:
+    return name.split(".", 1)[1] if "." in name else ""
+
+
+def _never_query(name: str, ctx: SourceContext) -> bool:
+    name = name.lower().rstrip(".")
+    if ctx.is_official(name):
+        return True
+    return any(name == s or name.endswith("." + s) for s in NEVER_QUERY_SUFFIXES)
+
+
+class PermutationsSource:
+    """Look-alike names that exist in DNS."""
+
+    name = NAME
+
+    async def collect(self, ctx: SourceContext) -> SourceResult:
+        opts: dict[str, Any] = dict(ctx.options.get(self.name, {}))
+        flog = FailureLog(self.name)
+        resolver = Resolver(ctx.settings, timeout=float(opts.get("dns_timeout", DEFAULT_DNS_TIMEOUT)),
+                            tries=int(opts.get("dns_tries", DEFAULT_DNS_TRIES)))
+        limiter = RateLimiter(float(opts.get("rate", ctx.limits.dns_rate_per_second)))
+        sem = asyncio.Semaphore(int(opts.get("concurrency", ctx.limits.dns_concurrency)))
+        tlds = tuple(opts.get("tlds", DEFAULT_TLDS))
+        limit = opts.get("limit", ctx.limits.lookalike_limit)
+
+        async def ask(host: str) -> Answer:
+            async with sem:
+                await limiter.acquire()
+                exists = await resolver.aexists(host)
+                addresses = await resolver.aresolve(host) if exists else ()
+                return Answer(exists, addresses)
+
+        out: list[Candidate] = []
+        for profile in ctx.profiles:
+            names = [lk for lk in generate_lookalikes(profile, tlds, limit=limit)
+                     if not self._skip(lk, ctx, flog)]
+            flog.count("generated", len(names))
+            out.extend(await self._profile(profile, names, ask, ctx, flog))
+        return flog.result(out[: ctx.limits.max_candidates])
+
+    @staticmethod
+    def _skip(lk: Lookalike, ctx: SourceContext, flog: FailureLog) -> bool:
+        if _never_query(lk.domain, ctx):
+            flog.count("never_queried")
+            return True
+        return False
+
+    async def _profile(self, profile: TargetProfile, names: list[Lookalike],
+                       ask: Callable[[str], Awaitable[Answer]], ctx: SourceContext,
+                       flog: FailureLog) -> list[Candidate]:
+        parents = sorted({_parent(lk.domain) for lk in names} - {""})
+        probes = await asyncio.gather(*(ask(f"zw{secrets.token_hex(6)}.{p}") for p in parents))
+        wildcard = {p: a.addresses for p, a in zip(parents, probes, strict=True) if a.exists}
+        for parent in wildcard:
+            log.info("wildcard DNS under %s: look-alikes there are reported once", parent)
+        flog.count("wildcard_zones", len(wildcard))
+
+        answers = await asyncio.gather(*(ask(lk.domain) for lk in names))
+        errors = [lk.domain for lk, a in zip(names, answers, strict=True) if a.exists is None]
+        flog.count("errors", len(errors))
+        if names and len(errors) > BROKEN_DNS_FRACTION * len(names):
+            flog.fail(
+                f"DNS 服务器无响应：{len(errors)}/{len(names)} 个仿冒域名无法解析，结果不可信（不是零结果）",
+                f"{profile.key}: e.g. {errors[:5]}")
+        elif errors:
+            flog.fail(f"{len(errors)} 个仿冒域名解析失败（超时或服务器错误），下次运行将重试",
+                      f"{profile.key}: {errors[:20]}")
+
+        out: list[Candidate] = []
+        under_wildcard: dict[str, list[Lookalike]] = {}
+        for lk, ans in zip(names, answers, strict=True):
+            if not ans.exists:
+                continue
+            parent = _parent(lk.domain)
+            if parent in wildcard and set(ans.addresses) == set(wildcard[parent]):
+                under_wildcard.setdefault(parent, []).append(lk)
+                continue
+            flog.count("resolved")
+            out.append(Candidate(
+                url=f"http://{lk.domain}/", source=self.name, found_at=ctx.now, target=profile.key,
+                context={"technique": lk.technique, "reason": lk.reason,
+                         "addresses": list(ans.addresses), "wildcard": False}))
+        for parent, hits in under_wildcard.items():
+            flog.count("wildcard", len(hits))
+            if not split_host(parent)[1]:
+                # a TLD-level wildcard says nothing about registration: tell the analyst once
+                flog.fail(f"顶级域 .{parent} 存在泛解析，其下 {len(hits)} 个仿冒域名无法判断是否已注册",
+                          f"{profile.key}: {[h.domain for h in hits[:WILDCARD_EXAMPLES]]}")
+                continue
+            first = hits[0]
+            out.append(Candidate(
+                url=f"http://{first.domain}/", source=self.name, found_at=ctx.now,
+                target=profile.key,
+                context={"technique": first.technique, "reason": first.reason,
+                         "addresses": list(wildcard[parent]), "wildcard": True,
+                         "wildcard_zone": parent, "wildcard_names": len(hits),
+                         "examples": [h.domain for h in hits[:WILDCARD_EXAMPLES]]}))
+        return out
