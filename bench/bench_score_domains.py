@@ -31,14 +31,42 @@ ENGLISH = (
     "government governor go gold golden green blue red star sun moon sky fast easy free pro"
 ).split()
 SUFFIXES = (
-    ("com", 40), ("cn", 12), ("net", 6), ("top", 6), ("xyz", 6), ("org", 4), ("vip", 3),
-    ("com.cn", 3), ("online", 2), ("shop", 2), ("site", 2), ("info", 2), ("cc", 2), ("icu", 2),
-    ("club", 1), ("net.cn", 1), ("gov.cn", 1), ("edu.cn", 1), ("io", 1), ("me", 1),
+    ("com", 40),
+    ("cn", 12),
+    ("net", 6),
+    ("top", 6),
+    ("xyz", 6),
+    ("org", 4),
+    ("vip", 3),
+    ("com.cn", 3),
+    ("online", 2),
+    ("shop", 2),
+    ("site", 2),
+    ("info", 2),
+    ("cc", 2),
+    ("icu", 2),
+    ("club", 1),
+    ("net.cn", 1),
+    ("gov.cn", 1),
+    ("edu.cn", 1),
+    ("io", 1),
+    ("me", 1),
 )
 LOOKALIKES = (
-    "cx-mem-gov.cn", "memgov.cn", "cx.mem.gov.cn.{r}.top", "cxmem-gov.com", "cx.rnem-gov.cn",
-    "tzzycx.com", "aqsc-chaxun.cn", "yjglb-zscx.net", "mem-gov{n}.xyz", "tezhongzuoye{n}.com",
-    "xn--vhq0g80ak14h9wh770a.com", "zlaq-mohurd-gov.com", "osta-zscx{n}.top", "samr-gov.vip",
+    "cx-mem-gov.cn",
+    "memgov.cn",
+    "cx.mem.gov.cn.{r}.top",
+    "cxmem-gov.com",
+    "cx.rnem-gov.cn",
+    "tzzycx.com",
+    "aqsc-chaxun.cn",
+    "yjglb-zscx.net",
+    "mem-gov{n}.xyz",
+    "tezhongzuoye{n}.com",
+    "xn--vhq0g80ak14h9wh770a.com",
+    "zlaq-mohurd-gov.com",
+    "osta-zscx{n}.top",
+    "samr-gov.vip",
 )
 
 
@@ -49,7 +77,9 @@ def _label(rnd: random.Random) -> str:
     elif kind < 0.75:
         label = "".join(rnd.choice(ENGLISH) for _ in range(rnd.randint(1, 3)))
     elif kind < 0.9:
-        label = "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rnd.randint(5, 14)))
+        label = "".join(
+            rnd.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rnd.randint(5, 14))
+        )
     else:
         label = rnd.choice(PINYIN) + rnd.choice(ENGLISH)
     if rnd.random() < 0.15:

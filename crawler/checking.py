@@ -83,7 +83,9 @@ def read_input_file(path: Path) -> list[CheckInput]:
     return out
 
 
-_URLISH = re.compile(r"^(https?://\S+|[A-Za-z0-9\u00a1-\uffff.-]+\.[A-Za-z\u00a1-\uffff-]{2,}(/\S*)?)$")
+_URLISH = re.compile(
+    r"^(https?://\S+|[A-Za-z0-9\u00a1-\uffff.-]+\.[A-Za-z\u00a1-\uffff-]{2,}(/\S*)?)$"
+)
 
 
 def read_qr_image(path: Path) -> list[CheckInput]:
@@ -285,6 +287,8 @@ def top_reasons(result: CheckResult, limit: int = 6) -> list[Signal]:
     return [s for s in result.scored.signals if s.score > 0][:limit]
 
 
-def iter_json_lines(results: Iterable[CheckResult], *, with_capture_dir: bool = False) -> Iterable[str]:
+def iter_json_lines(
+    results: Iterable[CheckResult], *, with_capture_dir: bool = False
+) -> Iterable[str]:
     for r in results:
         yield json.dumps(result_json(r, with_capture_dir=with_capture_dir), ensure_ascii=False)

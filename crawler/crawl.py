@@ -310,11 +310,12 @@ class CrawlJob:
         ctx: SourceContext,
         tally: RunTally,
     ) -> None:
-        from scrapy import signals as _signals  # noqa: F401  (Scrapy imported only here)
+        from scrapy import signals as _signals
         from scrapy.crawler import CrawlerProcess
 
         from crawler.analysis import analyzer_from_database
         from crawler.fetcher import build_settings
+        from crawler.runtime import register
         from crawler.spiders.nightly import NightlySpider
         from storage.records import SourceHit
 
@@ -329,13 +330,13 @@ class CrawlJob:
         cheap = analyzer_from_database(self.settings, detector_names=("domain", "content"))
         official = sorted({h for p in self.profiles for h in p.official_hosts})
         extra: dict[str, Any] = {
-            "ZHENWEI_ANALYZER": analyzer,
-            "ZHENWEI_CHEAP_ANALYZER": cheap,
-            "ZHENWEI_REPOSITORY": self.repo,
+            "ZHENWEI_ANALYZER": register(analyzer),
+            "ZHENWEI_CHEAP_ANALYZER": register(cheap),
+            "ZHENWEI_REPOSITORY": register(self.repo),
             "ZHENWEI_RUN_ID": run_id,
-            "ZHENWEI_SOURCE_HITS": source_hits,
-            "ZHENWEI_TALLY": tally,
-            "ZHENWEI_SOURCE_CONTEXT": ctx,
+            "ZHENWEI_SOURCE_HITS": register(source_hits),
+            "ZHENWEI_TALLY": register(tally),
+            "ZHENWEI_SOURCE_CONTEXT": register(ctx),
             "ZHENWEI_TRIAGE_THRESHOLD": self.options.triage_threshold,
             "ZHENWEI_LINKS_MAX_DEPTH": self.options.links_max_depth,
             "ZHENWEI_OFFICIAL_HOSTS": official,
@@ -359,11 +360,33 @@ class CrawlJob:
         )
         root_level = logging.getLogger().level
         scrapy_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+        # Scrapy's own loggers follow the CLI's -v, not Scrapy's DEBUG default.
+        scrapy_settings.set("LOG_LEVEL", logging.getLevelName(root_level or logging.WARNING), priority="cmdline")
         process = CrawlerProcess(scrapy_settings)
         logging.getLogger().setLevel(root_level)
         crawler = process.create_crawler(NightlySpider)
+        closed = _Closed()
+        crawler.signals.connect(closed.on_closed, signal=_signals.spider_closed)
         process.crawl(crawler, candidates=candidates, zw_settings=self.settings)
         process.start()
+        if closed.reason is None:
+            raise CrawlError("抓取未能启动或异常终止（详见日志）")
+        if closed.reason != "finished":
+            logger.warning("crawl ended early: %s", closed.reason)
+
+
+class CrawlError(RuntimeError):
+    """The Scrapy crawl could not run."""
+
+
+class _Closed:
+    """spider_closed handler (a bound method: Scrapy keeps weak references)."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+
+    def on_closed(self, spider: Any, reason: str) -> None:
+        self.reason = reason
 
 
 def distributed_settings(redis_url: str, run_id: int) -> dict[str, Any]:

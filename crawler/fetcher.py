@@ -105,12 +105,17 @@ def run_crawl(
         pipelines=pipelines,
         extra_settings=extra_settings,
     )
-    # Logging stays as the caller configured it (the CLI's -v): Scrapy adds no root handler
-    # but resets the root level, which is put back here.
-    root_level = logging.getLogger().level
+    # Logging stays as the caller configured it (the CLI's -v): Scrapy adds no root handler,
+    # and its loggers, which it pins to DEBUG, inherit the root level again.
     scrapy_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(scrapy_settings)
-    logging.getLogger().setLevel(root_level)
+    quiet = logging.getLogger().getEffectiveLevel()
+    logging.disable(quiet - 1)  # the version banner logged while Scrapy sets up
+    try:
+        process = CrawlerProcess(scrapy_settings)
+    finally:
+        logging.disable(logging.NOTSET)
+    for name in ("scrapy", "twisted"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
     crawler = process.create_crawler(CandidatesSpider)
     collector = _Collector()
     crawler.signals.connect(collector.on_item, signal=signals.item_scraped)

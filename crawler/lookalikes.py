@@ -19,14 +19,47 @@ from crawler.profiles import TargetProfile
 
 #: Commonly abused gTLDs first, then Chinese second-level suffixes.
 DEFAULT_TLDS: tuple[str, ...] = (
-    "com", "cn", "net", "top", "xyz", "vip", "cc", "org", "info", "site", "online", "icu",
-    "shop", "ltd", "work", "wang", "club", "fun", "cyou", "live", "com.cn", "net.cn", "org.cn",
+    "com",
+    "cn",
+    "net",
+    "top",
+    "xyz",
+    "vip",
+    "cc",
+    "org",
+    "info",
+    "site",
+    "online",
+    "icu",
+    "shop",
+    "ltd",
+    "work",
+    "wang",
+    "club",
+    "fun",
+    "cyou",
+    "live",
+    "com.cn",
+    "net.cn",
+    "org.cn",
 )
 #: Suffixes reserved to the state or to institutions: nothing under them is a look-alike
 #: anybody could register (cx.mem.gov.cn is official, xx.edu.cn belongs to a university).
 UNREGISTRABLE_SUFFIXES = frozenset(
-    {"gov.cn", "edu.cn", "mil.cn", "ac.cn", "政务", "xn--zfr164b", "公益", "xn--55qw42g",
-     "gov", "edu", "mil", "int"}
+    {
+        "gov.cn",
+        "edu.cn",
+        "mil.cn",
+        "ac.cn",
+        "政务",
+        "xn--zfr164b",
+        "公益",
+        "xn--55qw42g",
+        "gov",
+        "edu",
+        "mil",
+        "int",
+    }
 )
 GOV_SUFFIX_TOKENS = ("gov", "govcn", "gov-cn", "zf", "zw")
 #: Output order by first appearance: the names counterfeiters register most come first
@@ -82,7 +115,9 @@ def _registrable(domain: str, official: set[str]) -> bool:
     suffix = ext.suffix
     if not ext.domain or not suffix:
         return False
-    if suffix in UNREGISTRABLE_SUFFIXES or any(suffix.endswith("." + s) for s in UNREGISTRABLE_SUFFIXES):
+    if suffix in UNREGISTRABLE_SUFFIXES or any(
+        suffix.endswith("." + s) for s in UNREGISTRABLE_SUFFIXES
+    ):
         return False
     return f"{ext.domain}.{suffix}" not in official
 
@@ -109,8 +144,16 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
         (
             combo
             for b in brands
-            for combo in (f"{b}gov", f"{b}-gov", f"gov{b}", f"gov-{b}", f"{b}govcn",
-                          f"{b}-gov-cn", f"{b}zf", f"{b}-zw")
+            for combo in (
+                f"{b}gov",
+                f"{b}-gov",
+                f"gov{b}",
+                f"gov-{b}",
+                f"{b}govcn",
+                f"{b}-gov-cn",
+                f"{b}zf",
+                f"{b}-zw",
+            )
         ),
         "gov-token",
         gov_why,
@@ -119,7 +162,8 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
     for host in _unique((*profile.official_hosts, *profile.registrable_domains)):
         for tld in tlds:
             yield Lookalike(
-                f"{host.lower()}.{tld}", "subdomain-abuse",
+                f"{host.lower()}.{tld}",
+                "subdomain-abuse",
                 f"把官方域名 {host} 放在 .{tld} 的他人域名之下作子域名",
             )
 
@@ -140,7 +184,9 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
         for w in services
         for combo in (f"{w}{b}", f"{w}-{b}", f"{b}{w}", f"{b}-{w}")
     ]
-    yield from names(service_labels, "service-word", f"「{owner}」的域名标识加查询服务词：{{label}}")
+    yield from names(
+        service_labels, "service-word", f"「{owner}」的域名标识加查询服务词：{{label}}"
+    )
 
     pinyin_labels = list(terms)
     pinyin_labels += [
@@ -159,7 +205,9 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
             except UnicodeError:
                 continue
             for tld in tlds:
-                yield Lookalike(f"{label}.{tld}", "idn", f"含有目标中文名称的中文域名：{unicode_label}")
+                yield Lookalike(
+                    f"{label}.{tld}", "idn", f"含有目标中文名称的中文域名：{unicode_label}"
+                )
 
     bases = _unique([*brands, *(f"{b}gov" for b in brands), *(f"{b}-gov" for b in brands)])
     for base in bases:
@@ -167,8 +215,14 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
             for tld in tlds:
                 if not variant.isascii() and tld.endswith("cn"):
                     continue  # CNNIC registers no Latin-script confusables
-                label = variant if variant.isascii() else "xn--" + variant.encode("punycode").decode("ascii")
-                yield Lookalike(f"{label}.{tld}", "homoglyph", f"用形近字符仿写「{base}」：{variant}")
+                label = (
+                    variant
+                    if variant.isascii()
+                    else "xn--" + variant.encode("punycode").decode("ascii")
+                )
+                yield Lookalike(
+                    f"{label}.{tld}", "homoglyph", f"用形近字符仿写「{base}」：{variant}"
+                )
 
     typo_bases = [b for b in bases if len(b) >= 4]
     yield from (

@@ -11,6 +11,7 @@ import io
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import zxingcpp
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 #: refuse decompression bombs: a certificate photo is a few megapixels at most
 MAX_PIXELS = 60_000_000
 MAX_BYTES = 40 * 1024 * 1024
-_QR_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
+_QR_FORMATS: Any = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode)
 
 
 class QrError(ValueError):
@@ -42,7 +43,7 @@ def _open(source: str | Path | bytes) -> Image.Image:
     if not data:
         raise QrError(f"{name}: empty file")
     try:
-        img = Image.open(io.BytesIO(data))
+        img: Image.Image = Image.open(io.BytesIO(data))
         if img.width * img.height > MAX_PIXELS:
             raise QrError(f"{name}: image too large ({img.width}x{img.height})")
         img.load()

@@ -18,7 +18,16 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from playwright.async_api import Dialog, Download, Error, FloatRect, Page, Request, Response
+from playwright.async_api import (
+    Dialog,
+    Download,
+    Error,
+    FloatRect,
+    Page,
+    Request,
+    Response,
+    Route,
+)
 from w3lib.encoding import html_to_unicode
 
 from crawler.types import RedirectHop, Resource
@@ -29,6 +38,7 @@ logger = logging.getLogger(__name__)
 #: meta key under which `init_page` leaves the recorder for the spider
 RECORDER_META_KEY = "zw_recorder"
 LIMITS_META_KEY = "zw_render_limits"
+UNFINISHED = "unfinished when the capture was taken"
 
 # Binaries a page may push at a visitor: never fetched (ARCHITECTURE: downloads aborted).
 _DOWNLOAD_SUFFIXES = (
@@ -82,6 +92,8 @@ class RenderLimits:
     #: bound of each browser step after navigation (screenshot, content, ...)
     step_seconds: float = 15.0
     max_favicon: int = 512 * 1024
+    #: bound of fetching one main document ourselves (see PageRecorder.route_document)
+    document_seconds: float = 36.0
 
 
 @dataclass
@@ -106,6 +118,8 @@ class PageRecorder:
         self._stored = 0
         self._page: Page | None = None
         self.navigation_started = time.monotonic()
+        #: original bytes of main-frame documents, as the server sent them
+        self._raw_documents: dict[Request, tuple[bytes, tuple[tuple[str, str], ...]]] = {}
 
     def attach(self, page: Page) -> None:
         self._page = page
@@ -116,6 +130,45 @@ class PageRecorder:
         page.on("popup", self._on_popup)
         page.on("download", self._on_download)
 
+    def _is_main_document(self, request: Request) -> bool:
+        if request.resource_type != "document" or self._page is None:
+            return False
+        try:
+            return request.frame == self._page.main_frame
+        except Error:
+            return False
+
+    async def route_document(self, route: Route, request: Request) -> None:
+        """Main-frame documents are fetched here, so the WARC and raw_html get the server's bytes.
+
+        Chromium hands Playwright text bodies already transcoded to UTF-8 (a GBK page would be
+        stored re-encoded); route.fetch() keeps the original bytes and the same proxy (the
+        context's request API uses the browser's launch proxy). Redirects are not followed
+        here: the browser follows each hop and each hop is recorded. Everything else falls
+        through to scrapy-playwright's handler.
+        """
+        if not self._is_main_document(request) or should_abort(request):
+            await route.fallback()
+            return
+        try:
+            response = await route.fetch(
+                max_redirects=0, timeout=self.limits.document_seconds * 1000
+            )
+            body = await response.body()
+            headers = tuple((h["name"], h["value"]) for h in response.headers_array)
+        except Error as exc:
+            # Let the browser try itself: its error (refused, unresolvable, ...) is the record.
+            logger.debug("own fetch of %s failed: %s", request.url, exc)
+            await _quietly(route.fallback())
+            return
+        if request.url.startswith("https:") and response.status in (502, 503, 504):
+            # Through a proxy, a refused CONNECT comes back from route.fetch() as the proxy's
+            # 5xx page; the browser reports it as the network error it is, so let it decide.
+            await _quietly(route.fallback())
+            return
+        self._raw_documents[request] = (body, headers)
+        await _quietly(route.fulfill(response=response))
+
     # -- listeners (synchronous: they only schedule work we can wait for in `drain`)
 
     def _spawn(self, coro: Any) -> None:
@@ -125,12 +178,7 @@ class PageRecorder:
 
     def _on_request(self, request: Request) -> None:
         self._seq += 1
-        main = False
-        if request.resource_type == "document" and self._page is not None:
-            try:
-                main = request.frame == self._page.main_frame
-            except Error:
-                main = False
+        main = self._is_main_document(request)
         self._pending[request] = _Pending(
             self._seq, request, datetime.now(UTC), time.monotonic(), main
         )
@@ -179,7 +227,29 @@ class PageRecorder:
         pending = self._pending.pop(request, None)
         if pending is None:
             return
+        if failure == UNFINISHED:
+            # Never await anything of a request still open: it may never answer.
+            exchange = Exchange(
+                url=request.url,
+                method=request.method,
+                request_headers=tuple(request.headers.items()),
+                request_body=(request.post_data_buffer or b"")[: self.limits.max_body],
+                started_at=pending.started_at,
+                failure=failure,
+                resource_type=request.resource_type,
+            )
+            self.exchanges.append((pending.seq, exchange, pending.main_document))
+            return
+        try:
+            await asyncio.wait_for(
+                self._record_done(request, pending, failure), self.limits.step_seconds
+            )
+        except TimeoutError:
+            logger.info("gave up recording %s", request.url)
+
+    async def _record_done(self, request: Request, pending: _Pending, failure: str | None) -> None:
         response: Response | None = None
+        transcoded = False
         try:
             req_headers = tuple((h["name"], h["value"]) for h in await request.headers_array())
             response = await request.response()
@@ -192,8 +262,12 @@ class PageRecorder:
                 resp_headers = tuple(
                     (h["name"], h["value"]) for h in await response.headers_array()
                 )
-                if failure is None and not 300 <= status < 400:
+                raw = self._raw_documents.pop(request, None)
+                if raw is not None:
+                    body, resp_headers = raw  # the server's bytes and header spelling
+                elif failure is None and not 300 <= status < 400:
                     body = await self._body(response)
+                    transcoded = pending.main_document
         except Error as exc:
             # the page closed under us; keep what we know
             logger.debug("lost %s: %s", request.url, exc)
@@ -217,6 +291,7 @@ class PageRecorder:
             truncated=truncated,
             failure=failure,
             resource_type=request.resource_type,
+            body_transcoded=transcoded,
         )
         self.exchanges.append((pending.seq, exchange, pending.main_document))
 
@@ -246,10 +321,17 @@ class PageRecorder:
         while self._tasks and time.monotonic() < deadline:
             await asyncio.wait(set(self._tasks), timeout=max(0.0, deadline - time.monotonic()))
         for request in list(self._pending):
-            await self._record(request, "unfinished when the capture was taken")
+            await self._record(request, UNFINISHED)
 
     def ordered(self) -> list[tuple[Exchange, bool]]:
         return [(ex, main) for _, ex, main in sorted(self.exchanges, key=lambda t: t[0])]
+
+
+async def _quietly(coro: Any) -> None:
+    try:
+        await coro
+    except Error as exc:  # the page went away meanwhile
+        logger.debug("route already handled or page closed: %s", exc)
 
 
 async def init_page(page: Page, request: Any) -> None:
@@ -257,6 +339,8 @@ async def init_page(page: Page, request: Any) -> None:
     limits = request.meta.get(LIMITS_META_KEY) or RenderLimits()
     recorder = PageRecorder(limits)
     recorder.attach(page)
+    # Registered after scrapy-playwright's own route, so it runs first (Playwright order).
+    await page.route("**", recorder.route_document)
     request.meta[RECORDER_META_KEY] = recorder
 
 
@@ -406,7 +490,10 @@ async def harvest(page: Page, recorder: PageRecorder, fallback_status: int | Non
     if final_doc is not None:
         headers = final_doc.response_headers
         status = final_doc.status
-        raw_html = decode_html(final_doc.body, header(headers, "content-type"))
+        if final_doc.body_transcoded:
+            raw_html = final_doc.body.decode("utf-8", "replace")
+        else:
+            raw_html = decode_html(final_doc.body, header(headers, "content-type"))
     done = time.monotonic()
     return RenderResult(
         final_url=final_url,

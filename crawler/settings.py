@@ -70,7 +70,7 @@ def playwright_settings(
             "mobile": context_options(zw, mobile=True),
         },
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": concurrency,
-        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout * 0.6 * 1000,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": round(timeout * 0.6 * 1000),
         "ZHENWEI_FETCH_TIMEOUT": timeout,
         "DOWNLOAD_TIMEOUT": max(1.0, timeout * 0.6),
         # the page load plus two plain fetches per candidate

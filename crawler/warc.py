@@ -44,6 +44,8 @@ class Exchange:
     #: why no response came (aborted, refused, timed out ...), as the browser said it
     failure: str | None = None
     resource_type: str = ""
+    #: the body is the browser's UTF-8 re-encoding of a text body, not the server's bytes
+    body_transcoded: bool = False
 
 
 def _warc_date(when: datetime) -> str:
@@ -117,9 +119,10 @@ def _write_exchange(writer: WARCWriter, ex: Exchange) -> None:
         )
     )
     if ex.failure or ex.resource_type:
-        meta = json.dumps(
-            {"failure": ex.failure, "resource_type": ex.resource_type}, ensure_ascii=False
-        ).encode()
+        facts = {"failure": ex.failure, "resource_type": ex.resource_type}
+        if ex.body_transcoded:
+            facts["body"] = "re-encoded to UTF-8 by the browser"
+        meta = json.dumps(facts, ensure_ascii=False).encode()
         writer.write_record(
             writer.create_warc_record(
                 ex.url,

@@ -91,7 +91,6 @@ class _LabelScan:
     unicode_labels: list[str] = field(default_factory=list)
 
 
-
 class DomainIndex:
     """Every protected target's names, compiled once for fast scoring of many hosts."""
 
@@ -124,7 +123,9 @@ class DomainIndex:
         strong = {b for b in self._brands}
         strong |= {tok for t in self.targets for tok in t.terms if len(tok) >= PREFILTER_MIN_TERM}
         strong |= {tok for t in self.targets for tok in t.terms if len(tok) == 3}
-        strong |= {tok for t in self.targets for tok in t.services if len(tok) >= 4 and tok.isalpha()}
+        strong |= {
+            tok for t in self.targets for tok in t.services if len(tok) >= 4 and tok.isalpha()
+        }
         strong |= set(_STRONG_GOV)
         alternation = "|".join(re.escape(s) for s in sorted(strong, key=lambda s: (-len(s), s)))
         self._prefilter = re.compile(alternation)
@@ -276,29 +277,50 @@ class DomainIndex:
         owner = self._host_owner.get(host)
         if owner is not None:
             return DomainScore(
-                host, registered, 0.0, owner.key, ("official-host",),
-                (f"{host} 是「{owner.name}」的官方网址",), official=True,
+                host,
+                registered,
+                0.0,
+                owner.key,
+                ("official-host",),
+                (f"{host} 是「{owner.name}」的官方网址",),
+                official=True,
                 official_kind="target-host",
             )
         owner = self._domain_owner.get(registered)
         if owner is not None:
             return DomainScore(
-                host, registered, 0.0, owner.key, ("official-domain",),
+                host,
+                registered,
+                0.0,
+                owner.key,
+                ("official-domain",),
                 (f"{host} 属于{owner.owner}的官方域名 {registered}，但不是「{owner.name}」的网址",),
-                official=True, official_kind="target-domain",
+                official=True,
+                official_kind="target-domain",
                 details={"target_host": False},
             )
         if host in self.allowlist or host.endswith(self._allow_suffixes):
             return DomainScore(
-                host, registered, 0.0, None, ("allowlist",),
-                (f"{host} 在官方非 .gov.cn 平台白名单中",), official=True,
+                host,
+                registered,
+                0.0,
+                None,
+                ("allowlist",),
+                (f"{host} 在官方非 .gov.cn 平台白名单中",),
+                official=True,
                 official_kind="allowlist",
             )
         if suffix in GOV_SUFFIXES or suffix.endswith(".gov.cn"):
             return DomainScore(
-                host, registered, 0.0, None, ("gov-suffix",),
+                host,
+                registered,
+                0.0,
+                None,
+                ("gov-suffix",),
                 (f"{host} 使用只有政府机关能注册的后缀 .{suffix}，但不是任何受保护平台的官方网址",),
-                official=True, official_kind="gov", details={"gov_host_not_target": True},
+                official=True,
+                official_kind="gov",
+                details={"gov_host_not_target": True},
             )
         return None
 
@@ -401,7 +423,9 @@ def _judge(
         reasons.append(f"把官方域名 {f.abuse} 放在他人注册的域名 {registered} 之下作子域名")
     brand_bucket = f.brand_reg or f.brand_sub
     if brand_bucket:
-        tok, kind = sorted(brand_bucket.items(), key=lambda kv: ("exact", "homoglyph", "typo").index(kv[1]))[0]
+        tok, kind = sorted(
+            brand_bucket.items(), key=lambda kv: ("exact", "homoglyph", "typo").index(kv[1])
+        )[0]
         short = len(tok) <= 3
         if f.brand_reg:
             if scan.gov:
@@ -479,14 +503,22 @@ def _judge_generic(
     sub = labels[:-1]
     if any(a == "gov" and b == "cn" for a, b in zip(sub, sub[1:], strict=False)):
         return DomainScore(
-            host, registered, 0.6, None, ("subdomain-abuse", "gov-token"),
+            host,
+            registered,
+            0.6,
+            None,
+            ("subdomain-abuse", "gov-token"),
             (f"把政府后缀 gov.cn 放在他人注册的域名 {registered} 之下作子域名",),
         )
     zh_gov = any(w in label for label in scan.unicode_labels for w in ZH_GOV)
     if scan.gov_strong or zh_gov:
         score = 0.45 if scan.cn else 0.35
         return DomainScore(
-            host, registered, score, None, ("gov-token",),
+            host,
+            registered,
+            score,
+            None,
+            ("gov-token",),
             ("在真正的政府后缀 .gov.cn 之外使用「gov」或「政府」等政府标记",),
         )
     return None

@@ -67,18 +67,25 @@ class DomainDetector:
                 target_host=target_host,
                 # a genuine government host, but not this target's platform: a copy of the
                 # target served from it means a compromised or misused site (content decides)
-                gov_host_not_target=r.official_kind != "allowlist" and not (target_host or own_domain),
+                gov_host_not_target=r.official_kind != "allowlist"
+                and not (target_host or own_domain),
             )
             return Signal(
-                self.name, self.version, 0.0,
+                self.name,
+                self.version,
+                0.0,
                 f"{where}主机 {_sentence(r.reasons)}",
-                details, official=True,
+                details,
+                official=True,
             )
         categories = ("impersonation",) if r.score >= IMPERSONATION_SCORE else ()
         return Signal(
-            self.name, self.version, r.score,
+            self.name,
+            self.version,
+            r.score,
             f"{where}域名 {r.host} 疑似仿冒：{_sentence(r.reasons)}",
-            details, categories=categories,
+            details,
+            categories=categories,
         )
 
 

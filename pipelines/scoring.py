@@ -9,6 +9,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.runtime import resolve
 from crawler.types import Page
 from detectors.base import ScoredPage
 
@@ -28,7 +29,7 @@ class ScoringPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoringPipeline:
-        analyzer = crawler.settings.get("ZHENWEI_ANALYZER")
+        analyzer = resolve(crawler.settings.get("ZHENWEI_ANALYZER"))
         if analyzer is None:
             raise NotConfigured("no ZHENWEI_ANALYZER given: pages are not scored")
         return cls(analyzer, crawler)

@@ -12,6 +12,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.runtime import resolve
 from detectors.base import ScoredPage
 
 logger = logging.getLogger(__name__)
@@ -45,12 +46,12 @@ class StoragePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         s = crawler.settings
-        self.repo = s.get("ZHENWEI_REPOSITORY")
+        self.repo = resolve(s.get("ZHENWEI_REPOSITORY"))
         if self.repo is None:
             raise NotConfigured("no ZHENWEI_REPOSITORY given: results are not stored")
         self.run_id: int | None = s.get("ZHENWEI_RUN_ID")
-        self.hits: Mapping[str, Sequence[Any]] = s.get("ZHENWEI_SOURCE_HITS") or {}
-        self.tally: RunTally = s.get("ZHENWEI_TALLY") or RunTally()
+        self.hits: Mapping[str, Sequence[Any]] = resolve(s.get("ZHENWEI_SOURCE_HITS")) or {}
+        self.tally: RunTally = resolve(s.get("ZHENWEI_TALLY")) or RunTally()
         self.stats = crawler.stats
         # SQLite allows one writer; serialising here keeps the reactor free and the DB calm.
         self.lock = asyncio.Lock()
@@ -111,7 +112,7 @@ class LinkFollowPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.ctx = crawler.settings.get("ZHENWEI_SOURCE_CONTEXT")
+        self.ctx = resolve(crawler.settings.get("ZHENWEI_SOURCE_CONTEXT"))
         if self.ctx is None:
             raise NotConfigured("no ZHENWEI_SOURCE_CONTEXT: links are not followed")
         from crawler.sources.links import LinksSource

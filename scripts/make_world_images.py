@@ -64,7 +64,14 @@ def font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT), size)
 
 
-def star(draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, rot: float, fill: tuple[int, int, int]) -> None:
+def star(
+    draw: ImageDraw.ImageDraw,
+    cx: float,
+    cy: float,
+    r: float,
+    rot: float,
+    fill: tuple[int, int, int],
+) -> None:
     pts = []
     for i in range(10):
         rr = r if i % 2 == 0 else r * 0.4
@@ -104,7 +111,12 @@ def logo() -> bytes:
     img.alpha_composite(em, (4, 4))
     d = ImageDraw.Draw(img)
     d.text((80, 4), "应急管理部", font=font(22), fill=(255, 255, 255))
-    d.text((80, 36), "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台", font=font(16), fill=(255, 255, 255))
+    d.text(
+        (80, 36),
+        "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台",
+        font=font(16),
+        fill=(255, 255, 255),
+    )
     return png(img)
 
 
@@ -139,7 +151,11 @@ def captcha(text: str, seed: int) -> bytes:
     img = Image.new("RGB", (110, 38), (236, 242, 250))
     d = ImageDraw.Draw(img)
     for _ in range(6):
-        d.line([(rnd.randint(0, 110), rnd.randint(0, 38)) for _ in range(2)], fill=(150, 170, 200), width=1)
+        d.line(
+            [(rnd.randint(0, 110), rnd.randint(0, 38)) for _ in range(2)],
+            fill=(150, 170, 200),
+            width=1,
+        )
     for i, ch in enumerate(text):
         d.text((10 + i * 24, 4 + rnd.randint(-3, 3)), ch, font=font(24), fill=(40, 60, 140))
     return png(img)
@@ -162,7 +178,13 @@ def sample_card(name: str, cert_no: str, url: str) -> bytes:
     img.paste(em, (24, 22), em)
     d.text((92, 26), "中华人民共和国", font=font(18), fill=(255, 255, 255))
     d.text((92, 50), "特种作业操作证", font=font(26), fill=(255, 255, 255))
-    rows = [("姓名", name), ("证号", cert_no), ("作业类别", "电工作业"), ("操作项目", "低压电工作业"), ("有效期", "2026-09-01至2032-08-31")]
+    rows = [
+        ("姓名", name),
+        ("证号", cert_no),
+        ("作业类别", "电工作业"),
+        ("操作项目", "低压电工作业"),
+        ("有效期", "2026-09-01至2032-08-31"),
+    ]
     for i, (k, v) in enumerate(rows):
         d.text((30, 110 + i * 32), f"{k}：{v}", font=font(16), fill=(255, 255, 255))
     code = Image.open(io.BytesIO(qr(url))).convert("RGB").resize((130, 130))
@@ -181,7 +203,9 @@ def screenshot_mock() -> bytes:
     labels = ["请选择证件类型", "请输入证件号码", "请输入姓名", "请输入验证码"]
     for i, lab in enumerate(labels):
         y = 84 + i * 56
-        d.rounded_rectangle((120, y, 520, y + 38), radius=4, outline=(200, 205, 215), fill=(255, 255, 255))
+        d.rounded_rectangle(
+            (120, y, 520, y + 38), radius=4, outline=(200, 205, 215), fill=(255, 255, 255)
+        )
         d.text((132, y + 8), lab, font=font(16), fill=(160, 165, 175))
     d.rounded_rectangle((260, 310, 380, 346), radius=4, fill=(64, 158, 255))
     d.text((300, 316), "查询", font=font(18), fill=(255, 255, 255))

@@ -39,11 +39,18 @@ LOW = ["memchip.com", "example.com", "baidu.com", "chinamemory.com", "member.com
 
 
 def _page(url: str, final_url: str | None = None) -> Page:
-    return Page(url=url, final_url=final_url or url, status=200,
-                fetched_at=datetime.now(UTC), user_agent="test")
+    return Page(
+        url=url,
+        final_url=final_url or url,
+        status=200,
+        fetched_at=datetime.now(UTC),
+        user_agent="test",
+    )
 
 
-def _signals(url: str, final_url: str | None = None, reference: Reference = REFERENCE) -> list[Signal]:
+def _signals(
+    url: str, final_url: str | None = None, reference: Reference = REFERENCE
+) -> list[Signal]:
     signals = detector.detect(_page(url, final_url), reference, Lookups())
     for s in signals:
         json.dumps(dict(s.details), ensure_ascii=False)
@@ -155,3 +162,9 @@ def test_index_built_from_one_profile_knows_only_that_target() -> None:
     assert index.score("memgov.cn") is None or index.score("memgov.cn").target is None  # type: ignore[union-attr]
     samr = index.score("samr-gov.vip")
     assert samr is not None and samr.target == "samr"
+
+
+def test_zhengwu_suffix_is_a_government_identity() -> None:
+    r = score_domain("应急管理部.政务")
+    assert r is not None and r.official and r.official_kind == "gov"
+    assert r.host.endswith(".xn--zfr164b")

@@ -47,7 +47,7 @@ HOME = """<!doctype html><html><head><meta charset="utf-8"><title>特种作业�
 <h1>特种作业操作证及安全生产知识和管理能力考核合格信息查询平台</h1>
 <img src="/logo.png" alt="logo"><div id="app"></div>
 <script>
-document.getElementById('app').textContent = '脚本渲染：查询结果有效';
+document.getElementById('app').textContent = '脚本渲染' + '：查询结果有效';
 alert('请使用微信扫码');
 window.open('/popup', '_blank');
 </script></body></html>"""
@@ -69,7 +69,9 @@ class Site(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
 
-    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -106,7 +108,11 @@ class Site(BaseHTTPRequestHandler):
             )
         elif path == "/cloak":
             text = "正规安全培训机构" if "Baiduspider" in ua else "证书查询入口"
-            self._send(200, f"<html><head><title>{text}</title></head><body>{text}</body></html>".encode(), "text/html; charset=utf-8")
+            self._send(
+                200,
+                f"<html><head><title>{text}</title></head><body>{text}</body></html>".encode(),
+                "text/html; charset=utf-8",
+            )
         elif path == "/fonts":
             self._send(200, FONTS.encode(), "text/html; charset=utf-8")
         elif path == "/hang":
@@ -146,8 +152,17 @@ def fetched(site: str, tmp_path_factory: pytest.TempPathFactory, chromium_path: 
     }
     env = dict(os.environ)
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "fetch", *urls.values(), "--out", str(out),
-         "--timeout", str(TIMEOUT)],
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "fetch",
+            *urls.values(),
+            "--out",
+            str(out),
+            "--timeout",
+            str(TIMEOUT),
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -178,8 +193,16 @@ def test_page_json_hashes_match_files(fetched: dict) -> None:
         assert record["tool"]["name"] == "zhenwei"
     home = fetched["dirs"][fetched["urls"]["home"]]
     names = json.loads((home / "page.json").read_text(encoding="utf-8"))["files"]
-    assert {"screenshot.png", "viewport.png", "raw.html", "rendered.html", "visible.txt",
-            "capture.warc.gz", "favicon.png", "dns.txt"} <= set(names)
+    assert {
+        "screenshot.png",
+        "viewport.png",
+        "raw.html",
+        "rendered.html",
+        "visible.txt",
+        "capture.warc.gz",
+        "favicon.png",
+        "dns.txt",
+    } <= set(names)
 
 
 def test_tampering_is_detected(fetched: dict) -> None:
@@ -212,7 +235,8 @@ def test_warc_has_request_and_response_for_document_and_image(fetched: dict, sit
     assert doc == HOME.encode()
     # the plain (cloaking-check) fetches are in the same WARC
     crawler_requests = [
-        r for r, _ in records[("request", f"{site}/")]
+        r
+        for r, _ in records[("request", f"{site}/")]
         if "Baiduspider" in (r.http_headers.get_header("User-Agent") or "")
     ]
     assert crawler_requests
@@ -244,6 +268,15 @@ def test_gbk_page_decoded(fetched: dict) -> None:
     assert GBK_TEXT in page.raw_html
     assert GBK_TEXT in page.visible_text
     assert page.title == "证书查询"
+    # the WARC keeps the bytes the server sent, not the browser's UTF-8 re-encoding
+    with open(page.warc_path, "rb") as fh:
+        bodies = [
+            r.content_stream().read()
+            for r in ArchiveIterator(fh)
+            if r.rec_type == "response"
+            and r.rec_headers.get_header("WARC-Target-URI").endswith("/gbk")
+        ]
+    assert bodies and all(GBK_TEXT.encode("gbk") in b for b in bodies)
 
 
 def test_redirect_chain_recorded(fetched: dict, site: str) -> None:

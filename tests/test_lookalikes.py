@@ -68,9 +68,7 @@ def test_order_is_deterministic_best_technique_first_and_limit_cuts() -> None:
     tail = [TECHNIQUES.index(i.technique) for i in ALL if i.technique != "subdomain-abuse"]
     assert tail == sorted(tail)
     first = generate_lookalikes(MEM, ("com", "cn"), limit=10)
-    assert len(first) == 10 and first[0] == Lookalike(
-        "memgov.com", "gov-token", first[0].reason
-    )
+    assert len(first) == 10 and first[0] == Lookalike("memgov.com", "gov-token", first[0].reason)
     assert first == generate_lookalikes(MEM, ("com", "cn"))[:10]
 
 

@@ -53,7 +53,14 @@ def test_default_profile_is_the_mem_platform() -> None:
 
 def test_pinyin_and_abbreviations_are_derived_from_names_zh() -> None:
     mem = default_profile()
-    for word in ("tezhongzuoye", "anquanshengchan", "yingjiguanli", "yingjiguanlibu", "zhengshu", "chaxun"):
+    for word in (
+        "tezhongzuoye",
+        "anquanshengchan",
+        "yingjiguanli",
+        "yingjiguanlibu",
+        "zhengshu",
+        "chaxun",
+    ):
         assert word in mem.pinyin, word
     for abbr in ("tzzy", "aqsc", "yjglb", "cx", "zs"):
         assert abbr in mem.abbreviations, abbr
@@ -63,7 +70,14 @@ def test_pinyin_and_abbreviations_are_derived_from_names_zh() -> None:
 
 
 def test_derive_pinyin_skips_long_names_and_non_han_terms() -> None:
-    words, initials = derive_pinyin(["特种设备", "市场监督管理总局", "ABC查询", "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台"])
+    words, initials = derive_pinyin(
+        [
+            "特种设备",
+            "市场监督管理总局",
+            "ABC查询",
+            "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台",
+        ]
+    )
     assert words == ("tezhongshebei", "shichangjianduguanlizongju")
     assert initials == ("tzsb", "scjdglzj")
 
@@ -79,7 +93,13 @@ def test_every_official_host_is_under_its_registrable_government_domain() -> Non
 
 def test_allowlist_has_the_official_non_gov_platforms_with_notes() -> None:
     hosts = load_allowlist()
-    for host in ("www.chsi.com.cn", "zscx.osta.org.cn", "www.osta.org.cn", "www.cpta.com.cn", "cnse.e-cqs.cn"):
+    for host in (
+        "www.chsi.com.cn",
+        "zscx.osta.org.cn",
+        "www.osta.org.cn",
+        "www.cpta.com.cn",
+        "cnse.e-cqs.cn",
+    ):
         assert host in hosts
     assert all(e.note and e.name for e in load_allowlist_entries())
     assert not any(h.endswith(".gov.cn") for h in hosts)
@@ -98,7 +118,9 @@ def test_load_profiles_from_another_directory(tmp_path: Path) -> None:
 def test_bad_profiles_are_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     bad.mkdir()
-    (bad / "x.toml").write_text(MINIMAL.format(key="x").replace('owner = "测试部"', ""), encoding="utf-8")
+    (bad / "x.toml").write_text(
+        MINIMAL.format(key="x").replace('owner = "测试部"', ""), encoding="utf-8"
+    )
     with pytest.raises(ProfileError, match="owner"):
         load_profiles(bad)
     dup = tmp_path / "dup"

@@ -14,7 +14,8 @@ from crawler.qr import QrError, decode_qr
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qr"
 sys.path.insert(0, str(FIXTURES))
-from generate import CORRUPT, FIXTURES as CARDS, NO_QR, certificate_photo  # noqa: E402
+from generate import CORRUPT, NO_QR, certificate_photo  # noqa: E402
+from generate import FIXTURES as CARDS  # noqa: E402
 
 
 @pytest.mark.parametrize("name", sorted(CARDS))

@@ -13,15 +13,21 @@ from crawler.commands.score_domains import host_of, score_lines
 
 LOOKALIKES = ["cx.mem.gov.cn.evil.top", "cx-mem-gov.cn", "tzzycx.com", "zlaq-mohurd-gov.com"]
 OFFICIAL = ["cx.mem.gov.cn", "www.chsi.com.cn", "yjt.zj.gov.cn"]
-NOISE = [f"shop{i}.example.com" for i in range(3000)] + ["memchip.com", "chinamemory.com", "baidu.com"]
+NOISE = [f"shop{i}.example.com" for i in range(3000)] + [
+    "memchip.com",
+    "chinamemory.com",
+    "baidu.com",
+]
 
 
 def _lines() -> list[str]:
     # CT-dump style: wildcard names, trailing columns, comments and blank lines
     names = NOISE[:1500] + LOOKALIKES + OFFICIAL + NOISE[1500:]
-    return ["# newly registered domains", ""] + [
-        f"*.{n},2026-09-14" if i % 7 == 0 else n for i, n in enumerate(names)
-    ] + ["cx-mem-gov.cn"]
+    return (
+        ["# newly registered domains", ""]
+        + [f"*.{n},2026-09-14" if i % 7 == 0 else n for i, n in enumerate(names)]
+        + ["cx-mem-gov.cn"]
+    )
 
 
 def test_host_of_takes_the_first_field() -> None:
@@ -63,7 +69,9 @@ def test_gzip_json_two_processes_and_out_file(tmp_path: Path) -> None:
 
 def test_stdin_and_min_score(tmp_path: Path) -> None:
     text = "\n".join(_lines()) + "\n"
-    result = CliRunner().invoke(main, ["score-domains", "-", "--min-score", "0.9", "-j", "1"], input=text)
+    result = CliRunner().invoke(
+        main, ["score-domains", "-", "--min-score", "0.9", "-j", "1"], input=text
+    )
     assert result.exit_code == 0, result.output
     hosts = [line.split("\t")[0] for line in result.output.splitlines()]
     assert "cx.mem.gov.cn.evil.top" in hosts and "tzzycx.com" not in hosts

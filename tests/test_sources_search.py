@@ -152,3 +152,20 @@ def test_decode_links() -> None:
     assert decode_link("so360", "https://www.so.com/link?m=zz&url=http%3A%2F%2Fy.top%2Fq") == "http://y.top/q"
     assert decode_link("baidu", "http://www.baidu.com/link?url=opaque") is None
     assert decode_link("bing", "https://z.cn/a") == "https://z.cn/a"
+
+
+def test_default_world_suspects_found_with_default_queries(simnet: SimulatedInternet, tmp_path: Path) -> None:
+    from crawler.profiles import default_profile
+
+    ctx = SourceContext(
+        settings=simnet.settings(), profiles=(default_profile(),), state=SourceState.under(tmp_path),
+        now=NOW, options={"search": {"delay": 0}},
+    )
+    result = asyncio.run(SearchEngineSource().collect(ctx))
+    assert result.failures == ()
+    found = {c.url.split("/")[2] for c in result.candidates}
+    suspects = [s.host for s in simnet.world.sites.values()
+                if "search" in s.discoverable_by and s.label in ("counterfeit", "seller")]
+    assert suspects and set(suspects) <= found
+    labels = {h: simnet.world.site_for(h).label for h in found}
+    assert "official" not in labels.values() and "infrastructure" not in labels.values()

@@ -142,6 +142,7 @@ def test_text_extraction_forms() -> None:
     assert found("网址cxmem点com，说是官网") == ["http://cxmem.com/"]
     assert found("下午3点打电话，www点cxmem点top/q?id=1") == ["http://www.cxmem.top/q?id=1"]
     assert found("邮箱 123@qq.com 不算") == []
+    assert found("访问http://cx-mem-gov.cn查询，说有效") == ["http://cx-mem-gov.cn/"]
     assert found("见hxxp://tzzy-cx[.]com/a 和 report.pdf") == ["http://tzzy-cx.com/a"]
     assert found("是http://证书查询.top/x?a=1。谢谢") == ["http://xn--1jq843d2lz3da.top/x?a=1"]
 

@@ -127,18 +127,22 @@ def command(
         for line in iter_json_lines(run.results, with_capture_dir=out_dir is not None):
             click.echo(line)
         # Throughput goes to stderr: stdout stays pure data.
-        contexts = run.stats.get("playwright/context_count", 0)
+        stats = run.stats
         click.echo(
             f"zhenwei check: {len(run.results)} URL(s) in {run.seconds:.1f} s "
-            f"({run.urls_per_minute:.1f}/min), browser contexts {contexts}, "
-            f"max concurrent pages {run.stats.get('playwright/page_count/max_concurrent', 0)}",
+            f"({run.urls_per_minute:.1f}/min), browser contexts "
+            f"{stats.get('playwright/context_count', 0)} "
+            f"(max {stats.get('playwright/context_count/max_concurrent', 0)} at once), "
+            f"max concurrent pages {stats.get('playwright/page_count/max_concurrent', 0)}",
             err=True,
         )
     else:
         _human(run)
 
 
-def _run(inputs: list[CheckInput], *, timeout: float, concurrency: int, out_dir: Path | None) -> CheckRun:
+def _run(
+    inputs: list[CheckInput], *, timeout: float, concurrency: int, out_dir: Path | None
+) -> CheckRun:
     from sqlalchemy.exc import SQLAlchemyError
 
     from crawler.analysis import analyzer_from_database

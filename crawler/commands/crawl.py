@@ -87,10 +87,15 @@ def command(
     except AlreadyRunning as exc:
         click.echo(f"zhenwei crawl: {exc}", err=True)
         sys.exit(ALREADY_RUNNING)
+    from crawler.crawl import CrawlError
+
     try:
         summary = _run(settings, options, progress=not no_progress)
         if nightly:
             _digest(settings, summary)
+    except CrawlError as exc:
+        click.echo(f"zhenwei crawl: {exc}", err=True)
+        sys.exit(1)
     finally:
         lock.release()
     _print_summary(summary)

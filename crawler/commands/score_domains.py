@@ -55,7 +55,9 @@ def open_input(path: str) -> IO[str]:
     """FILE or '-' (stdin), gzip-compressed or not (detected by its magic bytes)."""
     raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     # peek() needs a BufferedReader; stdin under a test runner may be a plain BytesIO
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
+    buffered = (
+        raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
+    )
     if buffered.peek(2)[:2] == b"\x1f\x8b":
         return io.TextIOWrapper(gzip.GzipFile(fileobj=buffered), encoding="utf-8", errors="replace")
     return io.TextIOWrapper(buffered, encoding="utf-8", errors="replace")
@@ -147,7 +149,9 @@ def score_lines(
     else:
         ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         with ctx.Pool(
-            processes, initializer=_init_worker, initargs=(str(profiles_dir) if profiles_dir else None,)
+            processes,
+            initializer=_init_worker,
+            initargs=(str(profiles_dir) if profiles_dir else None,),
         ) as pool:
             jobs = ((batch, top, min_score) for batch in _batches(lines))
             for results, count, n in pool.imap_unordered(_worker, jobs, chunksize=1):
@@ -179,19 +183,48 @@ def format_json(r: DomainScore) -> str:
 
 @click.command("score-domains")
 @click.argument("file", type=str)
-@click.option("--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True,
-              help="How many of the best names to print.")
-@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_SCORE,
-              show_default=True, help="Drop names scoring below this (0..1).")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TOP,
+    show_default=True,
+    help="How many of the best names to print.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    default=DEFAULT_MIN_SCORE,
+    show_default=True,
+    help="Drop names scoring below this (0..1).",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of TSV.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              default=None, help="Write here instead of stdout.")
-@click.option("-j", "--processes", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Worker processes.")
-@click.option("--profiles-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=None, help="Target profiles to use instead of the shipped ones.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write here instead of stdout.",
+)
+@click.option(
+    "-j",
+    "--processes",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes.",
+)
+@click.option(
+    "--profiles-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Target profiles to use instead of the shipped ones.",
+)
 def command(
-    file: str, top: int, min_score: float, as_json: bool, out: Path | None, processes: int,
+    file: str,
+    top: int,
+    min_score: float,
+    as_json: bool,
+    out: Path | None,
+    processes: int,
     profiles_dir: Path | None,
 ) -> None:
     """Score host names in FILE ('-' for stdin; .gz accepted) with the domain detector alone.
@@ -203,8 +236,9 @@ def command(
     except OSError as exc:
         raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
     with stream:
-        run = score_lines(stream, top=top, min_score=min_score, processes=processes,
-                          profiles_dir=profiles_dir)
+        run = score_lines(
+            stream, top=top, min_score=min_score, processes=processes, profiles_dir=profiles_dir
+        )
     fmt = format_json if as_json else format_tsv
     text = "".join(fmt(r) + "\n" for r in run.top)
     if out is None:

@@ -145,7 +145,6 @@ class FailureLog:
 
     def result(self, candidates: Iterable[Candidate]) -> SourceResult:
         cands = tuple(candidates)
-        self.stats.setdefault("candidates", len(cands))
         self.stats["candidates"] = len(cands)
         return SourceResult(self.source, cands, tuple(self.failures), dict(self.stats))
 

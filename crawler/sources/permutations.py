@@ -19,7 +19,7 @@ from typing import Any
 
 from crawler.lookalikes import DEFAULT_TLDS, Lookalike, generate_lookalikes
 from crawler.netpath.dns import Resolver
-from crawler.netpath.domains import split_host
+from crawler.netpath.domains import registrable_domain, split_host
 from crawler.profiles import TargetProfile
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
 from crawler.types import Candidate
@@ -132,23 +132,28 @@ class PermutationsSource:
 
         out: list[Candidate] = []
         under_wildcard: dict[str, list[Lookalike]] = {}
+        zone_answer: dict[str, tuple[str, ...]] = {}
         for lk, ans in zip(names, answers, strict=True):
             if not ans.exists:
                 continue
             parent = _parent(lk.domain)
             if parent in wildcard and set(ans.addresses) == set(wildcard[parent]):
-                under_wildcard.setdefault(parent, []).append(lk)
+                # one group per registered zone: cx.mem.gov.cn.top and mem.gov.cn.top are
+                # the same wildcard of cn.top
+                zone = parent if not split_host(parent)[1] else registrable_domain(parent)
+                under_wildcard.setdefault(zone, []).append(lk)
+                zone_answer.setdefault(zone, wildcard[parent])
                 continue
             flog.count("resolved")
             out.append(Candidate(
                 url=f"http://{lk.domain}/", source=self.name, found_at=ctx.now, target=profile.key,
                 context={"technique": lk.technique, "reason": lk.reason,
                          "addresses": list(ans.addresses), "wildcard": False}))
-        for parent, hits in under_wildcard.items():
+        for zone, hits in under_wildcard.items():
             flog.count("wildcard", len(hits))
-            if not split_host(parent)[1]:
+            if not split_host(zone)[1]:
                 # a TLD-level wildcard says nothing about registration: tell the analyst once
-                flog.fail(f"顶级域 .{parent} 存在泛解析，其下 {len(hits)} 个仿冒域名无法判断是否已注册",
+                flog.fail(f"顶级域 .{zone} 存在泛解析，其下 {len(hits)} 个仿冒域名无法判断是否已注册",
                           f"{profile.key}: {[h.domain for h in hits[:WILDCARD_EXAMPLES]]}")
                 continue
             first = hits[0]
@@ -156,7 +161,7 @@ class PermutationsSource:
                 url=f"http://{first.domain}/", source=self.name, found_at=ctx.now,
                 target=profile.key,
                 context={"technique": first.technique, "reason": first.reason,
-                         "addresses": list(wildcard[parent]), "wildcard": True,
-                         "wildcard_zone": parent, "wildcard_names": len(hits),
+                         "addresses": list(zone_answer[zone]), "wildcard": True,
+                         "wildcard_zone": zone, "wildcard_names": len(hits),
                          "examples": [h.domain for h in hits[:WILDCARD_EXAMPLES]]}))
         return out

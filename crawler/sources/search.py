@@ -34,8 +34,12 @@ log = logging.getLogger(__name__)
 
 NAME = "search"
 NAME_SUFFIXES = ("", " 查询", " 官网", " 证书查询")
-SELLER_QUERIES = ("特种作业操作证 免考", "特种作业操作证 包过 官网可查", "电工证 不用考试 网上可查")
-MAX_QUERIES_PER_TARGET = 12
+#: seller vocabulary (FIELD-NOTES): certificate kinds × 免考/包过/官网可查/代办
+SELLER_QUERIES = (
+    "特种作业操作证 免考", "特种作业操作证 包过 官网可查", "电工证 免考 官网可查",
+    "焊工证 办理 官网可查 快速拿证", "安全员证 代办 包过", "高处作业证 不用到场 全国联网可查",
+)
+MAX_QUERIES_PER_TARGET = 16
 DEFAULT_DELAY = 1.0  # seconds between two queries to the same engine
 
 
@@ -181,7 +185,7 @@ def decode_link(engine: str, href: str) -> str | None:
                 return None
         return None
     if host.endswith("so.com") and parts.path == "/link":
-        return (qs.get("url") or [None])[0]
+        return (qs.get("url") or [""])[0] or None
     if host and not any(host == d or host.endswith("." + d) for d in ENGINES[engine].own_domains):
         return href  # a direct link
     return None
@@ -211,15 +215,20 @@ def target_from_body(body: str) -> str | None:
 
 def queries_for(profile: TargetProfile, limit: int = MAX_QUERIES_PER_TARGET) -> list[str]:
     """Search phrases for one target: its Chinese names with service words, seller phrases."""
-    out: list[str] = []
+    names: list[str] = []
     for name in profile.names_zh[:4]:
         for suffix in NAME_SUFFIXES:
             if suffix.strip() and suffix.strip() in name:
                 continue
-            out.append(f"{name}{suffix}")
+            names.append(f"{name}{suffix}")
+    sellers: list[str] = []
     # sellers only matter for platforms whose certificates are sold (the MEM default)
     if any("特种作业" in n for n in profile.names_zh):
-        out[2:2] = SELLER_QUERIES  # early, so a small limit still keeps one
+        sellers = list(SELLER_QUERIES)
+    # alternate names and seller phrases, so a small limit keeps both kinds
+    out: list[str] = []
+    for i in range(max(len(names), len(sellers))):
+        out += names[i : i + 1] + sellers[i : i + 1]
     return list(dict.fromkeys(out))[:limit]
 
 

@@ -52,6 +52,7 @@ def parse_beijing_time(value: str) -> datetime:
     if m:
         y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
         return datetime(y, mo, d, h, mi, s, tzinfo=BEIJING).astimezone(UTC)
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -62,8 +63,8 @@ def parse_beijing_time(value: str) -> datetime:
                 break
             except ValueError:
                 continue
-        if parsed is None:
-            raise ValueError(f"unrecognised time {value!r}") from None
+    if parsed is None:
+        raise ValueError(f"unrecognised time {value!r}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=BEIJING)
     return parsed.astimezone(UTC)

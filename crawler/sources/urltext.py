@@ -95,6 +95,7 @@ def find_urls(text: str) -> list[FoundUrl]:
     found: dict[str, FoundUrl] = {}
     spans: list[tuple[int, int]] = []
     for m in URL_RE.finditer(text):
+        f: FoundUrl | None
         try:
             f = normalise_url(m.group(0))
         except BadUrl:

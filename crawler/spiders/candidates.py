@@ -29,6 +29,7 @@ import scrapy
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as PlaywrightPage
 from scrapy.crawler import Crawler
+from scrapy.exceptions import StopDownload
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -59,6 +60,7 @@ CRAWLER_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/se
 DEFAULT_DEADLINE = 60.0
 
 T = TypeVar("T")
+_TEXT_TYPES = ("text/", "html", "xml", "json", "javascript")
 
 
 class BadURL(ValueError):
@@ -182,11 +184,13 @@ class CandidatesSpider(scrapy.Spider):
             max_body=spider.max_body,
             settle_seconds=min(5.0, max(1.0, spider.deadline * 0.08)),
             step_seconds=step,
+            document_seconds=spider.deadline * 0.6,
         )
         spider.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="zw-enrich")
         spider.resolver = Resolver(spider.zw)
         spider.whois_client = WhoisClient(spider.zw)
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
+        crawler.signals.connect(spider.on_headers, signal=scrapy.signals.headers_received)
         return spider
 
     # Attributes set in from_crawler (typed here for mypy).
@@ -203,6 +207,14 @@ class CandidatesSpider(scrapy.Spider):
 
     def on_closed(self, spider: scrapy.Spider) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def on_headers(self, headers: Any, request: scrapy.Request) -> None:
+        """Plain fetches stop at the headers of anything that is not a page (downloads)."""
+        if not request.meta.get("zw_variant"):
+            return
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if ctype and not any(t in ctype for t in _TEXT_TYPES):
+            raise StopDownload(fail=False)
 
     # -- scheduling --------------------------------------------------------------------
 
@@ -248,7 +260,7 @@ class CandidatesSpider(scrapy.Spider):
         return ("crawler", "desktop") if mobile else ("crawler", "wechat")
 
     def _render_request(self, job: _Job) -> scrapy.Request:
-        nav_ms = self.deadline * 0.6 * 1000
+        nav_ms = round(self.deadline * 0.6 * 1000)
         return scrapy.Request(
             job.url,
             callback=self.parse_page,
@@ -395,7 +407,7 @@ class CandidatesSpider(scrapy.Spider):
 
     def _variant(self, response: Response, label: str) -> PageVariant:
         raw = title = text = ""
-        if isinstance(response, TextResponse):
+        if isinstance(response, TextResponse) and "\x00" not in response.text:
             raw = response.text
             title = (response.xpath("//title/text()").get() or "").strip()
             nodes = response.xpath(

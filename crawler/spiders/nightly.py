@@ -28,6 +28,7 @@ from crawler.spiders.candidates import (
     is_mobile,
     normalise_url,
 )
+from crawler.runtime import resolve
 from crawler.types import Candidate, Page
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class NightlySpider(CandidatesSpider):
         spider: NightlySpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
         s = crawler.settings
         spider.triage_threshold = s.getint("ZHENWEI_TRIAGE_THRESHOLD", 15)
-        spider.cheap = s.get("ZHENWEI_CHEAP_ANALYZER")
+        spider.cheap = resolve(s.get("ZHENWEI_CHEAP_ANALYZER"))
         spider.max_depth = s.getint("ZHENWEI_LINKS_MAX_DEPTH", 2)
         spider.skip_urls = frozenset(s.getlist("ZHENWEI_SKIP_URLS"))
         spider.official = frozenset(s.getlist("ZHENWEI_OFFICIAL_HOSTS"))
@@ -60,7 +61,6 @@ class NightlySpider(CandidatesSpider):
         spider.next_index = len(spider.candidates)
         spider.used_dirs = set()
         spider.depth_of = {}
-        spider.stats = crawler.stats
         return spider
 
     triage_threshold: int
@@ -73,11 +73,10 @@ class NightlySpider(CandidatesSpider):
     used_dirs: set[str]
     #: candidate URL → link depth (0 for sources other than links)
     depth_of: dict[str, int]
-    stats: Any
-
     def _inc(self, key: str) -> None:
-        if self.stats is not None:
-            self.stats.inc_value(f"zhenwei/{key}")
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value(f"zhenwei/{key}")
 
     async def start(self) -> AsyncIterator[Any]:
         for index, candidate in enumerate(self.candidates):

@@ -50,31 +50,131 @@ class CertRecord:
         return data
 
 
-def _special(idn: str, name: str, cat: str, item: str, first: str, start: str, end: str,
-             should: str, actual: str, auth: str, history: bool = False) -> CertRecord:
-    return CertRecord(idn, "01", SPECIAL, name, "T" + idn, cat, item, first, start, end, should,
-                      actual, auth, history=history)
+def _special(
+    idn: str,
+    name: str,
+    cat: str,
+    item: str,
+    first: str,
+    start: str,
+    end: str,
+    should: str,
+    actual: str,
+    auth: str,
+    history: bool = False,
+) -> CertRecord:
+    return CertRecord(
+        idn,
+        "01",
+        SPECIAL,
+        name,
+        "T" + idn,
+        cat,
+        item,
+        first,
+        start,
+        end,
+        should,
+        actual,
+        auth,
+        history=history,
+    )
 
 
-def _safety(idn: str, name: str, person: str, industry: str, first: str, start: str, end: str,
-            auth: str) -> CertRecord:
-    return CertRecord(idn, "01", SAFETY, name, f"{idn[:6]}2{first[:4]}{idn[-5:]}", "", "", first,
-                      start, end, "", "", auth, personType=person, industry=industry)
+def _safety(
+    idn: str, name: str, person: str, industry: str, first: str, start: str, end: str, auth: str
+) -> CertRecord:
+    return CertRecord(
+        idn,
+        "01",
+        SAFETY,
+        name,
+        f"{idn[:6]}2{first[:4]}{idn[-5:]}",
+        "",
+        "",
+        first,
+        start,
+        end,
+        "",
+        "",
+        auth,
+        personType=person,
+        industry=industry,
+    )
 
 
 HOLDERS: tuple[CertRecord, ...] = (
-    _special("110101199003071233", "王小明", "电工作业", "低压电工作业", "2019-05-20", "2025-05-20",
-             "2031-05-19", "2028-05-19", "", "北京市应急管理局"),
-    _special("110101199003071233", "王小明", "电工作业", "低压电工作业", "2019-05-20", "2019-05-20",
-             "2025-05-19", "2022-05-19", "2022-04-11", "北京市应急管理局", history=True),
-    _special("320582198511123014", "李建华", "焊接与热切割作业", "熔化焊接与热切割作业", "2021-03-08",
-             "2021-03-08", "2027-03-07", "2024-03-07", "2024-02-26", "江苏省应急管理厅"),
-    _special("330102197806152457", "赵卫东", "高处作业", "高处安装、维护、拆除作业", "2023-07-14",
-             "2023-07-14", "2029-07-13", "2026-07-13", "2026-06-30", "浙江省应急管理厅"),
-    _special("440304199210235671", "陈思远", "制冷与空调作业", "制冷与空调设备运行操作作业",
-             "2024-11-02", "2024-11-02", "2030-11-01", "2027-11-01", "", "深圳市应急管理局"),
-    _safety("330102197806152457", "赵卫东", "主要负责人", "建筑施工企业", "2022-09-16", "2025-09-16",
-            "2028-09-15", "浙江省应急管理厅"),
+    _special(
+        "110101199003071233",
+        "王小明",
+        "电工作业",
+        "低压电工作业",
+        "2019-05-20",
+        "2025-05-20",
+        "2031-05-19",
+        "2028-05-19",
+        "",
+        "北京市应急管理局",
+    ),
+    _special(
+        "110101199003071233",
+        "王小明",
+        "电工作业",
+        "低压电工作业",
+        "2019-05-20",
+        "2019-05-20",
+        "2025-05-19",
+        "2022-05-19",
+        "2022-04-11",
+        "北京市应急管理局",
+        history=True,
+    ),
+    _special(
+        "320582198511123014",
+        "李建华",
+        "焊接与热切割作业",
+        "熔化焊接与热切割作业",
+        "2021-03-08",
+        "2021-03-08",
+        "2027-03-07",
+        "2024-03-07",
+        "2024-02-26",
+        "江苏省应急管理厅",
+    ),
+    _special(
+        "330102197806152457",
+        "赵卫东",
+        "高处作业",
+        "高处安装、维护、拆除作业",
+        "2023-07-14",
+        "2023-07-14",
+        "2029-07-13",
+        "2026-07-13",
+        "2026-06-30",
+        "浙江省应急管理厅",
+    ),
+    _special(
+        "440304199210235671",
+        "陈思远",
+        "制冷与空调作业",
+        "制冷与空调设备运行操作作业",
+        "2024-11-02",
+        "2024-11-02",
+        "2030-11-01",
+        "2027-11-01",
+        "",
+        "深圳市应急管理局",
+    ),
+    _safety(
+        "330102197806152457",
+        "赵卫东",
+        "主要负责人",
+        "建筑施工企业",
+        "2022-09-16",
+        "2025-09-16",
+        "2028-09-15",
+        "浙江省应急管理厅",
+    ),
 )
 
 
@@ -113,10 +213,18 @@ def code(request: SimRequest, world: World) -> SimResponse:
     return _json({"msg": "操作成功", "img": img, "code": 200, "captchaEnabled": True, "uuid": uuid})
 
 
-def lookup(idcard_num: str, name: str, type_code: str = "01", cert_type: str = SPECIAL) -> list[CertRecord]:
+def lookup(
+    idcard_num: str, name: str, type_code: str = "01", cert_type: str = SPECIAL
+) -> list[CertRecord]:
     """The holders' records matching a query, current ones first."""
-    hits = [r for r in HOLDERS if r.idcardNum == idcard_num.upper() and r.name == name
-            and r.idcardTypeCode == type_code and r.certType == cert_type]
+    hits = [
+        r
+        for r in HOLDERS
+        if r.idcardNum == idcard_num.upper()
+        and r.name == name
+        and r.idcardTypeCode == type_code
+        and r.certType == cert_type
+    ]
     return sorted(hits, key=lambda r: r.history)
 
 

@@ -77,6 +77,10 @@ def _matches(site: Site, query: str) -> bool:
             continue
         if t in q or q in t or (len(tokens) > 1 and all(tok in t for tok in tokens)):
             return True
+        # every word of the page's phrase appears in the query ("电工证 免考" for "电工证 免考 官网可查")
+        words = [_norm(w) for w in term.split() if w.strip()]
+        if len(words) > 1 and all(w in q for w in words):
+            return True
     return False
 
 
