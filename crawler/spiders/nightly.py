@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.runtime import resolve
 from crawler.spiders.candidates import (
     BadURL,
     CandidatesSpider,
@@ -28,7 +29,6 @@ from crawler.spiders.candidates import (
     is_mobile,
     normalise_url,
 )
-from crawler.runtime import resolve
 from crawler.types import Candidate, Page
 
 logger = logging.getLogger(__name__)
