@@ -32,6 +32,10 @@ LEAD_LABELS = ("counterfeit", "seller", "parked")
 ZHENWEI = (sys.executable, "-m", "crawler.cli")
 
 
+#: variants of a counterfeit that serve no content (caught = flagged, not proven)
+OFFLINE_VARIANTS = frozenset({"error5xx", "hang"})
+
+
 @dataclass(frozen=True)
 class LabelledSite:
     host: str
@@ -211,9 +215,13 @@ def evaluate(run: WorldRun, config: ScoringConfig | None = None) -> Evaluation:
 
     variants: dict[str, tuple[list[str], list[str]]] = {}
     for o in true_cf:
+        # A counterfeit that is offline (5xx everywhere, hanging) shows no content to prove the
+        # imitation: flagging it as a lead (name, WHOIS, CT) is all an honest tool can do.
+        offline = bool(OFFLINE_VARIANTS & set(o.site.variants))
+        hit = o.verdict in ("counterfeit", "suspicious") if offline else o.verdict == "counterfeit"
         for tag in o.site.variants:
             caught, missed = variants.setdefault(tag, ([], []))
-            (caught if o.verdict == "counterfeit" else missed).append(o.site.host)
+            (caught if hit else missed).append(o.site.host)
     return Evaluation(
         run=run,
         confusion=confusion,
@@ -255,7 +263,9 @@ def format_report(ev: Evaluation) -> str:
         + ("OK" if not ev.officials_not_official else f"{len(ev.officials_not_official)} NOT")
     )
     lines.extend(f"  {o.brief()}" for o in ev.officials_not_official)
-    lines.append("counterfeit variants caught (verdict counterfeit):")
+    lines.append(
+        "counterfeit variants caught (verdict counterfeit; offline sites: flagged as a lead):"
+    )
     for tag, (caught, missed) in ev.variants.items():
         miss = f"  missed: {', '.join(missed)}" if missed else ""
         lines.append(f"  {tag:16} {len(caught)}/{len(caught) + len(missed)}{miss}")

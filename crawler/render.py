@@ -30,7 +30,7 @@ from playwright.async_api import (
 )
 from w3lib.encoding import html_to_unicode
 
-from crawler.types import RedirectHop, Resource
+from crawler.types import ImageAsset, RedirectHop, Resource
 from crawler.warc import MAX_WARC_BODY, Exchange, cap_body
 
 logger = logging.getLogger(__name__)
@@ -365,6 +365,8 @@ class RenderResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: steps that failed after the navigation succeeded (the rest of the capture is kept)
     problems: tuple[str, ...] = ()
+    #: images the page loaded, with perceptual hashes (reuse of the genuine emblem, logo)
+    images: tuple[ImageAsset, ...] = ()
 
 
 def header(headers: tuple[tuple[str, str], ...], name: str) -> str:
@@ -395,6 +397,30 @@ def redirect_chain(documents: list[Exchange]) -> tuple[RedirectHop, ...]:
             location = following.url
         hops.append(RedirectHop(url=current.url, status=status, location=location))
     return tuple(hops)
+
+
+#: images above this many bytes are not hashed (photos, banners: never an emblem)
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGES = 60
+
+
+def page_images(exchanges: list[Exchange]) -> tuple[ImageAsset, ...]:
+    """Perceptual hashes of the images the page loaded (CPU work: run it in a thread)."""
+    from detectors.visual import image_phash
+
+    out: list[ImageAsset] = []
+    seen: set[str] = set()
+    for ex in exchanges:
+        if ex.resource_type != "image" or not ex.body or not ex.status or ex.status >= 400:
+            continue
+        if len(ex.body) > MAX_IMAGE_BYTES or len(out) >= MAX_IMAGES:
+            continue
+        sha = hashlib.sha256(ex.body).hexdigest()
+        if sha in seen:
+            continue
+        seen.add(sha)
+        out.append(ImageAsset(url=ex.url, sha256=sha, phash=image_phash(ex.body)))
+    return tuple(out)
 
 
 def _resources(exchanges: list[Exchange]) -> tuple[Resource, ...]:
@@ -494,6 +520,7 @@ async def harvest(page: Page, recorder: PageRecorder, fallback_status: int | Non
             raw_html = final_doc.body.decode("utf-8", "replace")
         else:
             raw_html = decode_html(final_doc.body, header(headers, "content-type"))
+    images = await asyncio.to_thread(page_images, exchanges)
     done = time.monotonic()
     return RenderResult(
         final_url=final_url,
@@ -517,6 +544,7 @@ async def harvest(page: Page, recorder: PageRecorder, fallback_status: int | Non
             "render_ms": round((done - t0) * 1000, 1),
         },
         problems=tuple(problems),
+        images=images,
     )
 
 

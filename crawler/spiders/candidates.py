@@ -521,6 +521,7 @@ class CandidatesSpider(scrapy.Spider):
             viewport_png=r.viewport_png if r is not None else b"",
             favicon=r.favicon if r is not None else b"",
             resources=r.resources if r is not None else (),
+            images=r.images if r is not None else (),
             tls=tls,
             dns=dns,
             whois=whois,
