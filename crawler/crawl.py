@@ -47,6 +47,9 @@ class CrawlOptions:
     triage_threshold: int = 15
     links_max_depth: int = 2
     max_candidates: int = 5000
+    #: look-alikes generated per target (None: all) and DNS queries per second
+    lookalike_limit: int | None = None
+    dns_rate: float = 200.0
     distributed: bool = False
     redis_url: str = "redis://127.0.0.1:6379/0"
     #: stop after collecting (tests of the resume path, dry runs)
@@ -217,7 +220,10 @@ def source_context(
         pages=pages,
         seed_paths=tuple(options.seeds),
         limits=SourceLimits(
-            max_candidates=options.max_candidates, links_max_depth=options.links_max_depth
+            max_candidates=options.max_candidates,
+            links_max_depth=options.links_max_depth,
+            lookalike_limit=options.lookalike_limit,
+            dns_rate_per_second=options.dns_rate,
         ),
     )
 
@@ -340,6 +346,7 @@ class CrawlJob:
             "ZHENWEI_TRIAGE_THRESHOLD": self.options.triage_threshold,
             "ZHENWEI_LINKS_MAX_DEPTH": self.options.links_max_depth,
             "ZHENWEI_OFFICIAL_HOSTS": official,
+            "ZHENWEI_CACHE_DIR": str(self.settings.data_dir / "cache"),
             # politeness: never more than two requests at once to one host
             "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
             "RANDOMIZE_DOWNLOAD_DELAY": True,

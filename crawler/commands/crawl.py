@@ -42,6 +42,10 @@ def _parse_sources(value: str | None) -> tuple[str, ...]:
 @click.option("--triage-threshold", default=15, show_default=True,
               help="Cheap-stage score from which a candidate is rendered.")
 @click.option("--max-candidates", default=5000, show_default=True)
+@click.option("--lookalike-limit", type=int, default=None,
+              help="Look-alike names generated per target, best first (default: all).")
+@click.option("--dns-rate", type=float, default=200.0, show_default=True,
+              help="DNS queries per second of the look-alike source.")
 @click.option("--nightly", is_flag=True, help="Scheduled run: also send the digest.")
 @click.option("--distributed", is_flag=True,
               help="Share the dupe filter with other workers through Redis (ZHENWEI_REDIS_URL).")
@@ -53,6 +57,8 @@ def command(
     concurrency: int,
     triage_threshold: int,
     max_candidates: int,
+    lookalike_limit: int | None,
+    dns_rate: float,
     nightly: bool,
     distributed: bool,
     no_progress: bool,
@@ -79,6 +85,8 @@ def command(
         concurrency=concurrency,
         triage_threshold=triage_threshold,
         max_candidates=max_candidates,
+        lookalike_limit=lookalike_limit,
+        dns_rate=dns_rate,
         distributed=distributed,
         redis_url=os.environ.get("ZHENWEI_REDIS_URL", "redis://127.0.0.1:6379/0"),
     )

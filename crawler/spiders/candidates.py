@@ -189,6 +189,17 @@ class CandidatesSpider(scrapy.Spider):
         spider.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="zw-enrich")
         spider.resolver = Resolver(spider.zw)
         spider.whois_client = WhoisClient(spider.zw)
+        cache_dir = s.get("ZHENWEI_CACHE_DIR")
+        if cache_dir:
+            # nightly runs: WHOIS once per registrable domain per TTL, DNS per host per TTL
+            from crawler.netpath.cache import CachedResolver, CachedWhois
+
+            spider.resolver = CachedResolver(  # type: ignore[assignment]
+                spider.resolver, Path(cache_dir), s.getfloat("ZHENWEI_DNS_TTL", 3600.0)
+            )
+            spider.whois_client = CachedWhois(  # type: ignore[assignment]
+                spider.whois_client, Path(cache_dir), s.getfloat("ZHENWEI_WHOIS_TTL", 7 * 86400.0)
+            )
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         crawler.signals.connect(spider.on_headers, signal=scrapy.signals.headers_received)
         return spider
