@@ -42,6 +42,9 @@ def main(verbose: int) -> None:
     """真伪 zhenwei: find counterfeit Chinese government query sites."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # Scrapy resets the root logger when a crawl starts; pin its own loggers to -v instead.
+    for name in ("scrapy", "scrapy_playwright", "twisted", "playwright", "asyncio"):
+        logging.getLogger(name).setLevel(level)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -50,6 +50,8 @@ class CrawlOptions:
     #: look-alikes generated per target (None: all) and DNS queries per second
     lookalike_limit: int | None = None
     dns_rate: float = 200.0
+    #: per-source tunables, e.g. {"ct": {"delay": 0.2}} (from `--option ct.delay=0.2`)
+    source_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     distributed: bool = False
     redis_url: str = "redis://127.0.0.1:6379/0"
     #: stop after collecting (tests of the resume path, dry runs)
@@ -225,6 +227,7 @@ def source_context(
             lookalike_limit=options.lookalike_limit,
             dns_rate_per_second=options.dns_rate,
         ),
+        options=options.source_options,
     )
 
 

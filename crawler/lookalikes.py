@@ -172,7 +172,9 @@ def _candidates(profile: TargetProfile, tlds: tuple[str, ...]) -> Iterator[Looka
             combo
             for b in brands
             for w in services
-            for combo in (f"{w}-{b}-gov", f"{w}{b}gov", f"{w}{b}-gov", f"{w}-{b}gov", f"{b}gov{w}")
+            for combo in (
+                f"{w}-{b}-gov", f"{w}{b}gov", f"{w}{b}-gov", f"{w}-{b}gov", f"{b}gov{w}", f"{b}gov-{w}"
+            )
         ),
         "gov-token",
         gov_why,

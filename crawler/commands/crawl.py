@@ -32,6 +32,24 @@ def _parse_sources(value: str | None) -> tuple[str, ...]:
     return names
 
 
+def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """`ct.delay=0.5` → {"ct": {"delay": 0.5}}; numbers become numbers, a,b becomes a list."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        source, dot, name = key.partition(".")
+        if not sep or not dot or source not in ALL_SOURCES or not name:
+            raise click.UsageError(f"--option {item!r}: expected SOURCE.KEY=VALUE with a known source")
+        value: Any = raw
+        try:
+            value = float(raw) if "." in raw else int(raw)
+        except ValueError:
+            if "," in raw:
+                value = [v for v in raw.split(",") if v]
+        out.setdefault(source, {})[name] = value
+    return out
+
+
 @click.command("crawl")
 @click.option("--sources", "sources_opt", metavar="LIST",
               help=f"Comma-separated sources (default: all of {','.join(ALL_SOURCES)}).")
@@ -46,6 +64,8 @@ def _parse_sources(value: str | None) -> tuple[str, ...]:
               help="Look-alike names generated per target, best first (default: all).")
 @click.option("--dns-rate", type=float, default=200.0, show_default=True,
               help="DNS queries per second of the look-alike source.")
+@click.option("--option", "source_opts", multiple=True, metavar="SOURCE.KEY=VALUE",
+              help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.")
 @click.option("--nightly", is_flag=True, help="Scheduled run: also send the digest.")
 @click.option("--distributed", is_flag=True,
               help="Share the dupe filter with other workers through Redis (ZHENWEI_REDIS_URL).")
@@ -59,6 +79,7 @@ def command(
     max_candidates: int,
     lookalike_limit: int | None,
     dns_rate: float,
+    source_opts: tuple[str, ...],
     nightly: bool,
     distributed: bool,
     no_progress: bool,
@@ -87,6 +108,7 @@ def command(
         max_candidates=max_candidates,
         lookalike_limit=lookalike_limit,
         dns_rate=dns_rate,
+        source_options=parse_source_options(source_opts),
         distributed=distributed,
         redis_url=os.environ.get("ZHENWEI_REDIS_URL", "redis://127.0.0.1:6379/0"),
     )

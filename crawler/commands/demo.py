@@ -55,7 +55,8 @@ def command(data_dir: Path, fresh: bool, serve: bool) -> None:
             ["reference", "update"],
             # The simulated DNS server answers on loopback: a faster rate than the polite
             # default, and the best 25,000 look-alikes per target (all of the world's).
-            ["crawl", "--dns-rate", "2000", "--lookalike-limit", "25000"],
+            ["crawl", "--dns-rate", "2000", "--lookalike-limit", "25000",
+             "--option", "ct.delay=0.1", "--option", "search.delay=0.1"],
             ["leads", "--limit", "40"],
         ]
         for step in steps:
