@@ -1,8 +1,15 @@
 """The crawl job (`zhenwei crawl`): sources → triage → render → score → store → digest.
 
 A run is resumable: its candidates are written to `<data_dir>/runs/<id>/` before any fetch,
-so a run killed at any point (even SIGKILL) is picked up by the next `zhenwei crawl`, which
-skips what the dead run already stored and collects nothing twice.
+and every link followed during the run is appended there before it is scheduled, so a run
+killed at any point (even SIGKILL) is picked up by the next `zhenwei crawl`, which skips what
+the dead run already stored and collects nothing twice.
+
+Distributed runs (`--distributed`): every worker has its own data directory (and run lock)
+and shares the database and Redis. Workers of one run share a run key (`--run-key`, default
+the UTC date); each URL is fetched by the worker that first claims it in the Redis hash
+`zhenwei:crawl:<run key>:claims` (HSETNX url → worker id). A worker that dies keeps its
+claims: when it resumes, URLs it claimed are still its own to fetch.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import asyncio
 import json
 import logging
 import os
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -54,6 +62,8 @@ class CrawlOptions:
     source_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     distributed: bool = False
     redis_url: str = "redis://127.0.0.1:6379/0"
+    #: shared by every worker of one distributed run (None: the UTC date, YYYY-MM-DD)
+    run_key: str | None = None
     #: stop after collecting (tests of the resume path, dry runs)
     collect_only: bool = False
 
@@ -159,7 +169,43 @@ def load_run_plan(
         )
         for name, data in plan.get("sources", {}).items()
     ]
-    return cands, plan.get("hits", {}), results
+    hits: dict[str, list[dict[str, Any]]] = plan.get("hits", {})
+    # Links followed before the crash: their pages may be stored already, so they would
+    # never be found again by re-following.
+    known = {c.url for c in cands}
+    for c in FollowedLog(run_dir).load():
+        if c.url not in known:
+            known.add(c.url)
+            cands.append(c)
+            hits.setdefault(c.url, []).append(
+                {"source": c.source, "found_at": c.found_at.isoformat(), "context": c.context}
+            )
+    return cands, hits, results
+
+
+class FollowedLog:
+    """`<run_dir>/followed.jsonl`: links scheduled during a run, written before their fetch."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.path = run_dir / "followed.jsonl"
+
+    def add(self, candidate: Candidate) -> None:
+        line = json.dumps(_candidate_json(candidate), ensure_ascii=False, default=str)
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")  # flushed on close: survives SIGKILL of this process
+
+    def load(self) -> list[Candidate]:
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                c = json.loads(line)
+                out.append(Candidate(c["url"], c["source"], datetime.fromisoformat(c["found_at"]),
+                                     c.get("context") or {}, c.get("target")))
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by the crash
+        return out
 
 
 # -- sources -----------------------------------------------------------------------------
@@ -260,6 +306,9 @@ class CrawlJob:
             logger.info("resuming interrupted crawl run %d", run_id)
         else:
             run_id = self.repo.start_run(list(names))
+            # Created at once: marks the run as this data directory's (a shared database
+            # also holds the runs of other workers).
+            self._run_dir(run_id).mkdir(parents=True, exist_ok=True)
             results = asyncio.run(collect(sources, ctx))
             candidates, hits = merge_candidates(
                 results, ctx.is_official, self.options.max_candidates
@@ -299,12 +348,34 @@ class CrawlJob:
         self.repo.finish_run(run_id, stats)
         return summary
 
+    def run_key(self) -> str:
+        return self.options.run_key or datetime.now(UTC).strftime("%Y-%m-%d")
+
+    def worker_id(self) -> str:
+        """Stable per data directory, so a restarted worker recognises its own claims."""
+        path = self.settings.data_dir / "worker-id"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(uuid.uuid4().hex, encoding="ascii")
+            os.replace(tmp, path)
+        return path.read_text(encoding="ascii").strip()
+
+    def _claims(self) -> RedisClaims:
+        try:
+            return RedisClaims(self.options.redis_url, self.run_key(), self.worker_id())
+        except RedisUnavailable as exc:
+            raise CrawlError(f"无法连接 Redis（{self.options.redis_url}）：{exc}") from None
+
     def _run_dir(self, run_id: int) -> Path:
         return self.settings.data_dir / "runs" / str(run_id)
 
     def _resumable(self) -> tuple[int, Any] | None:
         for run in reversed(self.repo.unfinished_runs()):
-            plan = load_run_plan(self._run_dir(run.id))
+            run_dir = self._run_dir(run.id)
+            if not run_dir.is_dir():
+                continue  # another worker's run (shared database): not ours to touch
+            plan = load_run_plan(run_dir)
             if plan is not None:
                 return run.id, plan
             # died before its plan was written: nothing was fetched, close it
@@ -350,12 +421,13 @@ class CrawlJob:
             "ZHENWEI_LINKS_MAX_DEPTH": self.options.links_max_depth,
             "ZHENWEI_OFFICIAL_HOSTS": official,
             "ZHENWEI_CACHE_DIR": str(self.settings.data_dir / "cache"),
+            "ZHENWEI_FOLLOWED_LOG": register(FollowedLog(self._run_dir(run_id))),
             # politeness: never more than two requests at once to one host
             "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
             "RANDOMIZE_DOWNLOAD_DELAY": True,
         }
         if self.options.distributed:
-            extra.update(distributed_settings(self.options.redis_url, run_id))
+            extra["ZHENWEI_CLAIMS"] = register(self._claims())
         scrapy_settings = build_settings(
             self.settings,
             out_root=self._run_dir(run_id) / "captures",
@@ -399,13 +471,49 @@ class _Closed:
         self.reason = reason
 
 
-def distributed_settings(redis_url: str, run_id: int) -> dict[str, Any]:
-    """scrapy-redis: a shared dupe filter so several workers never fetch one URL twice."""
-    return {
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "REDIS_URL": redis_url,
-        "SCHEDULER_DUPEFILTER_KEY": f"zhenwei:run{run_id}:dupefilter",
-    }
+class RedisUnavailable(RuntimeError):
+    """Redis could not be reached."""
+
+
+class RedisClaims:
+    """Which worker of a distributed run fetches a URL: the first to claim it.
+
+    A claim is `HSETNX <key> url worker-id`: atomic, so two workers never both win, and
+    keeping the winner's id lets a restarted worker finish what it claimed before dying.
+    (A shared scrapy-redis request queue does not fit: one candidate is a render request,
+    plain variant fetches and enrichment meeting in one process's memory.)
+    """
+
+    #: claims outlive any run that could still resume
+    TTL_SECONDS = 14 * 86400
+
+    def __init__(self, redis_url: str, run_key: str, worker_id: str) -> None:
+        import redis
+
+        self.key = f"zhenwei:crawl:{run_key}:claims"
+        self.worker = worker_id
+        self.client = redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=10)
+        self._error = redis.RedisError
+        try:
+            self.client.ping()
+            self.client.expire(self.key, self.TTL_SECONDS)
+        except redis.RedisError as exc:
+            raise RedisUnavailable(str(exc)) from None
+
+    def claim(self, url: str) -> bool:
+        """True when this worker is to fetch `url` (it won the claim now or earlier)."""
+        try:
+            if self.client.hsetnx(self.key, url, self.worker):
+                self.client.expire(self.key, self.TTL_SECONDS)
+                return True
+            owner = self.client.hget(self.key, url)
+        except self._error as exc:
+            # Not fetched here; the URL stays in this run's plan for a resumed run.
+            logger.warning("cannot claim %s in Redis: %s", url, exc)
+            return False
+        if isinstance(owner, bytes):
+            owner = owner.decode()
+        return owner == self.worker
 
 
 def with_sources(candidate: Candidate, sources: list[str]) -> Candidate:

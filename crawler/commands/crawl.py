@@ -68,7 +68,11 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
               help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.")
 @click.option("--nightly", is_flag=True, help="Scheduled run: also send the digest.")
 @click.option("--distributed", is_flag=True,
-              help="Share the dupe filter with other workers through Redis (ZHENWEI_REDIS_URL).")
+              help="One of several workers sharing the database and Redis (ZHENWEI_REDIS_URL): "
+                   "each URL is fetched by the worker that claims it first.")
+@click.option("--run-key", metavar="KEY",
+              help="With --distributed: the key shared by the workers of one run "
+                   "(default: today's UTC date, YYYY-MM-DD).")
 @click.option("--no-progress", is_flag=True, help="No progress bar (logs only).")
 def command(
     sources_opt: str | None,
@@ -82,6 +86,7 @@ def command(
     source_opts: tuple[str, ...],
     nightly: bool,
     distributed: bool,
+    run_key: str | None,
     no_progress: bool,
 ) -> None:
     """Discover candidates, score them and update the lead queue."""
@@ -90,6 +95,8 @@ def command(
     from crawler.lock import ALREADY_RUNNING, AlreadyRunning, RunLock
 
     sources = _parse_sources(sources_opt)
+    if run_key is not None and not distributed:
+        raise click.UsageError("--run-key only applies with --distributed")
     for path in seeds:
         if not path.is_file():
             raise click.UsageError(f"seed file not found: {path}")
@@ -110,6 +117,7 @@ def command(
         dns_rate=dns_rate,
         source_options=parse_source_options(source_opts),
         distributed=distributed,
+        run_key=run_key,
         redis_url=os.environ.get("ZHENWEI_REDIS_URL", "redis://127.0.0.1:6379/0"),
     )
     try:

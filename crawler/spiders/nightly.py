@@ -4,7 +4,10 @@ Cheap stage for every discovered candidate: one plain fetch of the raw HTML, sco
 domain and content detectors only. The expensive stage (browser render, screenshots,
 WHOIS, TLS, cloaking variants) runs for candidates above `ZHENWEI_TRIAGE_THRESHOLD` and
 always for tips, seeds, QR codes, links out of known fakes and rechecks. Pages scored
-counterfeit or seller have their outbound links followed, depth-limited.
+counterfeit or seller have their outbound links followed, depth-limited; each followed link
+is written to the run's log before it is scheduled (`ZHENWEI_FOLLOWED_LOG`), so a resumed
+run still fetches it. In a distributed run (`ZHENWEI_CLAIMS`) a URL is scheduled only by
+the worker that claims it.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class NightlySpider(CandidatesSpider):
         spider.next_index = len(spider.candidates)
         spider.used_dirs = set()
         spider.depth_of = {}
+        spider.claims = resolve(s.get("ZHENWEI_CLAIMS"))
+        spider.followed_log = resolve(s.get("ZHENWEI_FOLLOWED_LOG"))
         return spider
 
     triage_threshold: int
@@ -73,6 +78,11 @@ class NightlySpider(CandidatesSpider):
     used_dirs: set[str]
     #: candidate URL → link depth (0 for sources other than links)
     depth_of: dict[str, int]
+    #: distributed runs: `.claim(url) -> bool` (crawler.crawl.RedisClaims), else None
+    claims: Any
+    #: `.add(candidate)` before a followed link is scheduled (crawler.crawl.FollowedLog)
+    followed_log: Any
+
     def _inc(self, key: str) -> None:
         stats = self.crawler.stats
         if stats is not None:
@@ -96,6 +106,9 @@ class NightlySpider(CandidatesSpider):
         if url in self.seen_urls or candidate.url in self.skip_urls or host_of(url) in self.official:
             return []
         self.seen_urls.add(url)
+        if self.claims is not None and not self.claims.claim(url):
+            self._inc("distributed/claimed-elsewhere")
+            return []
         self.depth_of[candidate.url] = int(candidate.context.get("depth", 0) or 0)
         if candidate.source in ALWAYS_RENDER or self.cheap is None:
             self._inc("expensive/direct")
@@ -208,6 +221,8 @@ class NightlySpider(CandidatesSpider):
         for candidate in candidates:
             if int(candidate.context.get("depth", 1)) > self.max_depth:
                 continue
+            if self.followed_log is not None and candidate.url not in self.seen_urls:
+                self.followed_log.add(candidate)
             for item in self.schedule(candidate):
                 if isinstance(item, scrapy.Request):
                     engine.crawl(item)
