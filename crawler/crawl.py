@@ -428,6 +428,7 @@ class CrawlJob:
         }
         if self.options.distributed:
             extra["ZHENWEI_CLAIMS"] = register(self._claims())
+            extra["ZHENWEI_CLAIM_SLOTS"] = self.options.concurrency
         scrapy_settings = build_settings(
             self.settings,
             out_root=self._run_dir(run_id) / "captures",

@@ -29,7 +29,7 @@ from detectors._identity import (
 from detectors.base import Lookups, Reference, Signal
 
 NAME = "content"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: seller words condemned later in a sentence are not selling
 
 _STRONG_SELLER = (
     "免考",
@@ -95,6 +95,8 @@ _NEGATIONS = (
     "虚假",
     "假冒",
 )
+#: words after a seller term, in the same sentence, that condemn it ("…的办证广告均涉嫌违法")
+_CONDEMNATIONS = ("涉嫌", "违法", "请勿", "勿信", "轻信", "举报", "诈骗", "骗局", "犯罪", "上当")
 _QUOTES = "“「『\"'‘"
 _SENTENCE_END = "。！？!?；;\n"
 _CONTACT_LINKS = ("tencent://", "weixin://", "tel:", "wpa.qq.com", "mqqwpa://")
@@ -367,15 +369,20 @@ def _asserted(text: str, term: str) -> bool:
     """True when some occurrence of `term` is offered, not denied, quoted or reported."""
     start = text.find(term)
     while start != -1:
-        before = text[max(0, start - 14) : start]
-        cut = max(before.rfind(ch) for ch in _SENTENCE_END)
-        before = before[cut + 1 :]
+        # the sentence around the term (bounded, so a page without punctuation stays cheap)
+        before = text[max(0, start - 60) : start]
+        before = before[max(before.rfind(ch) for ch in _SENTENCE_END) + 1 :]
+        after = text[start + len(term) : start + len(term) + 40]
+        ends = [i for i in (after.find(ch) for ch in _SENTENCE_END) if i != -1]
+        after = after[: min(ends)] if ends else after
+        near = before[-14:]
         quoted = (
-            (bool(before) and before[-1] in _QUOTES)
-            or before.count("“") > before.count("”")
-            or before.count("「") > before.count("」")
+            (bool(near) and near[-1] in _QUOTES)
+            or near.count("“") > near.count("”")
+            or near.count("「") > near.count("」")
         )
-        if not quoted and not any(n in before for n in _NEGATIONS):
+        denied = any(n in before for n in _NEGATIONS) or any(c in after for c in _CONDEMNATIONS)
+        if not quoted and not denied:
             return True
         start = text.find(term, start + len(term))
     return False

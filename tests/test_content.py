@@ -211,3 +211,13 @@ def test_simulated_world_sites_rank_counterfeits_above_benign():
     assert max(benign) < 0.3, best
     # official sites never look like counterfeits (sichuan's 蜀ICP备 is a valid ICP number)
     assert max(by(imitation, "official")) < 0.3, best
+
+
+def test_seller_words_condemned_later_in_the_sentence_are_not_selling():
+    warning = (
+        "<html><body><p>温馨提示：凡宣称“免考”“包过”“不用到场”“官网可查”的办证广告均涉嫌违法，"
+        "请勿轻信，发现线索可向公安机关举报。</p></body></html>"
+    )
+    assert top(run("http://example-school.com/", warning), "seller") == 0
+    offer = "<html><body><p>专业办证，全国可查。</p></body></html>"
+    assert top(run("http://example-shop.com/", offer), "seller") >= 0.5

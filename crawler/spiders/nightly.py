@@ -12,6 +12,7 @@ the worker that claims it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -66,6 +67,8 @@ class NightlySpider(CandidatesSpider):
         spider.depth_of = {}
         spider.claims = resolve(s.get("ZHENWEI_CLAIMS"))
         spider.followed_log = resolve(s.get("ZHENWEI_FOLLOWED_LOG"))
+        spider.claim_slots = max(1, s.getint("ZHENWEI_CLAIM_SLOTS", 4))
+        spider.triage_pending = 0
         return spider
 
     triage_threshold: int
@@ -82,6 +85,9 @@ class NightlySpider(CandidatesSpider):
     claims: Any
     #: `.add(candidate)` before a followed link is scheduled (crawler.crawl.FollowedLog)
     followed_log: Any
+    #: distributed runs: candidates in progress before the next one is claimed
+    claim_slots: int
+    triage_pending: int
 
     def _inc(self, key: str) -> None:
         stats = self.crawler.stats
@@ -90,6 +96,11 @@ class NightlySpider(CandidatesSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for index, candidate in enumerate(self.candidates):
+            if self.claims is not None:
+                # Claim only with a free slot: Scrapy drains start() eagerly, and a worker
+                # claiming the whole plan at once would leave nothing to the others.
+                while len(self.jobs) + self.triage_pending >= self.claim_slots:
+                    await asyncio.sleep(0.1)
             for item in self.schedule(candidate, index):
                 yield item
 
@@ -114,6 +125,7 @@ class NightlySpider(CandidatesSpider):
             self._inc("expensive/direct")
             return self._full(index, candidate, url, fetched_at)
         self._inc("cheap/requests")
+        self.triage_pending += 1
         return [
             scrapy.Request(
                 url,
@@ -188,6 +200,7 @@ class NightlySpider(CandidatesSpider):
         )
 
     def triage(self, response: Response) -> Iterable[Any]:
+        self.triage_pending -= 1
         meta = response.meta
         candidate: Candidate = meta["zw_candidate"]
         cheap_page = self._cheap_page(candidate, response, meta["zw_fetched_at"], None)
@@ -207,6 +220,7 @@ class NightlySpider(CandidatesSpider):
         if isinstance(response, Response):  # an HTTP error status is still a page
             yield from self.triage(response)
             return
+        self.triage_pending -= 1
         self._inc("cheap/failed")
         reason = failure_reason(failure.value or "unknown failure", self.deadline)
         yield self._cheap_page(candidate, None, meta["zw_fetched_at"], reason)
