@@ -31,7 +31,7 @@ class DomainDetector:
     """Scores the page's host names (entry URL and final URL) against the protected targets."""
 
     name = "domain"
-    version = "1.0"
+    version = "1.1"  # 1.1: one platform pinyin word alone weighs less
     description = "根据域名判断网址是否为官方地址，或是否用拼写、拼音、形近字、子域名等手法仿冒受保护平台的域名。"
 
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:

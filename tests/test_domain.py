@@ -168,3 +168,11 @@ def test_zhengwu_suffix_is_a_government_identity() -> None:
     r = score_domain("应急管理部.政务")
     assert r is not None and r.official and r.official_kind == "gov"
     assert r.host.endswith(".xn--zfr164b")
+
+
+def test_one_platform_word_alone_is_weak_but_service_words_make_it_strong() -> None:
+    # an exam-prep site ("特种 题库") is named with the platform's words too
+    alone = _score("http://www.tezhong-tiku.com/")
+    assert 0 < alone < 0.5
+    assert _score("http://tezhong-cx.com/") >= 0.6 > alone
+    assert alone < min(_score(f"http://{h}/") for h in HIGH)
