@@ -24,6 +24,9 @@ class ScoringConfig:
     suspicious: int = 30
     category_min_signal: float = 0.35
     imitation_categories: tuple[str, ...] = ("impersonation", "fake-verification")
+    #: detectors that judge only the name: their imitation needs the page's to count
+    name_only_detectors: tuple[str, ...] = ("domain",)
+    parked_category: str = "parked-lookalike"
 
     @classmethod
     def load(cls, path: Path | None = None) -> ScoringConfig:
@@ -39,6 +42,12 @@ class ScoringConfig:
             category_min_signal=float(th.get("category_min_signal", 0.35)),
             imitation_categories=tuple(
                 data.get("verdicts", {}).get("imitation_categories", cls.imitation_categories)
+            ),
+            name_only_detectors=tuple(
+                data.get("verdicts", {}).get("name_only_detectors", cls.name_only_detectors)
+            ),
+            parked_category=str(
+                data.get("verdicts", {}).get("parked_category", cls.parked_category)
             ),
         )
 
@@ -77,6 +86,18 @@ def combine(signals: Iterable[Signal], config: ScoringConfig) -> Judgement:
     for s in sorted(signals, key=lambda s: -s.score):
         if s.score >= config.category_min_signal:
             categories.extend(c for c in s.categories if c not in categories)
+    # A look-alike name whose page shows no imitation of its own (a registrar lander, a
+    # for-sale page, nothing served) is a parked look-alike, not a counterfeit: the name alone
+    # never proves what a site does.
+    page_imitates = any(
+        c in config.imitation_categories
+        for s in signals
+        if s.detector not in config.name_only_detectors and s.score >= config.category_min_signal
+        for c in s.categories
+    )
+    if not page_imitates and any(c in config.imitation_categories for c in categories):
+        categories = [c for c in categories if c not in config.imitation_categories]
+        categories.insert(0, config.parked_category)
 
     official = [s for s in signals if s.official]
     imitates = any(c in config.imitation_categories for c in categories)

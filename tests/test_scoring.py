@@ -26,9 +26,18 @@ def test_identity_claim_with_form_and_lookalike_is_counterfeit() -> None:
 
 
 def test_lookalike_name_alone_is_only_suspicious() -> None:
-    j = combine([sig("domain", 0.9, "parked-lookalike")], CFG)
+    j = combine([sig("domain", 0.9, "impersonation")], CFG)
     assert j.verdict == "suspicious"
     assert j.score < CFG.counterfeit
+    assert j.categories == ("parked-lookalike",)
+
+
+def test_name_plus_hosting_facts_never_make_a_counterfeit() -> None:
+    signals = [sig("domain", 0.99, "impersonation"), sig("registration", 1.0, "hosting-risk")]
+    j = combine(signals, CFG)
+    assert j.score >= CFG.counterfeit  # high enough to be near the top of the queue ...
+    assert j.verdict == "suspicious"  # ... but the page shows nothing: not proven counterfeit
+    assert j.categories[0] == "parked-lookalike" and "impersonation" not in j.categories
 
 
 def test_high_score_without_imitation_is_not_counterfeit() -> None:
