@@ -191,8 +191,7 @@ def _world_pages():
 def test_simulated_world_sites_rank_counterfeits_above_benign():
     """Realistic inputs: the simulated world's own HTML files (labels in site.toml)."""
     pages = _world_pages()
-    if not {"counterfeit", "benign"} <= {label for label, *_ in pages}:
-        pytest.skip("the simulated world has no counterfeit and benign sites yet")
+    assert {"counterfeit", "benign"} <= {label for label, *_ in pages}, "world has lost its sites"
     best: dict[tuple[str, str], float] = {}
     imitation: dict[tuple[str, str], float] = {}
     for label, host, url, body in pages:

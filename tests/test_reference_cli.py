@@ -72,7 +72,7 @@ def test_second_update_does_not_duplicate_unchanged_pages(first_update, env) -> 
     proc = _zhenwei(["reference", "update", "--target", "mem", "--timeout", "30"], env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     states = {ln.split("\t")[4]: ln.split("\t")[1] for ln in proc.stdout.splitlines()}
-    assert states == dict.fromkeys(MEM_REFERENCES, "unchanged")
+    assert states == dict.fromkeys(MEM_REFERENCES, "unchanged"), proc.stdout + proc.stderr[-2000:]
     assert _listed(env) == before
 
 

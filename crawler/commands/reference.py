@@ -76,12 +76,17 @@ def _phash(png: bytes) -> object | None:
         return None
 
 
+def _words(text: str) -> str:
+    # layout whitespace varies with rendering timing; the words are what matter
+    return " ".join(text.split())
+
+
 def same_content(new: ReferenceCapture, old: ReferenceCapture) -> bool:
     """An unchanged genuine page: same texts and form, and a screenshot that looks the same."""
-    if (new.url, new.title, new.visible_text, new.form_fields, new.kind) != (
+    if (new.url, new.title, _words(new.visible_text), new.form_fields, new.kind) != (
         old.url,
         old.title,
-        old.visible_text,
+        _words(old.visible_text),
         old.form_fields,
         old.kind,
     ):
