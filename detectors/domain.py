@@ -17,7 +17,7 @@ from detectors.base import Lookups, Reference, Signal
 __all__ = ["DomainDetector", "DomainIndex", "DomainScore", "detector", "index_for", "score_domain"]
 
 #: Look-alikes at or above this score support the `impersonation` category.
-IMPERSONATION_SCORE = 0.6
+IMPERSONATION_SCORE = 0.45
 
 
 @lru_cache(maxsize=16)

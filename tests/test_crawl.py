@@ -135,7 +135,8 @@ def world_crawl(simnet, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wo
         captures = _repo(env).count(Capture)
         # An analyst confirms the top lead: the next crawl re-checks it (source recheck).
         confirmed = leads[0]
-        _repo(env).set_status(confirmed["id"], "confirmed", user="analyst", note="test")
+        for status in ("reviewing", "confirmed"):
+            _repo(env).set_status(confirmed["id"], status, user="analyst", note="test")
         env2 = _env(simnet, data, ZHENWEI_WEBHOOK_URL=broken.url)
         second = _zhenwei(["crawl", "--nightly", "--sources", "ct,search,recheck", *FAST], env2)
         result = WorldCrawl(
