@@ -20,9 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "netguard"))
-import sitecustomize  # noqa: E402,F401  (benches stay on loopback too)
-
 import dnstwist  # noqa: E402
+import sitecustomize  # noqa: E402,F401  (benches stay on loopback too)
 
 from crawler.lookalikes import DEFAULT_TLDS  # noqa: E402
 from crawler.netpath.dns import Resolver  # noqa: E402
