@@ -147,6 +147,10 @@ class Settings:
     desktop_user_agent: str = DESKTOP_UA
     wechat_user_agent: str = WECHAT_UA
     notify: NotifyConfig = field(default_factory=NotifyConfig)
+    #: the evidence store; workers sharing one database must share it too (a network mount)
+    artifacts_dir: Path | None = None
+    #: Redis of `zhenwei crawl --distributed` workers
+    redis_url: str = "redis://127.0.0.1:6379/0"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -175,6 +179,8 @@ class Settings:
             database_url=db_url,
             ssl_cert_file=Path(cert) if cert else None,
             notify=NotifyConfig.from_env(env),
+            artifacts_dir=Path(env["ZHENWEI_ARTIFACTS_DIR"]) if env.get("ZHENWEI_ARTIFACTS_DIR") else None,
+            redis_url=env.get("ZHENWEI_REDIS_URL") or "redis://127.0.0.1:6379/0",
         )
 
     @property

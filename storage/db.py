@@ -110,17 +110,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 class Database:
     """The database plus the evidence store that lives beside it."""
 
-    def __init__(self, url: str, data_dir: Path) -> None:
+    def __init__(self, url: str, data_dir: Path, artifacts_dir: Path | None = None) -> None:
         self.url = normalise_url(url)
         self.data_dir = Path(data_dir)
         self.engine = make_engine(self.url)
         self._reader = session_factory(self.engine)
         self._writer = session_factory(self.engine.execution_options(**{WRITE_OPTION: True}))
-        self.artifacts = ArtifactStore(self.data_dir / "artifacts")
+        self.artifacts = ArtifactStore(Path(artifacts_dir or self.data_dir / "artifacts"))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        db = cls(settings.database_url, settings.data_dir)
+        db = cls(settings.database_url, settings.data_dir, settings.artifacts_dir)
         db.upgrade()
         return db
 

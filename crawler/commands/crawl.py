@@ -104,7 +104,6 @@ def command(
         settings = Settings.from_env()
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    import os
 
     options = CrawlOptions(
         sources=sources,
@@ -118,7 +117,7 @@ def command(
         source_options=parse_source_options(source_opts),
         distributed=distributed,
         run_key=run_key,
-        redis_url=os.environ.get("ZHENWEI_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        redis_url=settings.redis_url,
     )
     try:
         lock = RunLock(settings.data_dir).acquire()
