@@ -1,0 +1,1 @@
+"""Evidence packages for police referral: build (`package`), check (`verify`) — ARCHITECTURE §7."""

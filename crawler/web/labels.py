@@ -1,0 +1,90 @@
+"""Chinese labels and the review actions each role may take (one table, shared by pages and checks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VERDICTS = {"counterfeit": "仿冒", "suspicious": "可疑", "benign": "正常", "official": "官方"}
+STATUSES = {
+    "new": "新线索",
+    "reviewing": "审核中",
+    "confirmed": "已确认",
+    "referred": "已移交",
+    "taken_down": "已下线",
+    "dismissed": "已排除",
+    "official": "官方",
+}
+ROLES = {"analyst": "分析员", "supervisor": "主管", "admin": "管理员"}
+ROLE_RANK = {"analyst": 1, "supervisor": 2, "admin": 3}
+CATEGORIES = {
+    "impersonation": "冒充官方",
+    "fake-verification": "伪造查询",
+    "seller": "售卖假证",
+    "parked-lookalike": "停放仿冒域名",
+}
+SOURCES = {
+    "permutations": "域名变体",
+    "ct": "证书透明度",
+    "search": "搜索引擎",
+    "seeds": "线索文件",
+    "links": "页面外链",
+    "recheck": "复查",
+    "check": "手动检测",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button of the review form: what it records, the status it sets, who may press it."""
+
+    name: str
+    label: str
+    new_status: str | None
+    min_role: str
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action("reviewing", "开始审核", "reviewing", "analyst"),
+        Action("confirm", "确认仿冒", "confirmed", "analyst"),
+        Action("dismiss", "排除", "dismissed", "analyst"),
+        Action("note", "仅添加备注", None, "analyst"),
+        Action("refer", "移交处置", "referred", "supervisor"),
+        Action("taken_down", "标记已下线", "taken_down", "supervisor"),
+        Action("official", "标记为官方", "official", "admin"),
+    )
+}
+
+
+def may(role: str, action: Action) -> bool:
+    """True when `role` ranks at or above the action's minimum role."""
+    return ROLE_RANK.get(role, 0) >= ROLE_RANK[action.min_role]
+
+
+def action_label(name: str) -> str:
+    action = ACTIONS.get(name)
+    if action is not None:
+        return action.label
+    return {"status": "更改状态"}.get(name, name)
+
+
+ARTIFACTS = {
+    "raw_html": "原始 HTML",
+    "rendered_html": "渲染后 HTML",
+    "whois": "WHOIS 记录",
+    "dns": "DNS 记录",
+    "tls_certificate": "TLS 证书",
+    "favicon": "网站图标",
+    "warc": "WARC 存档",
+    "screenshot": "网页截图",
+    "viewport": "首屏截图",
+}
+
+
+def artifact_label(role: str) -> str:
+    if role.startswith("variant:"):
+        # variant:<label>:raw_html — the page as another user agent saw it
+        _, variant, rest = (role.split(":", 2) + ["", ""])[:3]
+        return f"{ARTIFACTS.get(rest, rest)}（{variant} 版本）"
+    return ARTIFACTS.get(role, role)
