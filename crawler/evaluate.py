@@ -52,6 +52,7 @@ class Outcome:
     verdict: str
     error: str | None
     signals: tuple[Mapping[str, Any], ...]
+    categories: tuple[str, ...] = ()
 
     def brief(self) -> str:
         """The site, its score and its strongest signals: enough to fix a detector from."""
@@ -182,7 +183,8 @@ def run_world(
             missing.append(s.url)
             continue
         outcomes.append(
-            Outcome(s, int(obj["score"]), str(obj["verdict"]), obj["error"], tuple(obj["signals"]))
+            Outcome(s, int(obj["score"]), str(obj["verdict"]), obj["error"],
+                    tuple(obj["signals"]), tuple(obj.get("categories") or ()))
         )
     summary = next(
         (ln for ln in reversed(proc.stderr.splitlines()) if ln.startswith("zhenwei check:")), ""
@@ -218,7 +220,14 @@ def evaluate(run: WorldRun, config: ScoringConfig | None = None) -> Evaluation:
         # A counterfeit that is offline (5xx everywhere, hanging) shows no content to prove the
         # imitation: flagging it as a lead (name, WHOIS, CT) is all an honest tool can do.
         offline = bool(OFFLINE_VARIANTS & set(o.site.variants))
-        hit = o.verdict in ("counterfeit", "suspicious") if offline else o.verdict == "counterfeit"
+        if "compromised-gov" in o.site.variants:
+            # a genuine .gov.cn host serving a copy: suspicious, possibly compromised (never
+            # "counterfeit" of a government that really owns the name)
+            hit = o.verdict == "suspicious" and "possibly-compromised" in o.categories
+        elif offline:
+            hit = o.verdict in ("counterfeit", "suspicious")
+        else:
+            hit = o.verdict == "counterfeit"
         for tag in o.site.variants:
             caught, missed = variants.setdefault(tag, ([], []))
             (caught if hit else missed).append(o.site.host)
