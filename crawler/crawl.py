@@ -20,7 +20,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -516,6 +516,3 @@ class RedisClaims:
             owner = owner.decode()
         return owner == self.worker
 
-
-def with_sources(candidate: Candidate, sources: list[str]) -> Candidate:
-    return replace(candidate, context={**candidate.context, "sources": sources})

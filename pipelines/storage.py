@@ -37,10 +37,6 @@ class RunTally:
         row[key] = row.get(key, 0) + n
 
 
-def hit_sources(page_url: str, hits: Mapping[str, Sequence[Any]]) -> Sequence[Any]:
-    return hits.get(page_url, ())
-
-
 class StoragePipeline:
     """Records every ScoredPage with the sources that found it (settings read once)."""
 
@@ -70,7 +66,7 @@ class StoragePipeline:
                 path = Path(page.capture_dir) / name
                 if path.exists():
                     files[role] = path
-        hits = list(hit_sources(page.url, self.hits))
+        hits = list(self.hits.get(page.url, ()))
         before = None
         async with self.lock:
             try:
