@@ -151,6 +151,10 @@ class Settings:
     artifacts_dir: Path | None = None
     #: Redis of `zhenwei crawl --distributed` workers
     redis_url: str = "redis://127.0.0.1:6379/0"
+    #: signs review-UI sessions (ZHENWEI_SECRET_KEY); None: a random key per process
+    secret_key: str | None = None
+    #: Ed25519 private key (PEM file) that signs evidence manifests (ZHENWEI_SIGNING_KEY)
+    signing_key_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -181,6 +185,8 @@ class Settings:
             notify=NotifyConfig.from_env(env),
             artifacts_dir=Path(env["ZHENWEI_ARTIFACTS_DIR"]) if env.get("ZHENWEI_ARTIFACTS_DIR") else None,
             redis_url=env.get("ZHENWEI_REDIS_URL") or "redis://127.0.0.1:6379/0",
+            secret_key=env.get("ZHENWEI_SECRET_KEY") or None,
+            signing_key_file=Path(env["ZHENWEI_SIGNING_KEY"]) if env.get("ZHENWEI_SIGNING_KEY") else None,
         )
 
     @property

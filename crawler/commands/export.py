@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -40,14 +39,14 @@ def command(lead_id: int, out: Path, no_pdf: bool) -> None:
     from storage.repository import NotFoundError, Repository
 
     signing_key = None
-    key_path = os.environ.get(SIGNING_KEY_ENV)
     try:
+        settings = Settings.from_env()
+        key_path = settings.signing_key_file
         if key_path:
             try:
-                signing_key = load_signing_key(Path(key_path).read_bytes())
+                signing_key = load_signing_key(key_path.read_bytes())
             except OSError as exc:
                 _fail(f"cannot read {SIGNING_KEY_ENV}={key_path}: {exc.strerror or exc}")
-        settings = Settings.from_env()
         db = Database.from_settings(settings)
     except ConfigError as exc:
         _fail(f"configuration error: {exc}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import sys
 
 import click
@@ -30,10 +29,11 @@ def command(host: str, port: int) -> None:
 
     from crawler.web import create_app
 
-    # The signing key keeps sessions valid across restarts and between workers.
-    secret = os.environ.get("ZHENWEI_SECRET_KEY") or None
     try:
-        app = create_app(Settings.from_env(), secret_key=secret)
+        settings = Settings.from_env()
+        # The signing key keeps sessions valid across restarts and between workers.
+        secret = settings.secret_key
+        app = create_app(settings, secret_key=secret)
     except ConfigError as exc:
         click.echo(f"zhenwei serve: configuration error: {exc}", err=True)
         sys.exit(1)
