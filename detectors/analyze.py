@@ -40,6 +40,8 @@ class Analyzer:
                 logger.exception("detector %s failed on %s", det.name, page.url)
                 errors.append(f"检测器 {det.name} 出错：{type(exc).__name__}: {exc}")
         judgement = combine(signals, self.config)
+        if "possibly-compromised" in judgement.categories:
+            signals.append(_compromised(page, judgement.score))
         ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.detector)))
         return ScoredPage(
             page=page,
@@ -50,3 +52,18 @@ class Analyzer:
             target=self.reference.target.key,
             errors=tuple(errors),
         )
+
+
+def _compromised(page: Page, score: int) -> Signal:
+    """The verdict's own sentence when a genuine government host serves a copy."""
+    return Signal(
+        detector="scoring",
+        version="1.0",
+        score=round(score / 100, 3),
+        reason=(
+            f"主机 {page.host} 属于只有政府机关能注册的域名，却在冒充受保护平台："
+            "该政府网站或其子域名可能已被入侵或接管，应通知其主管单位核查，而不是当作官方网站。"
+        ),
+        details={"host": page.host},
+        categories=("possibly-compromised",),
+    )

@@ -152,6 +152,7 @@ class RegistrationDetector:
         if not abroad:
             return None
         first = abroad[0]
+        details["hosting_country"] = first["country"]  # read by the evidence report
         asn = f"，{first['asn']}" if first["asn"] else ""
         score = _strengthen(0.2, claim, 0.7)
         return Signal(

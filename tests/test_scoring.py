@@ -78,3 +78,34 @@ def test_weights_come_from_the_file(tmp_path: Path) -> None:
     cfg = ScoringConfig.load(f)
     assert cfg.weight("domain") == 0.1 and cfg.counterfeit == 90
     assert combine([sig("domain", 1.0)], cfg).score == 10
+
+
+def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
+    from datetime import UTC, datetime
+    from typing import Any
+
+    from crawler.profiles import default_profile
+    from crawler.types import Page
+    from detectors.analyze import Analyzer
+    from detectors.base import Lookups, Reference
+
+    class Fixed:
+        def __init__(self, name: str, signals: list[Signal]) -> None:
+            self.name, self.version, self.description = name, "1.0", "测试"
+            self.signals = signals
+
+        def detect(self, page: Any, reference: Any, lookups: Any) -> list[Signal]:
+            return self.signals
+
+    page = Page(url="http://zscx.lqx.gov.cn/", final_url="http://zscx.lqx.gov.cn/", status=200,
+                fetched_at=datetime.now(UTC), user_agent="ua")
+    analyzer = Analyzer(
+        reference=Reference(target=default_profile()), lookups=Lookups(), strict=True,
+        detectors=[Fixed("domain", [sig("domain", 0.0, official=True, gov_host_not_target=True)]),
+                   Fixed("content", [sig("content", 0.95, "impersonation")]),
+                   Fixed("visual", [sig("visual", 0.9, "impersonation")])],
+    )
+    scored = analyzer.analyze(page)
+    assert scored.verdict == "suspicious"
+    (explained,) = [s for s in scored.signals if s.detector == "scoring"]
+    assert "zscx.lqx.gov.cn" in explained.reason and "入侵" in explained.reason
