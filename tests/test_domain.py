@@ -145,7 +145,7 @@ def test_redirect_from_a_lookalike_to_the_genuine_host_reports_both() -> None:
 
 def test_nothing_for_unrelated_or_unusable_hosts() -> None:
     assert _signals("http://example.com/") == []
-    assert _signals("http://203.0.113.7:8080/") == []
+    assert _signals("http://127.0.0.9:8080/") == []
     assert detector.detect(_page(""), REFERENCE, Lookups()) == []
 
 

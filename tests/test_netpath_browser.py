@@ -12,7 +12,7 @@ from crawler.netpath.browser import CHROMIUM_PATH, context_options, launch_optio
 
 def test_launch_options_carry_the_proxy_and_no_proxy():
     settings = Settings.from_env(
-        {"HTTPS_PROXY": "http://user:p%40ss@10.0.0.1:3128", "NO_PROXY": "mem.gov.cn,.internal"}
+        {"HTTPS_PROXY": "http://user:p%40ss@127.0.0.2:3128", "NO_PROXY": "mem.gov.cn,.internal"}
     )
     options = launch_options(settings)
     assert options["executable_path"] == CHROMIUM_PATH == "/usr/bin/chromium"
@@ -27,7 +27,7 @@ def test_launch_options_carry_the_proxy_and_no_proxy():
     ):
         assert arg in options["args"]
     assert options["proxy"] == {
-        "server": "http://10.0.0.1:3128",
+        "server": "http://127.0.0.2:3128",
         "bypass": "<-loopback>,chromium-disabled.invalid,mem.gov.cn,*.mem.gov.cn,internal,*.internal",
         "username": "user",
         "password": "p@ss",
