@@ -211,18 +211,8 @@ def check_inputs(
 
 
 def fetch_error(page: Page) -> str | None:
-    """The page's own error; else a proxy's gateway error for a name that does not resolve.
-
-    Over plain HTTP a forward proxy answers an unresolvable name with its own 502/503/504
-    page, which the browser renders like any other: the site itself was never reached.
-    """
-    if page.error is not None:
-        return page.error
-    dns = page.dns
-    if page.status in (502, 503, 504) and dns is not None and not (dns.a or dns.aaaa or dns.cname):
-        why = f"；DNS：{dns.error}" if dns.error else ""
-        return f"域名无法解析，网站可能已下线（代理返回 HTTP {page.status}{why}）"
-    return None
+    """The page's own error (gateway errors are set by the spider: see gateway_error)."""
+    return page.error
 
 
 # ------------------------------------------------------------------------- output

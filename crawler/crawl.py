@@ -41,6 +41,7 @@ from pipelines.storage import RunTally
 
 logger = logging.getLogger(__name__)
 
+RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down")
 ALL_SOURCES = ("permutations", "ct", "search", "seeds", "links", "recheck")
 #: per-source bound on collection, so one stuck source cannot eat the night
 SOURCE_TIMEOUT = 900.0
@@ -240,7 +241,8 @@ def source_context(
 
     def known() -> list[KnownLead]:
         out = []
-        for k in repo.known_urls():
+        # taken-down sites too: a re-check records when one comes back
+        for k in repo.known_urls(RECHECK_STATUSES):
             lead = repo.lead_by_host(k.host)
             out.append(
                 KnownLead(

@@ -147,6 +147,22 @@ def failure_reason(exc: BaseException | str, deadline: float) -> str:
     return f"{reason}（{text[:300]}）"
 
 
+def gateway_error(status: int | None, dns: DnsFacts | None) -> str | None:
+    """A gateway error is the site not being served, whoever answered it.
+
+    Over plain HTTP a forward proxy answers a name that no longer resolves, or a server that
+    refuses, with its own 502/503/504 page, which the browser renders like any other; a site's
+    own front proxy does the same when the site behind it is gone. Either way the site is down:
+    recording it as an error lets takedown re-checks see it (the page is still captured).
+    """
+    if status not in (502, 503, 504):
+        return None
+    if dns is not None and not (dns.a or dns.aaaa or dns.cname):
+        why = f"；DNS：{dns.error}" if dns.error else ""
+        return f"域名无法解析，网站可能已下线（代理返回 HTTP {status}{why}）"
+    return f"网站没有正常提供内容（HTTP {status} 网关错误），可能已下线"
+
+
 class CandidatesSpider(scrapy.Spider):
     """Fetch + render each candidate once; yield one Page per candidate, in any order."""
 
@@ -509,6 +525,8 @@ class CandidatesSpider(scrapy.Spider):
             logger.warning("cannot write WARC %s: %s", warc, exc)
             warc_path = None
         error = job.render_error
+        if error is None and r is not None:
+            error = gateway_error(r.status, dns)
         if error is None and r is not None and r.problems and not r.screenshot_png:
             error = "页面已加载，但截图失败（" + "; ".join(r.problems)[:300] + "）"
         timings: dict[str, Any] = dict(r.timings) if r is not None else {}

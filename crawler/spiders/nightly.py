@@ -30,6 +30,7 @@ from crawler.spiders.candidates import (
     CandidatesSpider,
     _Job,
     failure_reason,
+    gateway_error,
     is_mobile,
     normalise_url,
 )
@@ -203,7 +204,8 @@ class NightlySpider(CandidatesSpider):
         self.triage_pending -= 1
         meta = response.meta
         candidate: Candidate = meta["zw_candidate"]
-        cheap_page = self._cheap_page(candidate, response, meta["zw_fetched_at"], None)
+        error = gateway_error(response.status, None)
+        cheap_page = self._cheap_page(candidate, response, meta["zw_fetched_at"], error)
         scored = self.cheap.analyze(cheap_page)
         if scored.score >= self.triage_threshold or scored.verdict == "official":
             self._inc("expensive/after-triage")
