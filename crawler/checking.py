@@ -205,14 +205,9 @@ def check_inputs(
         if scored is None and page is not None:
             # A page the pipeline never saw (dropped, crashed): still judged, never lost.
             scored = analyzer.analyze(page)
-        error = fetch_error(page) if page is not None else "抓取过程没有返回结果"
+        error = page.error if page is not None else "抓取过程没有返回结果"
         results.append(CheckResult(item, scored, page, error))
     return CheckRun(tuple(results), seconds, dict(holder.stats))
-
-
-def fetch_error(page: Page) -> str | None:
-    """The page's own error (gateway errors are set by the spider: see gateway_error)."""
-    return page.error
 
 
 # ------------------------------------------------------------------------- output

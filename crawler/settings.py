@@ -90,35 +90,27 @@ class NetworkPathAddon:
         settings.update(playwright_settings(Settings.from_env(), timeout=timeout), priority="addon")
 
 
-def _short(item: Any) -> str:
+def _short(item: Any, result: LogFormatterResult) -> LogFormatterResult:
+    """The same log line with the item named by its URL instead of dumped whole."""
     url = getattr(item, "url", None) or getattr(getattr(item, "page", None), "url", "?")
-    return f"<{type(item).__name__} {url}>"
+    args = result["args"]
+    if isinstance(args, dict):
+        result["args"] = {**args, "item": f"<{type(item).__name__} {url}>"}
+    return result
 
 
 class ShortLogFormatter(LogFormatter):
     """Logs a Page by its URL: the default would dump screenshots and HTML into the log."""
 
     def scraped(self, item: Any, response: Any, spider: Any) -> LogFormatterResult:
-        result = super().scraped(item, response, spider)
-        args = result["args"]
-        if isinstance(args, dict):
-            result["args"] = {**args, "item": _short(item)}
-        return result
+        return _short(item, super().scraped(item, response, spider))
 
     def dropped(
         self, item: Any, exception: BaseException, response: Any, spider: Any
     ) -> LogFormatterResult:
-        result = super().dropped(item, exception, response, spider)
-        args = result["args"]
-        if isinstance(args, dict):
-            result["args"] = {**args, "item": _short(item)}
-        return result
+        return _short(item, super().dropped(item, exception, response, spider))
 
     def item_error(
         self, item: Any, exception: BaseException, response: Any, spider: Any
     ) -> LogFormatterResult:
-        result = super().item_error(item, exception, response, spider)
-        args = result["args"]
-        if isinstance(args, dict):
-            result["args"] = {**args, "item": _short(item)}
-        return result
+        return _short(item, super().item_error(item, exception, response, spider))

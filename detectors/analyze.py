@@ -30,6 +30,7 @@ class Analyzer:
     def analyze(self, page: Page) -> ScoredPage:
         signals: list[Signal] = []
         errors: list[str] = []
+        failed: list[str] = []
         for det in self.detectors:
             try:
                 signals.extend(det.detect(page, self.reference, self.lookups))
@@ -37,6 +38,7 @@ class Analyzer:
                 if self.strict:
                     raise
                 self.errors[det.name] += 1
+                failed.append(det.name)
                 logger.exception("detector %s failed on %s", det.name, page.url)
                 errors.append(f"检测器 {det.name} 出错：{type(exc).__name__}: {exc}")
         judgement = combine(signals, self.config)
@@ -51,6 +53,7 @@ class Analyzer:
             categories=judgement.categories,
             target=self.reference.target.key,
             errors=tuple(errors),
+            failed_detectors=tuple(failed),
         )
 
 

@@ -81,6 +81,8 @@ class ScoredPage:
     categories: tuple[str, ...]
     target: str | None = None
     errors: tuple[str, ...] = ()
+    #: names of the detectors that raised on this page (their sentences are in `errors`)
+    failed_detectors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

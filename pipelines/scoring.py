@@ -40,8 +40,7 @@ class ScoringPipeline:
         scored: ScoredPage = self.analyzer.analyze(item)
         if self.stats is not None:
             self.stats.inc_value(f"zhenwei/verdict/{scored.verdict}")
-            for err in scored.errors:
-                name = err.split()[1] if len(err.split()) > 1 else "unknown"
+            for name in scored.failed_detectors:
                 self.stats.inc_value(f"detectors/{name}/errors")
         logger.info("scored %s: %s %s", item.url, scored.score, scored.verdict)
         return scored

@@ -101,11 +101,8 @@ def same_content(new: ReferenceCapture, old: ReferenceCapture) -> bool:
 
 def page_problem(page: Page) -> str | None:
     """Why a fetched page cannot serve as a reference, or None."""
-    from crawler.checking import fetch_error
-
-    error = fetch_error(page)
-    if error:
-        return error
+    if page.error:
+        return page.error
     if page.status is None or page.status >= 400:
         return f"官方网站返回 HTTP {page.status}，不能作为参照"
     if not page.screenshot_png:
