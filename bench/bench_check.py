@@ -14,8 +14,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from crawler.evaluate import run_world
-from crawler.simnet import SimulatedInternet
+from simworld import SimulatedInternet
+from simworld.evaluate import run_world
 
 
 def main() -> None:

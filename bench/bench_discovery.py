@@ -23,15 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "netguard
 import dnstwist  # noqa: E402
 import sitecustomize  # noqa: E402,F401  (benches stay on loopback too)
 
-from crawler.lookalikes import DEFAULT_TLDS  # noqa: E402
-from crawler.netpath.dns import Resolver  # noqa: E402
-from crawler.netpath.domains import registrable_domain  # noqa: E402
-from crawler.netpath.http import http_client  # noqa: E402
-from crawler.profiles import load_profiles  # noqa: E402
-from crawler.simnet import SimulatedInternet  # noqa: E402
+from core.netpath.dns import Resolver  # noqa: E402
+from core.netpath.domains import registrable_domain  # noqa: E402
+from core.netpath.http import http_client  # noqa: E402
+from core.profiles import load_profiles  # noqa: E402
 from crawler.sources.base import ScoredPageRef, SourceContext, SourceLimits  # noqa: E402
+from crawler.sources.lookalikes import DEFAULT_TLDS  # noqa: E402
 from crawler.sources.registry import build_sources  # noqa: E402
 from crawler.sources.state import SourceState  # noqa: E402
+from simworld import SimulatedInternet  # noqa: E402
 
 BAD = ("counterfeit", "seller", "parked")
 

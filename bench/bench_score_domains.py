@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.commands.score_domains import open_input, score_lines
+from zhenwei.commands.score_domains import open_input, score_lines
 
 PINYIN = (
     "zhong guo bei jing shang hai tian jin chong qing guang zhou shen zhen hang zhou su zhou "

@@ -30,7 +30,7 @@ from playwright.async_api import (
 )
 from w3lib.encoding import html_to_unicode
 
-from crawler.types import ImageAsset, RedirectHop, Resource
+from core.types import ImageAsset, RedirectHop, Resource
 from crawler.warc import MAX_WARC_BODY, Exchange, cap_body
 
 logger = logging.getLogger(__name__)

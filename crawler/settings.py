@@ -2,7 +2,7 @@
 
 The static part is module constants. The part that depends on the environment (proxy in the
 browser launch options, browser identities, deadlines) comes from `playwright_settings(zw)`:
-`crawler.fetcher` passes its own `Settings`; a bare `scrapy crawl candidates` gets them from
+`crawler.runner` passes its own `Settings`; a bare `scrapy crawl candidates` gets them from
 `NetworkPathAddon`, which reads the environment once through `Settings.from_env()`.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
-from crawler import __version__
-from crawler.config import Settings
-from crawler.netpath.browser import context_options, launch_options
+from core import __version__
+from core.config import Settings
+from core.netpath.browser import context_options, launch_options
 
 BOT_NAME = "zhenwei"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -85,7 +85,7 @@ class NetworkPathAddon:
 
     def update_settings(self, settings: Any) -> None:
         if settings.get("PLAYWRIGHT_LAUNCH_OPTIONS"):
-            return  # crawler.fetcher already set them from its Settings
+            return  # crawler.runner already set them from its Settings
         timeout = settings.getfloat("ZHENWEI_FETCH_TIMEOUT", 60.0)
         settings.update(playwright_settings(Settings.from_env(), timeout=timeout), priority="addon")
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler import __version__
+from core import __version__
 
 #: default cap on one body stored in the WARC
 MAX_WARC_BODY = 8 * 1024 * 1024

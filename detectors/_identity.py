@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from crawler.profiles import TargetProfile
+from core.profiles import TargetProfile
+from core.signals import Reference
 from detectors._dom import Dom, host_of, squash
-from detectors.base import Reference
 
 DEFAULT_FORM_FIELDS = ("证件号码", "姓名", "验证码")
 #: how each query-form field shows itself in placeholders, labels and attribute names

@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from crawler.types import Page
-from detectors.base import Detector, Lookups, Reference, ScoredPage, Signal
+from core.signals import Lookups, Reference, ScoredPage, Signal
+from core.types import Page
+from detectors.base import Detector
 from detectors.registry import all_detectors
 from detectors.scoring import ScoringConfig, combine
 

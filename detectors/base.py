@@ -1,63 +1,11 @@
-"""The detector contract: Signal, Reference, Detector, ScoredPage."""
+"""The detector contract: the shape of the one `detector` object each module exposes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from crawler.profiles import TargetProfile
-from crawler.types import DnsFacts, Page, WhoisFacts
-
-VERDICTS = ("official", "counterfeit", "suspicious", "benign")
-
-
-@dataclass(frozen=True)
-class Signal:
-    """One finding: a score 0..1 and a sentence an analyst can read (Chinese)."""
-
-    detector: str
-    version: str
-    score: float
-    reason: str
-    details: Mapping[str, Any] = field(default_factory=dict)
-    #: categories this finding supports: impersonation, fake-verification, seller, ...
-    categories: tuple[str, ...] = ()
-    #: True when the finding proves the page is official (allowlist, genuine host)
-    official: bool = False
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.score <= 1.0:
-            raise ValueError(f"{self.detector}: score {self.score} outside 0..1")
-
-
-@dataclass(frozen=True)
-class ReferenceCapture:
-    """What one genuine page looks like, captured from the live official site."""
-
-    url: str
-    captured_at: datetime
-    title: str
-    visible_text: str
-    screenshot_png: bytes = b""
-    viewport_png: bytes = b""
-    favicon: bytes = b""
-    #: sha256 and perceptual hashes of images/assets the genuine page loads
-    asset_hashes: tuple[str, ...] = ()
-    image_phashes: tuple[str, ...] = ()
-    form_fields: tuple[str, ...] = ()
-    kind: str = "home"  # home, query, result, ...
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """External lookups injected into detectors, so unit tests need no network."""
-
-    dns: Callable[[str], DnsFacts] | None = None
-    whois: Callable[[str], WhoisFacts] | None = None
-    #: ip -> (country code, ASN description) from an offline database
-    geoip: Callable[[str], tuple[str | None, str | None]] | None = None
+from core.signals import Lookups, Reference, Signal
+from core.types import Page
 
 
 class Detector(Protocol):
@@ -68,32 +16,3 @@ class Detector(Protocol):
     description: str  # one Chinese sentence for `zhenwei detectors`
 
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]: ...
-
-
-@dataclass(frozen=True)
-class ScoredPage:
-    """A page, every signal found on it, and the combined judgement."""
-
-    page: Page
-    signals: tuple[Signal, ...]
-    score: int  # 0..100, higher = more likely counterfeit
-    verdict: str
-    categories: tuple[str, ...]
-    target: str | None = None
-    errors: tuple[str, ...] = ()
-    #: names of the detectors that raised on this page (their sentences are in `errors`)
-    failed_detectors: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Reference:
-    """What the genuine target looks like: its profile plus dated captures of its pages.
-
-    Built from the captures stored in the database (`zhenwei reference update`), falling back
-    to the shipped captures when the database has none.
-    """
-
-    target: TargetProfile
-    captures: tuple[ReferenceCapture, ...] = ()
-    #: hosts of state-run platforms that are official without .gov.cn (chsi.com.cn ...)
-    allowlist: tuple[str, ...] = ()

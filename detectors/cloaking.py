@@ -12,11 +12,11 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from crawler.types import Page
+from core.signals import Lookups, Reference, Signal
+from core.types import Page
 from detectors._dom import parse, squash
 from detectors._footer import page_marks
 from detectors._identity import claim_of, is_official_host, query_fields, result_labels
-from detectors.base import Lookups, Reference, Signal
 
 NAME = "cloaking"
 VERSION = "1.0"

@@ -14,7 +14,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from crawler.types import Page
+from core.signals import Lookups, Reference, Signal
+from core.types import Page
 from detectors._dom import Dom, host_of, parse, squash
 from detectors._footer import Marks, page_marks, text_marks
 from detectors._identity import (
@@ -26,7 +27,6 @@ from detectors._identity import (
     query_fields,
     result_labels,
 )
-from detectors.base import Lookups, Reference, Signal
 
 NAME = "content"
 VERSION = "1.1"  # 1.1: seller words condemned later in a sentence are not selling

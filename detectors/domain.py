@@ -1,6 +1,6 @@
 """Domain detector: official hosts, allowlisted platforms and look-alike host names.
 
-The scoring itself lives in `detectors._domainscore` (a pure function shared with the bulk
+The scoring itself lives in `core.names` (a pure function shared with the bulk
 `zhenwei score-domains` feed); this module turns its verdict on a page's hosts into signals.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from crawler.profiles import TargetProfile, load_allowlist, load_profiles
-from crawler.types import Page
-from detectors._domainscore import DomainIndex, DomainScore, normalise_host, score_domain
-from detectors.base import Lookups, Reference, Signal
+from core.names import DomainIndex, DomainScore, normalise_host, score_domain
+from core.profiles import TargetProfile, load_allowlist, load_profiles
+from core.signals import Lookups, Reference, Signal
+from core.types import Page
 
 __all__ = ["DomainDetector", "DomainIndex", "DomainScore", "detector", "index_for", "score_domain"]
 

@@ -13,12 +13,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from crawler.netpath.domains import registrable_domain
-from crawler.types import DnsFacts, Page, WhoisFacts
+from core.netpath.domains import registrable_domain
+from core.signals import Lookups, Reference, Signal
+from core.types import DnsFacts, Page, WhoisFacts
 from detectors._dom import parse
 from detectors._footer import page_marks
 from detectors._identity import Claim, claim_of, is_gov_host, is_official_host
-from detectors.base import Lookups, Reference, Signal
 
 log = logging.getLogger(__name__)
 

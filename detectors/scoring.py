@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detectors.base import Signal
+from core.signals import Signal
 
 DEFAULT_CONFIG = Path(__file__).with_name("scoring.toml")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from crawler.types import Page
+from core.signals import Lookups, Reference, Signal
+from core.types import Page
 from detectors._identity import is_official_host
 from detectors._images import hex_hash, shot, small_image_phash
-from detectors.base import Lookups, Reference, Signal
 
 NAME = "visual"
 VERSION = "1.0"

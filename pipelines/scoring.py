@@ -9,9 +9,9 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from core.signals import ScoredPage
+from core.types import Page
 from crawler.runtime import resolve
-from crawler.types import Page
-from detectors.base import ScoredPage
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from core.signals import ScoredPage
 from crawler.runtime import resolve
-from detectors.base import ScoredPage
 
 logger = logging.getLogger(__name__)
 

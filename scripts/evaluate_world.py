@@ -19,8 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="also dump every outcome as JSON")
     args = parser.parse_args(argv)
 
-    from crawler.evaluate import evaluate, format_report, run_world
-    from crawler.simnet import SimulatedInternet
+    from simworld import SimulatedInternet
+    from simworld.evaluate import evaluate, format_report, run_world
 
     with (
         tempfile.TemporaryDirectory(prefix="zhenwei-eval-") as tmp,

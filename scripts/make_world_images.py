@@ -18,8 +18,8 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
-SITES = ROOT / "crawler" / "simnet" / "world" / "sites"
-SHARED = ROOT / "crawler" / "simnet" / "world" / "shared"
+SITES = ROOT / "simworld" / "world" / "sites"
+SHARED = ROOT / "simworld" / "world" / "shared"
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 
 RED = (200, 16, 30)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.artifacts import ArtifactStore
 
 if TYPE_CHECKING:
-    from crawler.config import Settings
+    from core.config import Settings
 
 log = logging.getLogger(__name__)
 

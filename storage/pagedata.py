@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.types import Page
+from core.types import Page
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from crawler.types import Candidate
+from core.types import Candidate
 
 JSON = dict[str, Any]
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from detectors.base import ReferenceCapture, ScoredPage
+from core.signals import ReferenceCapture, ScoredPage
 from storage import audit, campaigns, pagedata
 from storage.artifacts import StoredArtifact
 from storage.db import Database

@@ -237,7 +237,7 @@ def build_tiny_world(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from crawler.simnet.world import load_world
+    from simworld.world import load_world
 
     return load_world(build_tiny_world(tmp_path_factory.mktemp("tiny-world")))
 
@@ -245,7 +245,7 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
 @pytest.fixture(scope="session")
 def tiny_net(tiny_world, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The simulated internet on the tiny test world."""
-    from crawler.simnet import SimulatedInternet
+    from simworld import SimulatedInternet
 
     with SimulatedInternet(tiny_world, workdir=tmp_path_factory.mktemp("tiny-net")) as net:
         yield net
@@ -254,7 +254,7 @@ def tiny_net(tiny_world, tmp_path_factory: pytest.TempPathFactory):  # type: ign
 @pytest.fixture(scope="session")
 def simnet(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The simulated internet on the default world, shared by the whole session."""
-    from crawler.simnet import SimulatedInternet
+    from simworld import SimulatedInternet
 
     with SimulatedInternet(workdir=tmp_path_factory.mktemp("simnet")) as net:
         yield net

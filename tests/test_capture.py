@@ -10,8 +10,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.capture import read_capture, verify_capture, write_capture
-from crawler.types import (
+from core.types import (
     DnsFacts,
     ImageAsset,
     Page,
@@ -22,6 +21,7 @@ from crawler.types import (
     WhoisFacts,
 )
 from crawler.warc import Exchange, write_warc
+from pipelines.capture import read_capture, verify_capture, write_capture
 
 WHEN = datetime(2026, 9, 14, 3, 12, tzinfo=UTC)
 

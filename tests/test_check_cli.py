@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ZHENWEI = [sys.executable, "-m", "crawler.cli"]
+ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 
 COUNTERFEIT = "http://cx-mem-gov.cn/"
 SCHOOL = "http://www.zhongan-peixun.com/"
@@ -197,8 +197,8 @@ EXPECTED_TITLE = "特种作业操作证查询 & 验证 <官方> [red]证书[/red
 
 @pytest.fixture(scope="module")
 def title_net(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from crawler.simnet import SimulatedInternet
-    from crawler.simnet.world import load_world
+    from simworld import SimulatedInternet
+    from simworld.world import load_world
 
     root = tmp_path_factory.mktemp("title-world")
     site = root / "sites" / "cx-mem-title.com"

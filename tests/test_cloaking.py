@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "pages"))
 import pagekit as kit  # noqa: E402
 
-from crawler.types import PageVariant  # noqa: E402
+from core.types import PageVariant  # noqa: E402
 from detectors._dom import parse  # noqa: E402
 from detectors.cloaking import detector  # noqa: E402
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import DESKTOP_UA, ConfigError, Settings
+from core.config import DESKTOP_UA, ConfigError, Settings
 
 
 def test_everything_is_parsed_from_the_given_mapping():

@@ -165,7 +165,7 @@ def test_ranking_counterfeits_above_hard_negatives():
     assert worst_bad > best_good
 
 
-WORLD = Path(__file__).resolve().parents[1] / "crawler" / "simnet" / "world" / "sites"
+WORLD = Path(__file__).resolve().parents[1] / "simworld" / "world" / "sites"
 
 
 #: variants whose files on disk are not what a browser shows (JS-built, redirect, 5xx)

@@ -23,17 +23,17 @@ from typing import Any
 
 import pytest
 
-from crawler.config import Settings
-from crawler.lock import ALREADY_RUNNING, RunLock
-from crawler.profiles import load_profiles
+from core.config import Settings
+from core.profiles import load_profiles
 from crawler.sources.ct import patterns_for
 from storage.db import Database
 from storage.models import Capture
 from storage.repository import Repository
+from zhenwei.lock import ALREADY_RUNNING, RunLock
 
 #: a crawl of the world takes minutes on a busy machine (pyproject's default is 300 s)
 pytestmark = pytest.mark.timeout(1500)
-ZHENWEI = [sys.executable, "-m", "crawler.cli"]
+ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 FAST = [
     "--dns-rate", "2000", "--lookalike-limit", "25000",
     "--option", "ct.delay=0", "--option", "search.delay=0",

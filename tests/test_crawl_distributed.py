@@ -21,7 +21,7 @@ import pytest
 
 #: a crawl of the world takes minutes on a busy machine (pyproject's default is 300 s)
 pytestmark = pytest.mark.timeout(1500)
-ZHENWEI = [sys.executable, "-m", "crawler.cli"]
+ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SEED_HOSTS = (
@@ -82,7 +82,7 @@ def _captures(db_url: str) -> list[tuple[str, int]]:
 def test_two_workers_share_the_work_and_fetch_each_url_once(  # type: ignore[no-untyped-def]
     simnet, tmp_path: Path, pg_url: str, run_key: str
 ) -> None:
-    from crawler.config import Settings
+    from core.config import Settings
 
     seeds = tmp_path / "seeds.txt"
     urls = [simnet.world.sites[h].url() for h in SEED_HOSTS]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 pytestmark = pytest.mark.timeout(900)
-ZHENWEI = [sys.executable, "-m", "crawler.cli"]
+ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 HOST = "cx-mem-gov.cn"
 
 
@@ -29,7 +29,7 @@ def _crawl(env: dict[str, str], *args: str) -> None:
 
 
 def test_parked_goes_live_then_down_then_back(simnet: Any, tmp_path: Path) -> None:
-    from crawler.config import Settings
+    from core.config import Settings
     from storage.db import Database
     from storage.repository import Repository
 

@@ -23,7 +23,7 @@ import pytest
 
 #: a crawl of the world takes minutes on a busy machine (pyproject's default is 300 s)
 pytestmark = pytest.mark.timeout(1500)
-ZHENWEI = [sys.executable, "-m", "crawler.cli"]
+ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 #: world sites given as seeds: fakes whose links are followed, benign sites, a 3 s slow host
 SEED_HOSTS = (
     "memgov-cx.xyz", "cx-mem-gov.cn", "tzzycx.com", "aqsc-chaxun.cn", "anquan-zscx.com",

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import main
-from crawler.types import Page
-from detectors.base import Lookups, Reference, Signal
+from core.signals import Lookups, Reference, Signal
+from core.types import Page
 from detectors.registry import all_detectors, detector_modules
+from zhenwei.cli import main
 
 TESTS = Path(__file__).parent
 EXPECTED = {"domain", "content", "visual", "registration", "cloaking"}
@@ -36,7 +36,7 @@ def test_detector_metadata_and_test_file(module: object) -> None:
 
 @pytest.mark.parametrize("module", detector_modules(), ids=lambda m: m.__name__)
 def test_detector_survives_an_empty_page(module: object) -> None:
-    from crawler.profiles import default_profile
+    from core.profiles import default_profile
 
     page = Page(url="http://example.invalid/", final_url="http://example.invalid/", status=None,
                 fetched_at=datetime.now(UTC), user_agent="ua", error="无法解析域名")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.profiles import default_profile, get_profile, load_allowlist
-from crawler.types import Page
-from detectors.base import Lookups, Reference, Signal
+from core.profiles import default_profile, get_profile, load_allowlist
+from core.signals import Lookups, Reference, Signal
+from core.types import Page
 from detectors.domain import DomainIndex, detector, score_domain
 
 REFERENCE = Reference(target=default_profile(), allowlist=load_allowlist())

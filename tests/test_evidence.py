@@ -19,12 +19,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.cli import main
-from crawler.config import Settings
-from crawler.types import DnsFacts, Page, RedirectHop, TlsFacts, WhoisFacts
-from detectors.base import ScoredPage, Signal
+from core.config import Settings
+from core.signals import ScoredPage, Signal
+from core.types import DnsFacts, Page, RedirectHop, TlsFacts, WhoisFacts
 from storage.db import Database
 from storage.repository import Repository
+from zhenwei.cli import main
 
 HOST = "cx-mem-gov.top"
 HOSTILE = "特种作业操作证查询</title><script>alert('x')</script>"

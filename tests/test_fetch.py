@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from PIL import Image, ImageChops
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.capture import read_capture, verify_capture
-from crawler.commands.fetch import command as fetch_command
+from pipelines.capture import read_capture, verify_capture
+from zhenwei.commands.fetch import command as fetch_command
 
 pytestmark = pytest.mark.browser
 
@@ -155,7 +155,7 @@ def fetched(site: str, tmp_path_factory: pytest.TempPathFactory, chromium_path: 
         [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "zhenwei.cli",
             "fetch",
             *urls.values(),
             "--out",

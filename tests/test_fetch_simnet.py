@@ -1,7 +1,7 @@
 """`zhenwei fetch` through the simulated internet: proxy, DNS, WHOIS and TLS of the network path.
 
 One `zhenwei fetch` subprocess per identity (the reactor cannot restart); sites come from
-crawler/simnet/world (genuine https platform, GBK, cloaked, redirecting, JS-rendered, QR result).
+simworld/world (genuine https platform, GBK, cloaked, redirecting, JS-rendered, QR result).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.capture import read_capture, verify_capture
-from crawler.types import Page
+from core.types import Page
+from pipelines.capture import read_capture, verify_capture
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def _run(urls: list[str], out: Path, env: dict[str, str], *extra: str) -> dict[s
         [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "zhenwei.cli",
             "fetch",
             *urls,
             "--out",

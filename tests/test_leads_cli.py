@@ -9,11 +9,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crawler.cli import main
-from crawler.types import Page
-from detectors.base import ScoredPage, Signal
+from core.signals import ScoredPage, Signal
+from core.types import Page
 from storage.db import Database
 from storage.repository import Repository, SourceHit
+from zhenwei.cli import main
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 CONTRACT = {

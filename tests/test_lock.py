@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.lock import AlreadyRunning, RunLock
+from zhenwei.lock import AlreadyRunning, RunLock
 
 HOLD = (
     "import sys, time\n"
     "from pathlib import Path\n"
-    "from crawler.lock import RunLock\n"
+    "from zhenwei.lock import RunLock\n"
     "RunLock(Path(sys.argv[1])).acquire()\n"
     "print('held', flush=True)\n"
     "time.sleep(60)\n"

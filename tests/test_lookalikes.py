@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from crawler.lookalikes import DEFAULT_TLDS, TECHNIQUES, Lookalike, generate_lookalikes
-from crawler.netpath.domains import split_host
-from crawler.profiles import default_profile, get_profile
+from core.netpath.domains import split_host
+from core.profiles import default_profile, get_profile
+from crawler.sources.lookalikes import DEFAULT_TLDS, TECHNIQUES, Lookalike, generate_lookalikes
 from detectors.domain import score_domain
 
 MEM = default_profile()

@@ -6,8 +6,8 @@ import pytest
 from netpath_servers import origin, proxy
 from playwright.sync_api import sync_playwright
 
-from crawler.config import DESKTOP_UA, WECHAT_UA, ProxySettings, Settings
-from crawler.netpath.browser import CHROMIUM_PATH, context_options, launch_options
+from core.config import DESKTOP_UA, WECHAT_UA, ProxySettings, Settings
+from core.netpath.browser import CHROMIUM_PATH, context_options, launch_options
 
 
 def test_launch_options_carry_the_proxy_and_no_proxy():

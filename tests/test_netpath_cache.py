@@ -8,10 +8,10 @@ from pathlib import Path
 from netpath_servers import LOOPBACK, Zone, dns_server, whois_server
 from test_netpath_whois import CNNIC
 
-from crawler.config import Settings
-from crawler.netpath.cache import CachedResolver, CachedWhois
-from crawler.netpath.dns import Resolver
-from crawler.netpath.whois import WhoisClient
+from core.config import Settings
+from core.netpath.cache import CachedResolver, CachedWhois
+from core.netpath.dns import Resolver
+from core.netpath.whois import WhoisClient
 
 
 def _settings(whois_port: int) -> Settings:

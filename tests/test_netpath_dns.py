@@ -8,8 +8,8 @@ import socket
 import pytest
 from netpath_servers import LOOPBACK, Zone, dns_server, silent_udp
 
-from crawler.config import Settings
-from crawler.netpath.dns import DnsLookupError, Resolver
+from core.config import Settings
+from core.netpath.dns import DnsLookupError, Resolver
 
 RECORDS = {
     "cx-mem-gov.cn": {

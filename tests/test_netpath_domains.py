@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.netpath.domains import registrable_domain, split_host, to_ascii, to_unicode
+from core.netpath.domains import registrable_domain, split_host, to_ascii, to_unicode
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.netpath.geoip import DATA_FILE, ip_info
+from core.netpath.geoip import DATA_FILE, ip_info
 
 
 def test_the_database_ships_with_the_wheel():

@@ -11,8 +11,8 @@ import pytest
 import trustme
 from netpath_servers import Zone, dns_server, origin, proxy, write_ca
 
-from crawler.config import ProxySettings, Settings
-from crawler.netpath.http import async_http_client, http_client, proxy_for
+from core.config import ProxySettings, Settings
+from core.netpath.http import async_http_client, http_client, proxy_for
 
 
 @pytest.fixture(scope="module")

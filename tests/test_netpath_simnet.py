@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.config import Settings
-from crawler.netpath.dns import Resolver
-from crawler.netpath.http import http_client
-from crawler.netpath.tls import check_tls
-from crawler.netpath.whois import WhoisClient
+from core.config import Settings
+from core.netpath.dns import Resolver
+from core.netpath.http import http_client
+from core.netpath.tls import check_tls
+from core.netpath.whois import WhoisClient
 
 
 @pytest.fixture

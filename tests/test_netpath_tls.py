@@ -10,8 +10,8 @@ import pytest
 import trustme
 from netpath_servers import Zone, dns_server, origin, proxy, write_ca
 
-from crawler.config import ProxySettings, Settings
-from crawler.netpath.tls import check_tls
+from core.config import ProxySettings, Settings
+from core.netpath.tls import check_tls
 
 
 @pytest.fixture(scope="module")

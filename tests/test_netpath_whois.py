@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from netpath_servers import LOOPBACK, free_port, whois_server
 
-from crawler.config import Settings
-from crawler.netpath.whois import WhoisClient, WhoisError, parse
+from core.config import Settings
+from core.netpath.whois import WhoisClient, WhoisError, parse
 
 CNNIC = """Domain Name: cx-mem-gov.cn
 ROID: 20260914s10001s55512345-cn

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from crawler.config import NotifyConfig, Settings
-from crawler.notify.digest import Digest, DigestItem, webhook_payload
-from crawler.notify.send import deliver
+from core.config import NotifyConfig, Settings
+from zhenwei.notify.digest import Digest, DigestItem, webhook_payload
+from zhenwei.notify.send import deliver
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 DIGEST = Digest(

@@ -12,14 +12,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("name", ["crawler", "detectors", "pipelines", "storage"])
+@pytest.mark.parametrize("name", ["core", "detectors", "storage", "crawler", "pipelines", "zhenwei", "simworld"])
 def test_package_imports_from_repo(name: str) -> None:
     module = importlib.import_module(name)
     assert module.__file__ is not None
     assert Path(module.__file__).resolve().parent == REPO / name
 
 
-@pytest.mark.parametrize("name", ["crawler", "detectors", "pipelines", "storage"])
+@pytest.mark.parametrize("name", ["core", "detectors", "storage", "crawler", "pipelines", "zhenwei", "simworld"])
 def test_package_imports_from_repo_outside_the_checkout(name: str, tmp_path: Path) -> None:
     # From another directory, only the editable install can point back here.
     out = subprocess.run(

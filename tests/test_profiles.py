@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.profiles import (
+from core.profiles import (
     ProfileError,
     default_profile,
     get_profile,
@@ -14,7 +14,7 @@ from crawler.profiles import (
     load_allowlist_entries,
     load_profiles,
 )
-from crawler.profiles._pinyin import derive_pinyin
+from core.profiles._pinyin import derive_pinyin
 
 MINIMAL = """
 key = "{key}"

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from crawler.qr import QrError, decode_qr
+from core.qr import QrError, decode_qr
 
 FIXTURES = Path(__file__).parent / "fixtures" / "qr"
 sys.path.insert(0, str(FIXTURES))

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-ZHENWEI = [sys.executable, "-m", "crawler.cli"]
+ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 MEM_REFERENCES = {
     "https://cx.mem.gov.cn/",
     "https://cx.mem.gov.cn/special?index=0",

@@ -9,9 +9,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "pages"))
 import pagekit as kit  # noqa: E402
 
-from crawler.netpath.geoip import ip_info  # noqa: E402
-from crawler.types import DnsFacts, TlsFacts, WhoisFacts  # noqa: E402
-from detectors.base import Lookups  # noqa: E402
+from core.netpath.geoip import ip_info  # noqa: E402
+from core.signals import Lookups  # noqa: E402
+from core.types import DnsFacts, TlsFacts, WhoisFacts  # noqa: E402
 from detectors.registration import detector, registered_domain  # noqa: E402
 
 REF = kit.reference()

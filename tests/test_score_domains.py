@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crawler.cli import main
-from crawler.commands.score_domains import host_of, score_lines
+from zhenwei.cli import main
+from zhenwei.commands.score_domains import host_of, score_lines
 
 LOOKALIKES = ["cx.mem.gov.cn.evil.top", "cx-mem-gov.cn", "tzzycx.com", "zlaq-mohurd-gov.com"]
 OFFICIAL = ["cx.mem.gov.cn", "www.chsi.com.cn", "yjt.zj.gov.cn"]

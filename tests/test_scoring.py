@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from detectors.base import Signal
+from core.signals import Signal
 from detectors.scoring import ScoringConfig, combine
 
 CFG = ScoringConfig.load()
@@ -84,10 +84,10 @@ def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
     from datetime import UTC, datetime
     from typing import Any
 
-    from crawler.profiles import default_profile
-    from crawler.types import Page
+    from core.profiles import default_profile
+    from core.signals import Lookups, Reference
+    from core.types import Page
     from detectors.analyze import Analyzer
-    from detectors.base import Lookups, Reference
 
     class Fixed:
         def __init__(self, name: str, signals: list[Signal]) -> None:

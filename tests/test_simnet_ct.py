@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from crawler.simnet.handlers.ctlog import like, search
+from simworld.handlers.ctlog import like, search
 
 FIELDS = {"issuer_ca_id", "issuer_name", "common_name", "name_value", "id", "entry_timestamp",
           "not_before", "not_after", "serial_number", "result_count"}

@@ -10,8 +10,8 @@ import zipfile
 import httpx
 import pytest
 
-from crawler.config import WECHAT_UA
-from crawler.simnet import SimulatedInternet
+from core.config import WECHAT_UA
+from simworld import SimulatedInternet
 
 
 def client(net: SimulatedInternet, **kw) -> httpx.Client:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import DESKTOP_UA
-from crawler.simnet.handlers import resolve
-from crawler.simnet.world import (
+from core.config import DESKTOP_UA
+from simworld.handlers import resolve
+from simworld.world import (
     HANG,
     LABELS,
     SimRequest,
@@ -18,7 +18,7 @@ from crawler.simnet.world import (
     registrable_domain,
 )
 
-DEFAULT_SITES = Path(__file__).parent.parent / "crawler" / "simnet" / "world" / "sites"
+DEFAULT_SITES = Path(__file__).parent.parent / "simworld" / "world" / "sites"
 
 
 def get(world, url_host: str, path: str, scheme: str = "http", ua: str = DESKTOP_UA):

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import Settings
-from crawler.profiles import TargetProfile
-from crawler.simnet import SimulatedInternet
-from crawler.simnet.world import load_world
+from core.config import Settings
+from core.profiles import TargetProfile
 from crawler.sources.base import SourceContext, SourceResult
 from crawler.sources.ct import CertificateTransparencySource, Cursor, names_of, patterns_for
 from crawler.sources.state import SourceState
+from simworld import SimulatedInternet
+from simworld.world import load_world
 
 # the crt.sh site as the default world describes it (written here so the test owns its world)
 CRTSH_TOML = '''host = "crt.sh"

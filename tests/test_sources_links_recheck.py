@@ -6,8 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.config import Settings
-from crawler.profiles import TargetProfile
+from core.config import Settings
+from core.profiles import TargetProfile
 from crawler.sources.base import KnownLead, ScoredPageRef, SourceContext, SourceLimits
 from crawler.sources.links import LinksSource, extract_links
 from crawler.sources.recheck import RecheckSource

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import Settings
-from crawler.lookalikes import generate_lookalikes
-from crawler.profiles import TargetProfile, default_profile
-from crawler.simnet import SimulatedInternet
-from crawler.simnet.world import load_world
+from core.config import Settings
+from core.profiles import TargetProfile, default_profile
 from crawler.sources.base import SourceContext, SourceLimits, SourceResult
+from crawler.sources.lookalikes import generate_lookalikes
 from crawler.sources.permutations import PermutationsSource
 from crawler.sources.state import SourceState
+from simworld import SimulatedInternet
+from simworld.world import load_world
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 LIMIT = 8000  # the most telling ~quarter of the generated names: keeps the test quick

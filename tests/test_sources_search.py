@@ -10,11 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import Settings
-from crawler.profiles import TargetProfile
-from crawler.simnet import SimulatedInternet
-from crawler.simnet.handlers import search as engines
-from crawler.simnet.world import load_world
+from core.config import Settings
+from core.profiles import TargetProfile
 from crawler.sources.base import SourceContext, SourceLimits, SourceResult
 from crawler.sources.search import (
     ENGINES,
@@ -25,8 +22,11 @@ from crawler.sources.search import (
     queries_for,
 )
 from crawler.sources.state import SourceState
+from simworld import SimulatedInternet
+from simworld.handlers import search as engines
+from simworld.world import load_world
 
-WORLD_SITES = Path(__file__).parents[1] / "crawler" / "simnet" / "world" / "sites"
+WORLD_SITES = Path(__file__).parents[1] / "simworld" / "world" / "sites"
 ENGINE_HOSTS = ("www.baidu.com", "cn.bing.com", "www.sogou.com", "www.so.com")
 
 SITES = {
@@ -155,7 +155,7 @@ def test_decode_links() -> None:
 
 
 def test_default_world_suspects_found_with_default_queries(simnet: SimulatedInternet, tmp_path: Path) -> None:
-    from crawler.profiles import default_profile
+    from core.profiles import default_profile
 
     ctx = SourceContext(
         settings=simnet.settings(), profiles=(default_profile(),), state=SourceState.under(tmp_path),

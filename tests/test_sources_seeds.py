@@ -7,8 +7,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.config import Settings
-from crawler.profiles import TargetProfile
+from core.config import Settings
+from core.profiles import TargetProfile
 from crawler.sources.base import SourceContext, SourceResult
 from crawler.sources.seeds import SeedsSource, parse_beijing_time
 from crawler.sources.state import SourceState

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image, ImageDraw
 from sqlalchemy import text
 
-from crawler.types import DnsFacts, Page, WhoisFacts
-from detectors.base import ReferenceCapture, ScoredPage, Signal
+from core.signals import ReferenceCapture, ScoredPage, Signal
+from core.types import DnsFacts, Page, WhoisFacts
 from storage.artifacts import ArtifactError, ArtifactStore
 from storage.audit import StatusError
 from storage.db import Database, current_revision, head_revision, upgrade

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crawler.cli import main
-from crawler.config import Settings
+from core.config import Settings
 from storage.db import Database
 from storage.repository import Repository
+from zhenwei.cli import main
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -29,7 +29,7 @@ def _verify(tmp_path: Path, name: str, password: str) -> str | None:
 
 def test_add_reads_password_from_a_pipe(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "users", "add", "li", "--role", "analyst"],
+        [sys.executable, "-m", "zhenwei.cli", "users", "add", "li", "--role", "analyst"],
         input="s3cret 密码\n",
         env={**os.environ, **_env(tmp_path)},
         capture_output=True,

@@ -18,12 +18,12 @@ from PIL import Image, ImageDraw
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from crawler.config import Settings
-from crawler.types import Page
-from crawler.web import create_app
-from detectors.base import ScoredPage, Signal
+from core.config import Settings
+from core.signals import ScoredPage, Signal
+from core.types import Page
 from storage.db import Database
 from storage.repository import Repository, SourceHit
+from zhenwei.web import create_app
 
 T0 = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
 HOSTILE = "特种作业操作证查询<script>alert(1)</script>"
@@ -311,7 +311,7 @@ def test_zhenwei_serve_subprocess(
     port = _free_port()
     proc_env = {**os.environ, **env, "ZHENWEI_SECRET_KEY": "k" * 32}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "zhenwei.cli", "serve", "--port", str(port)],
         env=proc_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""The simulated world's content (crawler/simnet/world): every site.toml follows WORLD.md and
+"""The simulated world's content (simworld/world): every site.toml follows WORLD.md and
 the brief's mix of labels, kits and variants; the genuine replica's API answers like the real one."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import tldextract
 
-from crawler.simnet.handlers import mem
-from crawler.simnet.world import SimRequest, World, load_world
+from simworld.handlers import mem
+from simworld.world import SimRequest, World, load_world
 
-WORLD = Path(__file__).resolve().parent.parent / "crawler" / "simnet" / "world"
+WORLD = Path(__file__).resolve().parent.parent / "simworld" / "world"
 SITES = WORLD / "sites"
 LABELS = {"official", "counterfeit", "seller", "parked", "benign", "infrastructure"}
 SOURCES = {"permutations", "ct", "search", "seeds", "links"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.evaluate import (
+from simworld.evaluate import (
     Evaluation,
     LabelledSite,
     evaluate,

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from crawler.config import Settings
-from crawler.profiles import TargetProfile
+from core.config import Settings
+from core.profiles import TargetProfile
+from core.types import Candidate
 from crawler.sources.state import SourceState
-from crawler.types import Candidate
 
 
 def utcnow() -> datetime:

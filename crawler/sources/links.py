@@ -12,7 +12,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from crawler.netpath.domains import registrable_domain
+from core.netpath.domains import registrable_domain
+from core.types import Candidate
 from crawler.sources.base import (
     FailureLog,
     ScoredPageRef,
@@ -21,7 +22,6 @@ from crawler.sources.base import (
     dedupe,
 )
 from crawler.sources.urltext import BadUrl, find_urls, normalise_url
-from crawler.types import Candidate
 
 NAME = "links"
 FOLLOW_VERDICTS = frozenset({"counterfeit"})

@@ -17,12 +17,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.lookalikes import DEFAULT_TLDS, Lookalike, generate_lookalikes
-from crawler.netpath.dns import Resolver
-from crawler.netpath.domains import registrable_domain, split_host
-from crawler.profiles import TargetProfile
+from core.netpath.dns import Resolver
+from core.netpath.domains import registrable_domain, split_host
+from core.profiles import TargetProfile
+from core.types import Candidate
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
-from crawler.types import Candidate
+from crawler.sources.lookalikes import DEFAULT_TLDS, Lookalike, generate_lookalikes
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
-from crawler.netpath.domains import registrable_domain
-from crawler.netpath.http import async_http_client
-from crawler.profiles import TargetProfile
+from core.netpath.domains import registrable_domain
+from core.netpath.http import async_http_client
+from core.profiles import TargetProfile
+from core.types import Candidate
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
 from crawler.sources.links import COMMON_DOMAINS
 from crawler.sources.urltext import BadUrl, normalise_url
-from crawler.types import Candidate
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from crawler.qr import QrError, decode_qr
+from core.qr import QrError, decode_qr
+from core.types import Candidate
 from crawler.sources.base import FailureLog, SourceContext, SourceResult, dedupe
 from crawler.sources.urltext import BadUrl, find_urls, normalise_url
-from crawler.types import Candidate
 
 log = logging.getLogger(__name__)
 

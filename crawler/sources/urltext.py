@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from crawler.netpath.domains import is_ip, split_host, to_ascii
+from core.netpath.domains import is_ip, split_host, to_ascii
 
 _SEP = r"(?:\s*[点點。．]\s*|\s+dot\s+|\s*[\[(（【{]\s*(?:\.|点|dot)\s*[\])）】}]\s*)"
 _SPELLED = re.compile(rf"(?i)([a-z0-9-]*[a-z][a-z0-9-]*){_SEP}(?=[a-z0-9])")

@@ -33,13 +33,14 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler import __version__
-from crawler.config import Settings
-from crawler.netpath.dns import Resolver
-from crawler.netpath.domains import is_ip, registrable_domain, to_ascii
-from crawler.netpath.http import proxy_for
-from crawler.netpath.tls import check_tls
-from crawler.netpath.whois import WhoisClient
+from core import __version__
+from core.config import Settings
+from core.netpath.dns import Resolver
+from core.netpath.domains import is_ip, registrable_domain, to_ascii
+from core.netpath.http import proxy_for
+from core.netpath.tls import check_tls
+from core.netpath.whois import WhoisClient
+from core.types import Candidate, DnsFacts, Page, PageVariant, TlsFacts, WhoisFacts
 from crawler.render import (
     LIMITS_META_KEY,
     RECORDER_META_KEY,
@@ -50,7 +51,6 @@ from crawler.render import (
     harvest,
     init_page,
 )
-from crawler.types import Candidate, DnsFacts, Page, PageVariant, TlsFacts, WhoisFacts
 from crawler.warc import Exchange, cap_body, write_warc
 
 logger = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ class CandidatesSpider(scrapy.Spider):
         cache_dir = s.get("ZHENWEI_CACHE_DIR")
         if cache_dir:
             # nightly runs: WHOIS once per registrable domain per TTL, DNS per host per TTL
-            from crawler.netpath.cache import CachedResolver, CachedWhois
+            from core.netpath.cache import CachedResolver, CachedWhois
 
             spider.resolver = CachedResolver(  # type: ignore[assignment]
                 spider.resolver, Path(cache_dir), s.getfloat("ZHENWEI_DNS_TTL", 3600.0)

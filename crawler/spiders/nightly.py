@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from core.types import Candidate, Page
 from crawler.runtime import resolve
 from crawler.spiders.candidates import (
     BadURL,
@@ -34,7 +35,6 @@ from crawler.spiders.candidates import (
     is_mobile,
     normalise_url,
 )
-from crawler.types import Candidate, Page
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +82,9 @@ class NightlySpider(CandidatesSpider):
     used_dirs: set[str]
     #: candidate URL → link depth (0 for sources other than links)
     depth_of: dict[str, int]
-    #: distributed runs: `.claim(url) -> bool` (crawler.crawl.RedisClaims), else None
+    #: distributed runs: `.claim(url) -> bool` (zhenwei.crawljob.RedisClaims), else None
     claims: Any
-    #: `.add(candidate)` before a followed link is scheduled (crawler.crawl.FollowedLog)
+    #: `.add(candidate)` before a followed link is scheduled (zhenwei.crawljob.FollowedLog)
     followed_log: Any
     #: distributed runs: candidates in progress before the next one is claimed
     claim_slots: int
@@ -146,7 +146,7 @@ class NightlySpider(CandidatesSpider):
         ]
 
     def _proxy(self, url: str) -> str | None:
-        from crawler.netpath.http import proxy_for
+        from core.netpath.http import proxy_for
 
         return proxy_for(url, self.zw)
 

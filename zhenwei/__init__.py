@@ -1,0 +1,1 @@
+"""The application: command line, review UI, evidence packages, notifications, the crawl job."""

@@ -1,0 +1,246 @@
+"""`zhenwei reference update | add URL | list`: dated captures of the genuine sites (§3)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from core.signals import ReferenceCapture
+from core.types import Candidate, Page
+
+if TYPE_CHECKING:
+    from core.config import Settings
+    from storage.repository import Repository
+
+KINDS = ("home", "query", "result", "other")
+#: full-page screenshots whose perceptual hashes differ by at most this many bits look the same
+#: (the genuine query pages draw a fresh captcha at every load)
+SAME_LOOK_BITS = 4
+
+
+@dataclass(frozen=True)
+class Outcome:
+    target: str
+    url: str
+    capture: ReferenceCapture | None
+    stored: bool
+    error: str | None
+
+
+def _profile_keys() -> list[str]:
+    from core.profiles import load_profiles
+
+    return [p.key for p in load_profiles()]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"zhenwei reference: {message}", err=True)
+    sys.exit(code)
+
+
+def _repository() -> tuple[Settings, Repository]:
+    """(Settings, Repository), or exit 1 with a readable reason."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from core.config import ConfigError, Settings
+    from storage.db import Database
+    from storage.repository import Repository
+
+    try:
+        settings = Settings.from_env()
+        return settings, Repository(Database.from_settings(settings))
+    except ConfigError as exc:
+        _fail(f"configuration error: {exc}")
+    except (SQLAlchemyError, OSError) as exc:
+        _fail(f"cannot open the database: {exc}")
+
+
+def _phash(png: bytes) -> object | None:
+    if not png:
+        return None
+    import imagehash
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(png)) as img:
+            return imagehash.phash(img.convert("RGB"))
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+def _words(text: str) -> str:
+    # layout whitespace varies with rendering timing; the words are what matter
+    return " ".join(text.split())
+
+
+def same_content(new: ReferenceCapture, old: ReferenceCapture) -> bool:
+    """An unchanged genuine page: same texts and form, and a screenshot that looks the same."""
+    if (new.url, new.title, _words(new.visible_text), new.form_fields, new.kind) != (
+        old.url,
+        old.title,
+        _words(old.visible_text),
+        old.form_fields,
+        old.kind,
+    ):
+        return False
+    if new.screenshot_png == old.screenshot_png:
+        return True
+    a, b = _phash(new.screenshot_png), _phash(old.screenshot_png)
+    if a is None or b is None:
+        return False
+    return bool(a - b <= SAME_LOOK_BITS)  # type: ignore[operator]
+
+
+def page_problem(page: Page) -> str | None:
+    """Why a fetched page cannot serve as a reference, or None."""
+    if page.error:
+        return page.error
+    if page.status is None or page.status >= 400:
+        return f"官方网站返回 HTTP {page.status}，不能作为参照"
+    if not page.screenshot_png:
+        return "没有截图，不能作为参照"
+    return None
+
+
+def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float) -> list[Outcome]:
+    """Fetch (target, url, kind) jobs in one crawl; store each new capture."""
+    from crawler.runner import fetch_pages
+    from detectors.reference import capture_from_page
+
+    settings, repo = _repository()
+    now = datetime.now(UTC)
+    candidates = [
+        Candidate(url=url, source="reference", found_at=now, target=target)
+        for target, url, _ in jobs
+    ]
+    pages = fetch_pages(
+        candidates, settings, timeout=timeout, extra_settings={"FETCH_VARIANTS": False}
+    )
+    outcomes = []
+    for (target, url, kind), page in zip(jobs, pages, strict=True):
+        problem = page_problem(page)
+        if problem is not None:
+            outcomes.append(Outcome(target, url, None, False, problem))
+            continue
+        capture = capture_from_page(page, kind=kind)
+        newest = next((c for c in repo.references(target) if c.url == capture.url), None)
+        if newest is not None and same_content(capture, newest):
+            outcomes.append(Outcome(target, url, newest, False, None))
+            continue
+        repo.add_reference(target, capture)
+        outcomes.append(Outcome(target, url, capture, True, None))
+    return outcomes
+
+
+def _report(outcomes: Sequence[Outcome]) -> None:
+    for o in outcomes:
+        if o.capture is None:
+            click.echo(f"{o.target}\tFAILED\t{o.url}\t{o.error}", err=True)
+            continue
+        state = "stored" if o.stored else "unchanged"
+        at = o.capture.captured_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        click.echo(
+            f"{o.target}\t{state}\t{o.capture.kind}\t{at}\t{o.capture.url}\t"
+            f"{len(o.capture.screenshot_png)} B screenshot\t{o.capture.title}"
+        )
+    ok = sum(1 for o in outcomes if o.capture is not None)
+    click.echo(f"{ok} of {len(outcomes)} reference page(s) captured", err=True)
+    if outcomes and not ok:
+        sys.exit(1)
+
+
+@click.group(name="reference")
+def command() -> None:
+    """Capture and list references: what the genuine sites look like."""
+
+
+@command.command(name="update")
+@click.option("--target", "targets", multiple=True, help="Only this target (profile key).")
+@click.option("--timeout", type=click.FloatRange(min=1.0), default=60.0, show_default=True)
+def update(targets: tuple[str, ...], timeout: float) -> None:
+    """Capture every target's reference URLs from the live official sites."""
+    from core.profiles import load_profiles
+
+    profiles = [p for p in load_profiles() if not targets or p.key in targets]
+    unknown = set(targets) - {p.key for p in profiles}
+    if unknown:
+        raise click.UsageError(f"unknown target(s): {', '.join(sorted(unknown))}")
+    jobs = [(p.key, url, None) for p in profiles for url in p.reference_urls]
+    if not jobs:
+        _fail("no reference URLs in the target profiles")
+    _report(_capture_all(jobs, timeout=timeout))
+
+
+@command.command(name="add")
+@click.argument("url")
+@click.option("--target", default="mem", show_default=True, help="Target profile key.")
+@click.option(
+    "--kind", type=click.Choice(KINDS), default=None, help="Default: guessed from the URL."
+)
+@click.option("--timeout", type=click.FloatRange(min=1.0), default=60.0, show_default=True)
+def add(url: str, target: str, kind: str | None, timeout: float) -> None:
+    """Capture one genuine page (e.g. a result page) as a reference."""
+    from crawler.spiders.candidates import BadURL, normalise_url
+
+    if target not in _profile_keys():
+        raise click.UsageError(f"unknown target {target!r} (known: {', '.join(_profile_keys())})")
+    try:
+        normalise_url(url)
+    except BadURL as exc:
+        raise click.UsageError(f"{url!r}: {exc}") from None
+    _report(_capture_all([(target, url, kind)], timeout=timeout))
+
+
+def _capture_json(target: str, c: ReferenceCapture) -> dict[str, object]:
+    return {
+        "target": target,
+        "url": c.url,
+        "kind": c.kind,
+        "captured_at": c.captured_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "title": c.title,
+        "screenshot_sha256": hashlib.sha256(c.screenshot_png).hexdigest()
+        if c.screenshot_png
+        else None,
+        "screenshot_bytes": len(c.screenshot_png),
+        "favicon_bytes": len(c.favicon),
+        "form_fields": list(c.form_fields),
+        "asset_hashes": len(c.asset_hashes),
+        "image_phashes": len(c.image_phashes),
+    }
+
+
+@command.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one capture per line.")
+@click.option("--target", "targets", multiple=True, help="Only this target (profile key).")
+def list_(as_json: bool, targets: tuple[str, ...]) -> None:
+    """Stored reference captures, newest first per target."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    _, repo = _repository()
+    rows: list[dict[str, object]] = []
+    try:
+        for key in _profile_keys():
+            if not targets or key in targets:
+                rows.extend(_capture_json(key, c) for c in repo.references(key))
+    except SQLAlchemyError as exc:
+        _fail(f"database error: {exc}")
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no stored references: the shipped text-only fallback is used", err=True)
+        return
+    for row in rows:
+        click.echo(
+            f"{row['target']}\t{row['kind']}\t{row['captured_at']}\t{row['url']}\t"
+            f"{row['screenshot_bytes']} B screenshot\t{row['title']}"
+        )
