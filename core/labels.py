@@ -1,4 +1,5 @@
-"""Chinese labels and the review actions each role may take (one table, shared by pages and checks)."""
+"""The one table of Chinese labels (verdicts, categories, statuses, roles, sources) and the review
+actions each role may take: the CLI, the review UI, digests and reports all read it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ CATEGORIES = {
     "fake-verification": "伪造查询",
     "seller": "售卖假证",
     "parked-lookalike": "停放仿冒域名",
+    "forged-marks": "伪造备案标识",
+    "hosting-risk": "托管风险",
+    "cloaking": "区别对待访客",
+    "possibly-compromised": "疑似被入侵",
+    "official": "官方",
 }
 SOURCES = {
     "permutations": "域名变体",
@@ -30,7 +36,22 @@ SOURCES = {
     "links": "页面外链",
     "recheck": "复查",
     "check": "手动检测",
+    "cli": "手动检测",
+    "qr": "证书二维码",
+    "input": "网址列表",
+    "tips": "群众举报",
 }
+
+
+def verdict_label(verdict: str | None) -> str:
+    """The Chinese word for a verdict; an unknown one is shown as it is."""
+    if verdict is None:
+        return "错误"
+    return VERDICTS.get(verdict, verdict)
+
+
+def category_label(category: str) -> str:
+    return CATEGORIES.get(category, category)
 
 
 @dataclass(frozen=True)

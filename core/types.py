@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.failures import Failure
+
 JSON = dict[str, Any]
 
 
@@ -111,8 +113,12 @@ class Page:
     dns: DnsFacts | None = None
     whois: WhoisFacts | None = None
     timings: JSON = field(default_factory=dict)
-    #: a one-sentence reason when the fetch or render failed (the page is still recorded)
-    error: str | None = None
+    #: why the fetch or render failed (the page is still recorded); its kind says if the site is down
+    failure: Failure | None = None
+    #: steps that failed on a page that did load (a screenshot, the favicon): never "down"
+    problems: tuple[Failure, ...] = ()
+    #: "full" (rendered, every fact) or "triage" (one plain fetch, scored by the cheap detectors)
+    stage: str = "full"
     #: where the capture files live (page.json, WARC, screenshots), when written
     capture_dir: str | None = None
     source: str | None = None
@@ -124,6 +130,16 @@ class Page:
     warc_path: str | None = None
     #: what the page tried during the load: dialogs dismissed, popups closed, downloads cancelled
     browser_events: tuple[str, ...] = ()
+
+    @property
+    def error(self) -> str | None:
+        """The failure's sentence, for people."""
+        return self.failure.message if self.failure is not None else None
+
+    @property
+    def down(self) -> bool:
+        """True when the failure says nobody serves the site."""
+        return self.failure is not None and self.failure.site_down
 
     @property
     def host(self) -> str:
@@ -143,7 +159,11 @@ class PageVariant:
     title: str
     visible_text: str
     raw_html: str
-    error: str | None = None
+    failure: Failure | None = None
+
+    @property
+    def error(self) -> str | None:
+        return self.failure.message if self.failure is not None else None
 
 
 @dataclass(frozen=True)

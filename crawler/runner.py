@@ -1,165 +1,161 @@
-"""Run a crawl of given candidates from Python and get one result per candidate back.
+"""The one way zhenwei runs Scrapy: `check`, `fetch`, `crawl` and `reference` all come here.
 
-Twisted's reactor cannot be restarted: call `fetch_pages` / `run_crawl` at most ONCE per
-process (commands do; tests run the command in a subprocess).
+Twisted's reactor cannot be restarted: `run` may be called at most ONCE per process (the
+commands do; tests run the command in a subprocess).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict, deque
-from collections.abc import Sequence
-from datetime import UTC, datetime
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from core.config import Settings
+from core.failures import Failure, FailureKind
+from core.signals import ScoredPage
 from core.types import Candidate, Page
+from crawler.context import RunContext, attach
+from crawler.job import failure_page
 from crawler.settings import playwright_settings
-from crawler.spiders.candidates import CandidatesSpider
+from crawler.spiders.pages import PagesSpider
 
 logger = logging.getLogger(__name__)
 
-CAPTURE_PIPELINE = "pipelines.capture.CapturePipeline"
+LOST = Failure.of(FailureKind.INTERNAL, "被流水线丢弃或内部错误")
 
 
-def build_settings(
-    settings: Settings,
-    *,
-    out_root: Path | None,
-    timeout: float,
-    concurrency: int,
-    pipelines: dict[str, int] | None,
-    extra_settings: dict[str, Any] | None,
-) -> ScrapySettings:
+@dataclass(frozen=True)
+class RunOptions:
+    """Bounds and switches of one run."""
+
+    timeout: float = 60.0
+    concurrency: int = 4
+    #: capture directories (page.json, WARC, screenshots) go here; None: kept in memory only
+    out_root: Path | None = None
+    #: also fetch as a search-engine crawler and as the other identity (cloaking)
+    variants: bool = True
+    #: item pipelines by dotted path → order (see `pipelines.chain`)
+    pipelines: Mapping[str, int] = field(default_factory=dict)
+    #: more Scrapy settings of this run (politeness, the spider's ZHENWEI_* knobs)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Every item the run produced, in the order they were scraped, and the crawl's stats."""
+
+    items: tuple[Page | ScoredPage, ...]
+    stats: Mapping[str, Any]
+    seconds: float
+    finish_reason: str | None
+
+    def for_candidates(self, candidates: Sequence[Candidate], settings: Settings) -> list[Page | ScoredPage]:
+        """One item per candidate, in input order (the same URL twice gets the same item).
+
+        Page.url is the candidate's URL exactly as given, so items are matched by it; a
+        candidate whose item never came back gets a failure Page instead.
+        """
+        by_url: dict[str, list[Page | ScoredPage]] = defaultdict(list)
+        for item in self.items:
+            by_url[page_of(item).url].append(item)
+        out: list[Page | ScoredPage] = []
+        used: dict[str, int] = defaultdict(int)
+        for c in candidates:
+            found = by_url.get(c.url, [])
+            if found:
+                out.append(found[min(used[c.url], len(found) - 1)])
+                used[c.url] += 1
+            else:
+                out.append(failure_page(c, c.url, settings.desktop_user_agent, LOST))
+        return out
+
+
+def page_of(item: Page | ScoredPage) -> Page:
+    return item.page if isinstance(item, ScoredPage) else item
+
+
+def build_settings(settings: Settings, options: RunOptions) -> ScrapySettings:
     """Project settings + this run's network path, bounds, capture root and pipelines."""
     s = ScrapySettings()
     s.setmodule("crawler.settings", priority="project")
-    run: dict[str, Any] = playwright_settings(settings, timeout=timeout, concurrency=concurrency)
-    # Capture files are written first, so later pipelines (scoring, storage) see capture_dir.
-    item_pipelines: dict[str, int] = {CAPTURE_PIPELINE: 50} if out_root is not None else {}
-    item_pipelines.update(pipelines or {})
-    run["ITEM_PIPELINES"] = item_pipelines
-    if out_root is not None:
-        run["ZHENWEI_CAPTURE_ROOT"] = str(out_root)
-    run.update(extra_settings or {})
+    run: dict[str, Any] = playwright_settings(
+        settings, timeout=options.timeout, concurrency=options.concurrency
+    )
+    run["ITEM_PIPELINES"] = dict(options.pipelines)
+    run["ZHENWEI_VARIANTS"] = options.variants
+    if options.out_root is not None:
+        run["ZHENWEI_CAPTURE_ROOT"] = str(options.out_root)
+    run.update(options.extra)
+    # Logging stays as the caller configured it (the CLI's -v): Scrapy adds no root handler
+    # and logs at the root logger's level.
+    level = logging.getLogger().getEffectiveLevel()
+    run["LOG_INSTALL_ROOT_HANDLER"] = False
+    run["LOG_LEVEL"] = logging.getLevelName(level)
     s.setdict(run, priority="cmdline")
     return s
 
 
-class _Collector:
-    """item_scraped handler (a bound method: Scrapy keeps only weak references)."""
+class _Watcher:
+    """Signal handlers of one run (bound methods: Scrapy keeps only weak references)."""
 
-    def __init__(self) -> None:
-        self.items: list[Any] = []
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.items: list[Page | ScoredPage] = []
+        self.reason: str | None = None
+        self.stats: dict[str, Any] = {}
 
     def on_item(self, item: Any) -> None:
-        self.items.append(item)
+        if isinstance(item, Page | ScoredPage):
+            self.items.append(item)
+
+    def on_closed(self, spider: Any, reason: str) -> None:
+        self.reason = reason
+        if self.crawler.stats is not None:
+            self.stats = dict(self.crawler.stats.get_stats())
 
 
-def page_of(item: Any) -> Page | None:
-    """The Page inside a pipeline's output (a Page, or a ScoredPage-like object with `.page`)."""
-    if isinstance(item, Page):
-        return item
-    inner = getattr(item, "page", None)
-    return inner if isinstance(inner, Page) else None
+def _process(scrapy_settings: ScrapySettings) -> CrawlerProcess:
+    level = logging.getLogger().getEffectiveLevel()
+    logging.disable(level - 1)  # Scrapy's version banner, logged while it sets up
+    try:
+        process = CrawlerProcess(scrapy_settings, install_root_handler=False)
+    finally:
+        logging.disable(logging.NOTSET)
+    # Scrapy pins its loggers' levels; let them follow the root (the CLI's -v) again.
+    for name in ("scrapy", "twisted", "scrapy_playwright"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    return process
 
 
-def _missing(candidate: Candidate, settings: Settings) -> Page:
-    return Page(
-        url=candidate.url,
-        final_url=candidate.url,
-        status=None,
-        fetched_at=datetime.now(UTC),
-        user_agent=settings.desktop_user_agent,
-        error="抓取过程没有返回结果（被流水线丢弃或内部错误）",
-        source=candidate.source,
-    )
-
-
-def run_crawl(
+def run(
     candidates: Sequence[Candidate],
     settings: Settings,
     *,
-    out_root: Path | None = None,
-    timeout: float = 60,
-    concurrency: int = 4,
-    pipelines: dict[str, int] | None = None,
-    extra_settings: dict[str, Any] | None = None,
-) -> list[Any]:
-    """Crawl `candidates`; return the final item (after `pipelines`) for each, in input order.
-
-    A candidate whose item never came back (dropped, crashed) gets an error Page instead.
-    """
+    options: RunOptions = RunOptions(),
+    context: RunContext | None = None,
+) -> RunResult:
+    """Crawl `candidates` once through the pipelines; every item comes back (once per process)."""
+    started = time.monotonic()
     if not candidates:
-        return []
-    scrapy_settings = build_settings(
-        settings,
-        out_root=out_root,
-        timeout=timeout,
-        concurrency=concurrency,
-        pipelines=pipelines,
-        extra_settings=extra_settings,
-    )
-    # Logging stays as the caller configured it (the CLI's -v): Scrapy adds no root handler,
-    # and its loggers, which it pins to DEBUG, inherit the root level again.
-    scrapy_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    quiet = logging.getLogger().getEffectiveLevel()
-    logging.disable(quiet - 1)  # the version banner logged while Scrapy sets up
-    try:
-        process = CrawlerProcess(scrapy_settings)
-    finally:
-        logging.disable(logging.NOTSET)
-    for name in ("scrapy", "twisted"):
-        logging.getLogger(name).setLevel(logging.NOTSET)
-    crawler = process.create_crawler(CandidatesSpider)
-    collector = _Collector()
-    crawler.signals.connect(collector.on_item, signal=signals.item_scraped)
+        return RunResult((), {}, 0.0, "finished")
+    process = _process(build_settings(settings, options))
+    crawler = process.create_crawler(PagesSpider)
+    attach(crawler, context or RunContext())
+    watcher = _Watcher(crawler)
+    crawler.signals.connect(watcher.on_item, signal=signals.item_scraped)
+    crawler.signals.connect(watcher.on_closed, signal=signals.spider_closed)
     process.crawl(crawler, candidates=list(candidates), zw_settings=settings)
     process.start()
-
-    # Page.url is the candidate's URL exactly as given, so results are matched by it.
-    by_url: dict[str, deque[Any]] = defaultdict(deque)
-    for item in collector.items:
-        page = page_of(item)
-        if page is not None:
-            by_url[page.url].append(item)
-    out: list[Any] = []
-    for candidate in candidates:
-        queue = by_url.get(candidate.url)
-        out.append(queue.popleft() if queue else _missing(candidate, settings))
-    return out
-
-
-def fetch_pages(
-    candidates: list[Candidate],
-    settings: Settings,
-    *,
-    out_root: Path | None = None,
-    timeout: float = 60,
-    concurrency: int = 4,
-    pipelines: dict[str, int] | None = None,
-    extra_settings: dict[str, Any] | None = None,
-) -> list[Page]:
-    """One Page per candidate, in input order; failed fetches come back with `error` set.
-
-    With `out_root`, each capture is written to `out_root/<host>-<hash>/` (page.json, WARC,
-    screenshots ...). Once per process (see module docstring).
-    """
-    items = run_crawl(
-        candidates,
-        settings,
-        out_root=out_root,
-        timeout=timeout,
-        concurrency=concurrency,
-        pipelines=pipelines,
-        extra_settings=extra_settings,
+    if watcher.reason not in (None, "finished"):
+        logger.warning("crawl ended early: %s", watcher.reason)
+    return RunResult(
+        tuple(watcher.items), watcher.stats, time.monotonic() - started, watcher.reason
     )
-    pages = []
-    for candidate, item in zip(candidates, items, strict=True):
-        pages.append(page_of(item) or _missing(candidate, settings))
-    return pages

@@ -2,12 +2,13 @@
 
 The static part is module constants. The part that depends on the environment (proxy in the
 browser launch options, browser identities, deadlines) comes from `playwright_settings(zw)`:
-`crawler.runner` passes its own `Settings`; a bare `scrapy crawl candidates` gets them from
+`crawler.runner` passes its own `Settings`; a bare `scrapy crawl pages` gets them from
 `NetworkPathAddon`, which reads the environment once through `Settings.from_env()`.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy.logformatter import LogFormatter, LogFormatterResult
@@ -15,6 +16,7 @@ from scrapy.logformatter import LogFormatter, LogFormatterResult
 from core import __version__
 from core.config import Settings
 from core.netpath.browser import context_options, launch_options
+from crawler.context import Escalated
 
 BOT_NAME = "zhenwei"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -46,13 +48,13 @@ LOG_FORMATTER = "crawler.settings.ShortLogFormatter"
 
 # Browser: the browser's own headers (its user agent, Accept-Language) go out unchanged.
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
-PLAYWRIGHT_ABORT_REQUEST = "crawler.render.should_abort"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.recorder.should_abort"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_MAX_CONTEXTS = 2  # desktop + mobile
 
-# zhenwei's own knobs (read in CandidatesSpider.from_crawler)
+# zhenwei's own knobs (parsed once by crawler.spider_config.SpiderConfig)
 ZHENWEI_FETCH_TIMEOUT = 60.0  # seconds per URL, whole capture
-FETCH_VARIANTS = True  # also fetch as a crawler and as the other identity (cloaking check)
+ZHENWEI_VARIANTS = True  # also fetch as a crawler and as the other identity (cloaking check)
 ZHENWEI_MAX_WARC_BODY = 8 * 1024 * 1024
 ZHENWEI_ENRICH = True  # DNS, WHOIS, TLS facts
 ZHENWEI_VERSION = __version__
@@ -108,7 +110,10 @@ class ShortLogFormatter(LogFormatter):
     def dropped(
         self, item: Any, exception: BaseException, response: Any, spider: Any
     ) -> LogFormatterResult:
-        return _short(item, super().dropped(item, exception, response, spider))
+        result = _short(item, super().dropped(item, exception, response, spider))
+        if isinstance(exception, Escalated):
+            result["level"] = logging.DEBUG
+        return result
 
     def item_error(
         self, item: Any, exception: BaseException, response: Any, spider: Any

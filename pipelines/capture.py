@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core import __version__
+from core.failures import Failure
 from core.types import (
     DnsFacts,
     ImageAsset,
@@ -176,6 +177,10 @@ def _load(capture_dir: Path, ref: Any, *, text: bool) -> Any:
     return path.read_text(encoding="utf-8") if text else path.read_bytes()
 
 
+def _failure(data: Any) -> Failure | None:
+    return Failure.from_json(data) if isinstance(data, dict) else None
+
+
 def read_capture(capture_dir: Path) -> Page:
     """Rebuild the Page written by `write_capture` (capture_dir and warc_path point into it)."""
     r = json.loads((capture_dir / PAGE_JSON).read_text(encoding="utf-8"))
@@ -207,9 +212,17 @@ def read_capture(capture_dir: Path) -> Page:
             }
         ),
         "variants": tuple(
-            PageVariant(**{**v, "raw_html": _load(capture_dir, v.get("raw_html"), text=True)})
+            PageVariant(
+                **{
+                    **v,
+                    "raw_html": _load(capture_dir, v.get("raw_html"), text=True),
+                    "failure": _failure(v.get("failure")),
+                }
+            )
             for v in r.get("variants", [])
         ),
+        "failure": _failure(r.get("failure")),
+        "problems": tuple(Failure.from_json(x) for x in r.get("problems", [])),
         "images": tuple(ImageAsset(**i) for i in r.get("images", [])),
         "capture_dir": str(capture_dir),
         "warc_path": str(capture_dir / WARC_NAME) if r.get("warc_path") else None,
@@ -230,7 +243,8 @@ def _tuples(record: dict[str, Any]) -> dict[str, Any]:
 
 
 class CapturePipeline:
-    """Item pipeline: writes every Page to its capture directory (ZHENWEI_CAPTURE_ROOT set)."""
+    """Writes every Page to its capture directory (ZHENWEI_CAPTURE_ROOT set); runs first, so
+    later pipelines (scoring, storage) see the files."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

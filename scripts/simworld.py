@@ -18,8 +18,8 @@ from pathlib import Path
 from types import FrameType
 
 from simworld import SimulatedInternet
+from simworld.loader import load_world
 from simworld.requestlog import LogEntry
-from simworld.world import load_world
 
 
 def _print_entry(entry: LogEntry) -> None:

@@ -18,19 +18,11 @@ from typing import TYPE_CHECKING
 
 from simworld.certs import CertStore
 from simworld.dns_server import DnsServer
+from simworld.loader import default_world, load_world
 from simworld.proxy import Fault, Proxy
 from simworld.requestlog import LogEntry, RequestLog
 from simworld.whois_server import WhoisServer
-from simworld.world import (
-    Domain,
-    SimRequest,
-    SimResponse,
-    Site,
-    World,
-    WorldError,
-    default_world,
-    load_world,
-)
+from simworld.world import Domain, SimRequest, SimResponse, Site, World, WorldError
 
 if TYPE_CHECKING:
     from core.config import Settings

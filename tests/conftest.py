@@ -237,7 +237,7 @@ def build_tiny_world(root: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from simworld.world import load_world
+    from simworld.loader import load_world
 
     return load_world(build_tiny_world(tmp_path_factory.mktemp("tiny-world")))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from core.failures import Failure, FailureKind
 from core.types import (
     DnsFacts,
     ImageAsset,
@@ -76,7 +77,7 @@ def _page(warc: Path) -> Page:
             raw="Domain Name: cx-mem-gov.cn\n",
         ),
         timings={"navigation_ms": 12.5, "problems": ["favicon: none"]},
-        error=None,
+        problems=(Failure.of(FailureKind.SCREENSHOT, "timeout"),),
         source="permutations",
         variants=(
             PageVariant(

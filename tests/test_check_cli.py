@@ -63,6 +63,8 @@ def json_run(simnet, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
     qr = tmp / "certificate.png"
     qrcode.make(QR_RESULT).save(str(qr))
     simnet.log.clear()
+    scratch = tmp / "scratch"  # the process's TMPDIR: check without --out leaves nothing here
+    scratch.mkdir()
     proc = _zhenwei(
         [
             "check",
@@ -79,13 +81,13 @@ def json_run(simnet, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
             "--qr",
             str(qr),
         ],
-        _env(simnet.env, tmp / "data"),
+        {**_env(simnet.env, tmp / "data"), "TMPDIR": str(scratch)},
     )
-    return proc, simnet.log.entries()
+    return proc, simnet.log.entries(), scratch
 
 
 def test_exit_0_and_one_object_per_input_in_order(json_run) -> None:  # type: ignore[no-untyped-def]
-    proc, _ = json_run
+    proc, _, _ = json_run
     assert proc.returncode == 0, proc.stderr[-3000:]
     objs = _lines(proc.stdout)
     assert [o["url"] for o in objs] == [
@@ -107,6 +109,12 @@ def test_exit_0_and_one_object_per_input_in_order(json_run) -> None:  # type: ig
     assert "URL(s) in" in proc.stderr
 
 
+def test_nothing_is_left_in_the_temporary_directory(json_run) -> None:  # type: ignore[no-untyped-def]
+    proc, _, scratch = json_run
+    assert proc.returncode == 0
+    assert sorted(p.name for p in scratch.iterdir()) == []
+
+
 def test_verdicts_of_counterfeit_school_and_official(json_run) -> None:  # type: ignore[no-untyped-def]
     objs = {o["url"]: o for o in _lines(json_run[0].stdout)}
     fake, school, official = objs[COUNTERFEIT], objs[SCHOOL], objs[OFFICIAL]
@@ -122,7 +130,7 @@ def test_verdicts_of_counterfeit_school_and_official(json_run) -> None:  # type:
 
 
 def test_unreachable_and_malformed_are_reported_with_errors(json_run) -> None:  # type: ignore[no-untyped-def]
-    proc, log = json_run
+    proc, log, _ = json_run
     objs = {o["url"]: o for o in _lines(proc.stdout)}
     assert "无法解析" in objs[UNREACHABLE]["error"]
     assert "无效网址" in objs[MALFORMED]["error"]
@@ -132,7 +140,7 @@ def test_unreachable_and_malformed_are_reported_with_errors(json_run) -> None:  
 
 
 def test_qr_url_is_checked_as_wechat_would_open_it(json_run) -> None:  # type: ignore[no-untyped-def]
-    proc, log = json_run
+    proc, log, _ = json_run
     obj = {o["url"]: o for o in _lines(proc.stdout)}[QR_RESULT]
     assert obj["source"] == "qr" and obj["qr_image"].endswith("certificate.png")
     assert "MicroMessenger" in obj["user_agent"]
@@ -198,7 +206,7 @@ EXPECTED_TITLE = "特种作业操作证查询 & 验证 <官方> [red]证书[/red
 @pytest.fixture(scope="module")
 def title_net(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from simworld import SimulatedInternet
-    from simworld.world import load_world
+    from simworld.loader import load_world
 
     root = tmp_path_factory.mktemp("title-world")
     site = root / "sites" / "cx-mem-title.com"

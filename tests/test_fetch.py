@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from PIL import Image, ImageChops
 from warcio.archiveiterator import ArchiveIterator
 
+from core.failures import FailureKind
 from pipelines.capture import read_capture, verify_capture
 from zhenwei.commands.fetch import command as fetch_command
 
@@ -61,6 +62,11 @@ FONTS = (
     + f'<div style="left:{len(HANZI) * 120}px">\ue000</div>'
     + "</body></html>"
 )
+
+
+# Served fine, then the renderer is stuck in a loop: no screenshot can be taken of a live site.
+BUSY = """<!doctype html><html><head><meta charset="utf-8"><title>忙碌页面</title></head>
+<body><p>证书查询</p><script>setTimeout(() => { for (;;) {} }, 50);</script></body></html>"""
 
 
 class Site(BaseHTTPRequestHandler):
@@ -115,6 +121,8 @@ class Site(BaseHTTPRequestHandler):
             )
         elif path == "/fonts":
             self._send(200, FONTS.encode(), "text/html; charset=utf-8")
+        elif path == "/busy":
+            self._send(200, BUSY.encode(), "text/html; charset=utf-8")
         elif path == "/hang":
             time.sleep(120)  # accept, never answer
         else:
@@ -148,6 +156,7 @@ def fetched(site: str, tmp_path_factory: pytest.TempPathFactory, chromium_path: 
         "download": f"{site}/download",
         "cloak": f"{site}/cloak",
         "fonts": f"{site}/fonts",
+        "busy": f"{site}/busy",
         "dead": f"http://127.0.0.1:{_closed_port()}/",
     }
     env = dict(os.environ)
@@ -298,6 +307,23 @@ def test_hanging_and_dead_sites_give_recorded_errors(fetched: dict) -> None:
     for page in (hang, dead):
         assert page.status is None and page.screenshot_png == b""
     assert "超时" in fetched["proc"].stderr
+
+
+def test_failures_are_typed(fetched: dict) -> None:
+    pages = fetched["pages"]
+    assert pages["dead"].failure is not None
+    assert pages["dead"].failure.kind is FailureKind.CONNECT and pages["dead"].down
+    assert pages["hang"].failure is not None and pages["hang"].failure.kind is FailureKind.TIMEOUT
+    assert pages["download"].failure is not None
+    assert pages["download"].failure.kind is FailureKind.DOWNLOAD and not pages["download"].down
+    assert pages["home"].failure is None and pages["home"].problems == ()
+
+
+def test_a_live_page_whose_screenshot_fails_is_not_down(fetched: dict) -> None:
+    busy = fetched["pages"]["busy"]
+    assert busy.status == 200 and busy.title == "忙碌页面"
+    assert busy.failure is None and not busy.down
+    assert [p.kind for p in busy.problems] == [FailureKind.SCREENSHOT]
 
 
 def test_download_is_not_saved(fetched: dict) -> None:

@@ -83,3 +83,49 @@ def test_a_planted_upward_import_is_caught(
         (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / where).write_text(line)
     assert violations(tmp_path) == [expected]
+
+
+PACKAGES = tuple(ALLOWED)
+
+
+def _sources() -> Iterator[tuple[str, str]]:
+    for package in PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            rel = path.relative_to(REPO).as_posix()
+            if "/world/" not in rel:
+                yield rel, path.read_text(encoding="utf-8")
+
+
+def _places(pattern: str, *, outside: str = "") -> list[str]:
+    import re
+
+    rx = re.compile(pattern)
+    return sorted(
+        rel for rel, text in _sources() if rx.search(text) and not (outside and rel.startswith(outside))
+    )
+
+
+def test_one_place_runs_scrapy() -> None:
+    assert _places(r"\bCrawler(Process|Runner)\(") == ["crawler/runner.py"]
+
+
+def test_one_place_scores_a_page() -> None:
+    # detectors/ composes its own analyzers; everyone else gets a ScoredPage from the pipeline
+    assert _places(r"\.analyze\(", outside="detectors/") == ["pipelines/scoring.py"]
+
+
+def test_one_table_of_verdict_labels() -> None:
+    assert _places(r"[\"']counterfeit[\"']\s*:\s*[\"']仿冒") == ["core/labels.py"]
+
+
+MAX_LINES = 400
+
+
+def test_modules_stay_small_or_say_why() -> None:
+    """A module over MAX_LINES lines states why at its top ("Longer than 400 lines: ...")."""
+    too_long = [
+        f"{rel} ({text.count(chr(10))} lines)"
+        for rel, text in _sources()
+        if text.count("\n") > MAX_LINES and "Longer than 400 lines:" not in text[:2000]
+    ]
+    assert too_long == []

@@ -8,15 +8,8 @@ import pytest
 
 from core.config import DESKTOP_UA
 from simworld.handlers import resolve
-from simworld.world import (
-    HANG,
-    LABELS,
-    SimRequest,
-    WorldError,
-    load_site,
-    load_world,
-    registrable_domain,
-)
+from simworld.loader import load_site, load_world
+from simworld.world import HANG, LABELS, SimRequest, WorldError, registrable_domain
 
 DEFAULT_SITES = Path(__file__).parent.parent / "simworld" / "world" / "sites"
 

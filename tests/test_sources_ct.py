@@ -14,7 +14,7 @@ from crawler.sources.base import SourceContext, SourceResult
 from crawler.sources.ct import CertificateTransparencySource, Cursor, names_of, patterns_for
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet
-from simworld.world import load_world
+from simworld.loader import load_world
 
 # the crt.sh site as the default world describes it (written here so the test owns its world)
 CRTSH_TOML = '''host = "crt.sh"

@@ -18,7 +18,7 @@ from crawler.sources.lookalikes import generate_lookalikes
 from crawler.sources.permutations import PermutationsSource
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet
-from simworld.world import load_world
+from simworld.loader import load_world
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 LIMIT = 8000  # the most telling ~quarter of the generated names: keeps the test quick

@@ -24,7 +24,7 @@ from crawler.sources.search import (
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet
 from simworld.handlers import search as engines
-from simworld.world import load_world
+from simworld.loader import load_world
 
 WORLD_SITES = Path(__file__).parents[1] / "simworld" / "world" / "sites"
 ENGINE_HOSTS = ("www.baidu.com", "cn.bing.com", "www.sogou.com", "www.so.com")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from core.config import Settings
 from core.profiles import TargetProfile
+from core.urls import find_urls
 from crawler.sources.base import SourceContext, SourceResult
 from crawler.sources.seeds import SeedsSource, parse_beijing_time
 from crawler.sources.state import SourceState
-from crawler.sources.urltext import find_urls
 
 QR_DIR = Path(__file__).parent / "fixtures" / "qr"
 sys.path.insert(0, str(QR_DIR))

@@ -15,7 +15,8 @@ import pytest
 import tldextract
 
 from simworld.handlers import mem
-from simworld.world import SimRequest, World, load_world
+from simworld.loader import load_world
+from simworld.world import SimRequest, World
 
 WORLD = Path(__file__).resolve().parent.parent / "simworld" / "world"
 SITES = WORLD / "sites"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,11 +19,11 @@ from typing import Any
 from core.config import Settings
 from core.signals import ScoredPage, Signal
 from core.types import Candidate, Page
+from core.urls import BadUrl, normalise_url
+from crawler.context import RunContext, Scorer
 
 logger = logging.getLogger(__name__)
 
-SCORING_PIPELINE = "pipelines.scoring.ScoringPipeline"
-STATS_EXTENSION = "zhenwei.checking.StatsCapture"
 
 
 class InputError(ValueError):
@@ -107,50 +106,14 @@ def validate(item: CheckInput) -> CheckInput:
     """Mark a malformed URL as an error now, so it is reported without a fetch."""
     if item.error is not None:
         return item
-    from crawler.spiders.candidates import BadURL, normalise_url
-
     try:
         normalise_url(item.raw)
-    except BadURL as exc:
+    except BadUrl as exc:
         return CheckInput(item.raw, item.source, item.origin, f"无效网址：{exc}")
     return item
 
 
 # ------------------------------------------------------------------------- crawling
-
-
-class _Holder:
-    """Shared through Scrapy settings, which deep-copy their values: copying returns self."""
-
-    def __init__(self) -> None:
-        self.stats: dict[str, Any] = {}
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _Holder:
-        return self
-
-
-class StatsCapture:
-    """Extension: copies the crawl's stats into the holder in ZHENWEI_STATS_HOLDER at close."""
-
-    def __init__(self, crawler: Any, holder: _Holder) -> None:
-        self.crawler = crawler
-        self.holder = holder
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> StatsCapture:
-        from scrapy import signals
-        from scrapy.exceptions import NotConfigured
-
-        holder = crawler.settings.get("ZHENWEI_STATS_HOLDER")
-        if not isinstance(holder, _Holder):
-            raise NotConfigured("no ZHENWEI_STATS_HOLDER: crawl stats not kept")
-        ext = cls(crawler, holder)
-        crawler.signals.connect(ext.on_closed, signal=signals.spider_closed)
-        return ext
-
-    def on_closed(self, spider: Any) -> None:
-        if self.crawler.stats is not None:
-            self.holder.stats.update(self.crawler.stats.get_stats())
 
 
 def candidate_for(item: CheckInput, now: datetime) -> Candidate:
@@ -162,37 +125,27 @@ def check_inputs(
     inputs: Sequence[CheckInput],
     settings: Settings,
     *,
-    analyzer: Any,
+    analyzer: Scorer,
     timeout: float = 60.0,
     concurrency: int = 4,
     out_root: Path | None = None,
 ) -> CheckRun:
     """Fetch, render and score every valid input (one crawl); one result per input, in order."""
-    from crawler.runner import page_of, run_crawl
+    from crawler.runner import RunOptions, page_of, run
+    from pipelines import chain
 
     checked = [validate(i) for i in inputs]
     todo = [i for i in checked if i.error is None]
     now = datetime.now(UTC)
-    holder = _Holder()
-    started = time.monotonic()
-    items = (
-        run_crawl(
-            [candidate_for(i, now) for i in todo],
-            settings,
-            out_root=out_root,
-            timeout=timeout,
-            concurrency=concurrency,
-            pipelines={SCORING_PIPELINE: 300},
-            extra_settings={
-                "ZHENWEI_ANALYZER": analyzer,
-                "ZHENWEI_STATS_HOLDER": holder,
-                "EXTENSIONS": {STATS_EXTENSION: 0},
-            },
-        )
-        if todo
-        else []
+    candidates = [candidate_for(i, now) for i in todo]
+    options = RunOptions(
+        timeout=timeout,
+        concurrency=concurrency,
+        out_root=out_root,
+        pipelines=chain("capture", "scoring") if out_root is not None else chain("scoring"),
     )
-    seconds = time.monotonic() - started
+    result = run(candidates, settings, options=options, context=RunContext(scorer=analyzer))
+    items = result.for_candidates(candidates, settings)
     by_input = dict(zip((id(i) for i in todo), items, strict=True))
     results = []
     for item in checked:
@@ -200,14 +153,11 @@ def check_inputs(
             results.append(CheckResult(item, None, None, item.error))
             continue
         out = by_input[id(item)]
-        scored = out if isinstance(out, ScoredPage) else None
         page = page_of(out)
-        if scored is None and page is not None:
-            # A page the pipeline never saw (dropped, crashed): still judged, never lost.
-            scored = analyzer.analyze(page)
-        error = page.error if page is not None else "抓取过程没有返回结果"
-        results.append(CheckResult(item, scored, page, error))
-    return CheckRun(tuple(results), seconds, dict(holder.stats))
+        # A page that never came back from the pipeline is still reported, with its error.
+        scored = out if isinstance(out, ScoredPage) else None
+        results.append(CheckResult(item, scored, page, page.error))
+    return CheckRun(tuple(results), result.seconds, dict(result.stats))
 
 
 # ------------------------------------------------------------------------- output

@@ -15,20 +15,20 @@ claims: when it resumes, URLs it claimed are still its own to fetch.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from core.config import Settings
 from core.profiles import TargetProfile, load_profiles
+from core.signals import ScoredPage
 from core.types import Candidate
+from crawler.context import RunContext, RunTally
 from crawler.sources.base import (
     KnownLead,
     ScoredPageRef,
@@ -37,7 +37,14 @@ from crawler.sources.base import (
     SourceLimits,
     SourceResult,
 )
-from pipelines.storage import RunTally
+from zhenwei.claims import RedisClaims, RedisUnavailable
+from zhenwei.runplan import (
+    FollowedLog,
+    hits_as_candidates,
+    load_run_plan,
+    merge_candidates,
+    save_run_plan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,132 +88,6 @@ class CrawlSummary:
     changed: dict[int, int | None] = field(default_factory=dict)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     finished_at: datetime | None = None
-
-
-# -- candidates: merge, persist, reload --------------------------------------------------
-
-
-def merge_candidates(
-    results: Iterable[SourceResult], is_official: Callable[[str], bool], limit: int
-) -> tuple[list[Candidate], dict[str, list[dict[str, Any]]]]:
-    """One candidate per URL (first finder wins), plus every source that found each URL."""
-    first: dict[str, Candidate] = {}
-    hits: dict[str, list[dict[str, Any]]] = {}
-    for result in results:
-        for c in result.candidates:
-            host = (urlsplit(c.url if "://" in c.url else "http://" + c.url).hostname or "").lower()
-            if not host or is_official(host):
-                continue  # the targets' own official hosts are never seeds
-            first.setdefault(c.url, c)
-            hits.setdefault(c.url, []).append(
-                {"source": c.source, "found_at": c.found_at.isoformat(), "context": c.context}
-            )
-    return list(first.values())[:limit], hits
-
-
-def _candidate_json(c: Candidate) -> dict[str, Any]:
-    return {
-        "url": c.url,
-        "source": c.source,
-        "found_at": c.found_at.isoformat(),
-        "context": c.context,
-        "target": c.target,
-    }
-
-
-def save_run_plan(
-    run_dir: Path,
-    candidates: Sequence[Candidate],
-    hits: dict[str, list[dict[str, Any]]],
-    results: Sequence[SourceResult],
-) -> None:
-    """Written atomically before the first fetch: the run can always be resumed from it."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    plan = {
-        "candidates": [_candidate_json(c) for c in candidates],
-        "hits": hits,
-        "sources": {
-            r.source: {
-                "stats": dict(r.stats),
-                "failures": [
-                    {"reason": f.reason, "detail": f.detail, "at": f.at.isoformat()}
-                    for f in r.failures
-                ],
-            }
-            for r in results
-        },
-    }
-    tmp = run_dir / "plan.json.tmp"
-    tmp.write_text(json.dumps(plan, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, run_dir / "plan.json")
-
-
-def load_run_plan(
-    run_dir: Path,
-) -> tuple[list[Candidate], dict[str, list[dict[str, Any]]], list[SourceResult]] | None:
-    path = run_dir / "plan.json"
-    if not path.exists():
-        return None
-    plan = json.loads(path.read_text(encoding="utf-8"))
-    cands = [
-        Candidate(
-            url=c["url"],
-            source=c["source"],
-            found_at=datetime.fromisoformat(c["found_at"]),
-            context=c.get("context") or {},
-            target=c.get("target"),
-        )
-        for c in plan["candidates"]
-    ]
-    results = [
-        SourceResult(
-            source=name,
-            candidates=(),
-            failures=tuple(
-                SourceFailure(name, f["reason"], f.get("detail", ""), datetime.fromisoformat(f["at"]))
-                for f in data.get("failures", [])
-            ),
-            stats=data.get("stats", {}),
-        )
-        for name, data in plan.get("sources", {}).items()
-    ]
-    hits: dict[str, list[dict[str, Any]]] = plan.get("hits", {})
-    # Links followed before the crash: their pages may be stored already, so they would
-    # never be found again by re-following.
-    known = {c.url for c in cands}
-    for c in FollowedLog(run_dir).load():
-        if c.url not in known:
-            known.add(c.url)
-            cands.append(c)
-            hits.setdefault(c.url, []).append(
-                {"source": c.source, "found_at": c.found_at.isoformat(), "context": c.context}
-            )
-    return cands, hits, results
-
-
-class FollowedLog:
-    """`<run_dir>/followed.jsonl`: links scheduled during a run, written before their fetch."""
-
-    def __init__(self, run_dir: Path) -> None:
-        self.path = run_dir / "followed.jsonl"
-
-    def add(self, candidate: Candidate) -> None:
-        line = json.dumps(_candidate_json(candidate), ensure_ascii=False, default=str)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(line + "\n")  # flushed on close: survives SIGKILL of this process
-
-    def load(self) -> list[Candidate]:
-        if not self.path.exists():
-            return []
-        out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                c = json.loads(line)
-                out.append(Candidate(c["url"], c["source"], datetime.fromisoformat(c["found_at"]),
-                                     c.get("context") or {}, c.get("target")))
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut short by the crash
-        return out
 
 
 # -- sources -----------------------------------------------------------------------------
@@ -285,7 +166,13 @@ def source_context(
 class CrawlJob:
     """One `zhenwei crawl`: hold the lock, resume or start a run, crawl, summarise."""
 
-    def __init__(self, settings: Settings, options: CrawlOptions, *, progress: Any = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        options: CrawlOptions,
+        *,
+        progress: Callable[[ScoredPage], Any] | None = None,
+    ) -> None:
         from storage.db import Database
         from storage.repository import Repository
 
@@ -330,7 +217,7 @@ class CrawlJob:
         if self.options.collect_only:
             return summary
 
-        tally = RunTally(on_page=self.progress)
+        tally = RunTally()
         if todo:
             self._crawl(run_id, todo, hits, ctx, tally)
         for source, counts in tally.per_source.items():
@@ -392,129 +279,43 @@ class CrawlJob:
         ctx: SourceContext,
         tally: RunTally,
     ) -> None:
-        from scrapy import signals as _signals
-        from scrapy.crawler import CrawlerProcess
-
-        from crawler.runner import build_settings
-        from crawler.runtime import register
-        from crawler.spiders.nightly import NightlySpider
-        from storage.records import SourceHit
+        from crawler.runner import RunOptions, run
+        from pipelines import chain
+        from pipelines.storage import RepositoryStore
         from zhenwei.analysis import analyzer_from_database
 
-        source_hits = {
-            url: [
-                SourceHit(h["source"], datetime.fromisoformat(h["found_at"]), h.get("context") or {})
-                for h in hs
-            ]
-            for url, hs in hits.items()
-        }
-        analyzer = analyzer_from_database(self.settings)
-        cheap = analyzer_from_database(self.settings, detector_names=("domain", "content"))
+        context = RunContext(
+            scorer=analyzer_from_database(self.settings),
+            triage_scorer=analyzer_from_database(self.settings, triage=True),
+            triage_threshold=self.options.triage_threshold,
+            store=RepositoryStore(self.repo, run_id),
+            hits={url: hits_as_candidates(url, hs) for url, hs in hits.items()},
+            tally=tally,
+            sources=ctx,
+            claims=self._claims() if self.options.distributed else None,
+            followed=FollowedLog(self._run_dir(run_id)),
+            on_page=self.progress,
+        )
         official = sorted({h for p in self.profiles for h in p.official_hosts})
-        extra: dict[str, Any] = {
-            "ZHENWEI_ANALYZER": register(analyzer),
-            "ZHENWEI_CHEAP_ANALYZER": register(cheap),
-            "ZHENWEI_REPOSITORY": register(self.repo),
-            "ZHENWEI_RUN_ID": run_id,
-            "ZHENWEI_SOURCE_HITS": register(source_hits),
-            "ZHENWEI_TALLY": register(tally),
-            "ZHENWEI_SOURCE_CONTEXT": register(ctx),
-            "ZHENWEI_TRIAGE_THRESHOLD": self.options.triage_threshold,
-            "ZHENWEI_LINKS_MAX_DEPTH": self.options.links_max_depth,
-            "ZHENWEI_OFFICIAL_HOSTS": official,
-            "ZHENWEI_CACHE_DIR": str(self.settings.data_dir / "cache"),
-            "ZHENWEI_FOLLOWED_LOG": register(FollowedLog(self._run_dir(run_id))),
-            # politeness: never more than two requests at once to one host
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-            "RANDOMIZE_DOWNLOAD_DELAY": True,
-        }
-        if self.options.distributed:
-            extra["ZHENWEI_CLAIMS"] = register(self._claims())
-            extra["ZHENWEI_CLAIM_SLOTS"] = self.options.concurrency
-        scrapy_settings = build_settings(
-            self.settings,
-            out_root=self._run_dir(run_id) / "captures",
+        options = RunOptions(
             timeout=self.options.timeout,
             concurrency=self.options.concurrency,
-            pipelines={
-                "pipelines.scoring.ScoringPipeline": 300,
-                "pipelines.storage.StoragePipeline": 400,
-                "pipelines.storage.LinkFollowPipeline": 500,
+            out_root=self._run_dir(run_id) / "captures",
+            pipelines=chain("capture", "scoring", "storage", "links"),
+            extra={
+                "ZHENWEI_LINKS_MAX_DEPTH": self.options.links_max_depth,
+                "ZHENWEI_OFFICIAL_HOSTS": official,
+                "ZHENWEI_CACHE_DIR": str(self.settings.data_dir / "cache"),
+                "ZHENWEI_CLAIM_SLOTS": self.options.concurrency,
+                # politeness: never more than two requests at once to one host
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+                "RANDOMIZE_DOWNLOAD_DELAY": True,
             },
-            extra_settings=extra,
         )
-        root_level = logging.getLogger().level
-        scrapy_settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-        # Scrapy's own loggers follow the CLI's -v, not Scrapy's DEBUG default.
-        scrapy_settings.set("LOG_LEVEL", logging.getLevelName(root_level or logging.WARNING), priority="cmdline")
-        process = CrawlerProcess(scrapy_settings)
-        logging.getLogger().setLevel(root_level)
-        crawler = process.create_crawler(NightlySpider)
-        closed = _Closed()
-        crawler.signals.connect(closed.on_closed, signal=_signals.spider_closed)
-        process.crawl(crawler, candidates=candidates, zw_settings=self.settings)
-        process.start()
-        if closed.reason is None:
+        result = run(candidates, self.settings, options=options, context=context)
+        if result.finish_reason is None:
             raise CrawlError("抓取未能启动或异常终止（详见日志）")
-        if closed.reason != "finished":
-            logger.warning("crawl ended early: %s", closed.reason)
 
 
 class CrawlError(RuntimeError):
     """The Scrapy crawl could not run."""
-
-
-class _Closed:
-    """spider_closed handler (a bound method: Scrapy keeps weak references)."""
-
-    def __init__(self) -> None:
-        self.reason: str | None = None
-
-    def on_closed(self, spider: Any, reason: str) -> None:
-        self.reason = reason
-
-
-class RedisUnavailable(RuntimeError):
-    """Redis could not be reached."""
-
-
-class RedisClaims:
-    """Which worker of a distributed run fetches a URL: the first to claim it.
-
-    A claim is `HSETNX <key> url worker-id`: atomic, so two workers never both win, and
-    keeping the winner's id lets a restarted worker finish what it claimed before dying.
-    (A shared scrapy-redis request queue does not fit: one candidate is a render request,
-    plain variant fetches and enrichment meeting in one process's memory.)
-    """
-
-    #: claims outlive any run that could still resume
-    TTL_SECONDS = 14 * 86400
-
-    def __init__(self, redis_url: str, run_key: str, worker_id: str) -> None:
-        import redis
-
-        self.key = f"zhenwei:crawl:{run_key}:claims"
-        self.worker = worker_id
-        self.client = redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=10)
-        self._error = redis.RedisError
-        try:
-            self.client.ping()
-            self.client.expire(self.key, self.TTL_SECONDS)
-        except redis.RedisError as exc:
-            raise RedisUnavailable(str(exc)) from None
-
-    def claim(self, url: str) -> bool:
-        """True when this worker is to fetch `url` (it won the claim now or earlier)."""
-        try:
-            if self.client.hsetnx(self.key, url, self.worker):
-                self.client.expire(self.key, self.TTL_SECONDS)
-                return True
-            owner = self.client.hget(self.key, url)
-        except self._error as exc:
-            # Not fetched here; the URL stays in this run's plan for a resumed run.
-            logger.warning("cannot claim %s in Redis: %s", url, exc)
-            return False
-        if isinstance(owner, bytes):
-            owner = owner.decode()
-        return owner == self.worker
-

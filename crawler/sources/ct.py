@@ -21,8 +21,8 @@ from core.netpath.domains import registrable_domain
 from core.netpath.http import async_http_client
 from core.profiles import TargetProfile
 from core.types import Candidate
+from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
-from crawler.sources.urltext import BadUrl, normalise_url
 
 log = logging.getLogger(__name__)
 

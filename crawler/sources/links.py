@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from core.netpath.domains import registrable_domain
 from core.types import Candidate
+from core.urls import BadUrl, find_urls, normalise_url
 from crawler.sources.base import (
     FailureLog,
     ScoredPageRef,
@@ -21,10 +23,9 @@ from crawler.sources.base import (
     SourceResult,
     dedupe,
 )
-from crawler.sources.urltext import BadUrl, find_urls, normalise_url
 
 NAME = "links"
-FOLLOW_VERDICTS = frozenset({"counterfeit"})
+FLAGGED_VERDICTS = frozenset({"counterfeit", "suspicious"})
 FOLLOW_CATEGORIES = frozenset({"seller", "impersonation", "fake-verification"})
 
 #: registrable domains never worth fetching as leads: CDNs, analytics, big platforms,
@@ -118,6 +119,14 @@ def extract_links(page_url: str, html_text: str) -> list[tuple[str, str]]:
     return out
 
 
+def should_follow(verdict: str, categories: Sequence[str]) -> bool:
+    """The one rule: links out of a page are followed when it was flagged as imitating the
+    platform or selling certificates (tonight's pages and stored ones alike)."""
+    if verdict not in FLAGGED_VERDICTS:
+        return False
+    return verdict == "counterfeit" or bool(FOLLOW_CATEGORIES & set(categories))
+
+
 class LinksSource:
     """Follows references out of counterfeit/seller pages up to `limits.links_max_depth`."""
 
@@ -128,7 +137,7 @@ class LinksSource:
         out: list[Candidate] = []
         max_depth = ctx.limits.links_max_depth
         for page in ctx.pages():
-            if not self._follow(page):
+            if not should_follow(page.verdict, page.categories):
                 flog.count("pages_not_followed")
                 continue
             if page.depth >= max_depth:
@@ -138,9 +147,6 @@ class LinksSource:
             out.extend(self.from_page(page, ctx, flog))
         return flog.result(dedupe(out)[: ctx.limits.max_candidates])
 
-    @staticmethod
-    def _follow(page: ScoredPageRef) -> bool:
-        return page.verdict in FOLLOW_VERDICTS or bool(FOLLOW_CATEGORIES & set(page.categories))
 
     def from_page(self, page: ScoredPageRef, ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
         own = _registrable(page.url)

@@ -7,8 +7,8 @@ says which leads to fetch again and why.
 from __future__ import annotations
 
 from core.types import Candidate
+from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, KnownLead, SourceContext, SourceResult
-from crawler.sources.urltext import BadUrl, normalise_url
 
 NAME = "recheck"
 TAKEDOWN_STATUSES = frozenset({"confirmed", "referred", "taken_down"})

@@ -17,8 +17,8 @@ from typing import Any
 
 from core.qr import QrError, decode_qr
 from core.types import Candidate
+from core.urls import BadUrl, find_urls, normalise_url
 from crawler.sources.base import FailureLog, SourceContext, SourceResult, dedupe
-from crawler.sources.urltext import BadUrl, find_urls, normalise_url
 
 log = logging.getLogger(__name__)
 

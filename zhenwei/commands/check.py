@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from core.labels import verdict_label
 from zhenwei.checking import CheckInput, CheckResult, CheckRun, InputError
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ VERDICT_STYLE = {
     "benign": "green",
     "official": "bold white on blue",
 }
-VERDICT_ZH = {"counterfeit": "仿冒", "suspicious": "可疑", "benign": "无害", "official": "官方"}
 
 
 def _human(run: CheckRun) -> None:
@@ -41,7 +41,7 @@ def _print_one(console: Console, result: CheckResult) -> None:
 
     scored, page = result.scored, result.page
     verdict = scored.verdict if scored is not None else "error"
-    label = f" {verdict} {VERDICT_ZH.get(verdict, '错误')} "
+    label = f" {verdict} {verdict_label(verdict)} "
     style = VERDICT_STYLE.get(verdict, "bold red")
     score = f"{scored.score:3d}/100" if scored is not None else "  -/100"
     console.print(f"[{style}]{escape(label)}[/{style}] {score}  {escape(result.input.raw)}")

@@ -8,16 +8,8 @@ from typing import Any
 
 import click
 
+from core.labels import SOURCES
 from zhenwei.crawljob import ALL_SOURCES
-
-SOURCE_ZH = {
-    "permutations": "仿冒域名生成",
-    "ct": "证书透明度",
-    "search": "搜索引擎",
-    "seeds": "种子/举报",
-    "links": "假站外链",
-    "recheck": "复查",
-}
 
 
 def _parse_sources(value: str | None) -> tuple[str, ...]:
@@ -206,7 +198,7 @@ def _print_summary(summary: Any) -> None:
         vals = [row.get("candidates", 0), row.get("fetched", 0), row.get("leads", 0),
                 row.get("failures", 0)]
         totals = [a + b for a, b in zip(totals, vals, strict=True)]
-        table.add_row(f"{SOURCE_ZH.get(name, name)} ({name})", *map(str, vals))
+        table.add_row(f"{SOURCES.get(name, name)} ({name})", *map(str, vals))
     table.add_row("合计", *map(str, totals), style="bold")
     console.print(table)
     for f in summary.failures:

@@ -13,11 +13,11 @@ from core.types import Candidate
 
 
 def _check_url(raw: str) -> None:
-    from crawler.spiders.candidates import BadURL, normalise_url
+    from core.urls import BadUrl, normalise_url
 
     try:
         normalise_url(raw)
-    except BadURL as exc:
+    except BadUrl as exc:
         raise click.BadParameter(f"{raw!r}: {exc}", param_hint="URL") from None
 
 
@@ -49,19 +49,18 @@ def command(
         settings = Settings.from_env()
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    from crawler.runner import fetch_pages
+    from crawler.runner import RunOptions, page_of, run
+    from pipelines import chain
 
     now = datetime.now(UTC)
     context = {"mobile": True} if mobile else {}
     candidates = [Candidate(url=u, source="cli", found_at=now, context=dict(context)) for u in urls]
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = fetch_pages(
-        candidates,
-        settings,
-        out_root=out_dir,
-        timeout=timeout,
-        extra_settings={"FETCH_VARIANTS": not no_variants},
+    options = RunOptions(
+        timeout=timeout, out_root=out_dir, variants=not no_variants, pipelines=chain("capture")
     )
+    result = run(candidates, settings, options=options)
+    pages = [page_of(item) for item in result.for_candidates(candidates, settings)]
     missing = 0
     for page in pages:
         files = sorted(p.name for p in Path(page.capture_dir).iterdir()) if page.capture_dir else []

@@ -112,7 +112,7 @@ def page_problem(page: Page) -> str | None:
 
 def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float) -> list[Outcome]:
     """Fetch (target, url, kind) jobs in one crawl; store each new capture."""
-    from crawler.runner import fetch_pages
+    from crawler.runner import RunOptions, page_of, run
     from detectors.reference import capture_from_page
 
     settings, repo = _repository()
@@ -121,9 +121,8 @@ def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float)
         Candidate(url=url, source="reference", found_at=now, target=target)
         for target, url, _ in jobs
     ]
-    pages = fetch_pages(
-        candidates, settings, timeout=timeout, extra_settings={"FETCH_VARIANTS": False}
-    )
+    result = run(candidates, settings, options=RunOptions(timeout=timeout, variants=False))
+    pages = [page_of(item) for item in result.for_candidates(candidates, settings)]
     outcomes = []
     for (target, url, kind), page in zip(jobs, pages, strict=True):
         problem = page_problem(page)
@@ -188,13 +187,13 @@ def update(targets: tuple[str, ...], timeout: float) -> None:
 @click.option("--timeout", type=click.FloatRange(min=1.0), default=60.0, show_default=True)
 def add(url: str, target: str, kind: str | None, timeout: float) -> None:
     """Capture one genuine page (e.g. a result page) as a reference."""
-    from crawler.spiders.candidates import BadURL, normalise_url
+    from core.urls import BadUrl, normalise_url
 
     if target not in _profile_keys():
         raise click.UsageError(f"unknown target {target!r} (known: {', '.join(_profile_keys())})")
     try:
         normalise_url(url)
-    except BadURL as exc:
+    except BadUrl as exc:
         raise click.UsageError(f"{url!r}: {exc}") from None
     _report(_capture_all([(target, url, kind)], timeout=timeout))
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from core.labels import verdict_label
 from storage.records import AuditResult, CaptureRecord, LeadDetail
 
 log = logging.getLogger(__name__)
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
-VERDICTS = {"counterfeit": "仿冒", "suspicious": "可疑", "benign": "正常", "official": "官方"}
 STATUSES = {
     "new": "新线索",
     "reviewing": "审核中",
@@ -109,7 +109,7 @@ def _capture_view(
         "status": cap.status,
         "title": cap.title,
         "user_agent": cap.user_agent,
-        "verdict": VERDICTS.get(cap.verdict, cap.verdict),
+        "verdict": verdict_label(cap.verdict),
         "score": cap.score,
         "error": cap.error,
         "redirects": [r for r in cap.redirects if isinstance(r, Mapping)],
@@ -151,7 +151,7 @@ def render_html(
         .get_template("report.html")
         .render(
             lead=lead,
-            verdict=VERDICTS.get(lead.verdict, lead.verdict),
+            verdict=verdict_label(lead.verdict),
             status=STATUSES.get(lead.status, lead.status),
             first_utc=utc_text(lead.first_seen),
             first_bj=beijing_text(lead.first_seen),

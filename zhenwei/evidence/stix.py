@@ -10,11 +10,11 @@ from typing import Any
 
 import stix2
 
+from core.labels import verdict_label
 from storage.records import LeadDetail
 
 #: tool identity; a fixed id so bundles from every export name the same producer
 IDENTITY_ID = f"identity--{uuid.uuid5(uuid.NAMESPACE_URL, 'https://github.com/zhenwei/identity')}"
-VERDICT_LABELS = {"counterfeit": "仿冒", "suspicious": "可疑", "benign": "正常", "official": "官方"}
 
 
 def _utc(value: datetime) -> datetime:
@@ -75,7 +75,7 @@ def build_bundle(detail: LeadDetail, *, tool_version: str, created: datetime) ->
         created_by_ref=identity.id,
         created=created,
         modified=created,
-        name=f"{VERDICT_LABELS.get(lead.verdict, lead.verdict)}站点 {lead.host}",
+        name=f"{verdict_label(lead.verdict)}站点 {lead.host}",
         pattern=f"[domain-name:value = {_quote(lead.host)}]",
         pattern_type="stix",
         valid_from=first,
@@ -89,7 +89,7 @@ def build_bundle(detail: LeadDetail, *, tool_version: str, created: datetime) ->
         created_by_ref=identity.id,
         created=created,
         modified=created,
-        abstract=f"判定：{VERDICT_LABELS.get(lead.verdict, lead.verdict)}（{lead.verdict}），评分 {lead.score}",
+        abstract=f"判定：{verdict_label(lead.verdict)}（{lead.verdict}），评分 {lead.score}",
         content="\n".join(
             [f"线索 {lead.id}：{lead.host}，状态 {lead.status}", "判定理由：", *reasons]
         ),

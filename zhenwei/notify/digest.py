@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-VERDICT_ZH = {"counterfeit": "仿冒", "suspicious": "可疑", "benign": "正常", "official": "官方"}
+from core.labels import verdict_label
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Digest:
         for i in self.items:
             change = "新增" if i.change == "new" else f"变化（原 {i.previous_score} 分）"
             lines.append(
-                f"[{i.score}] {VERDICT_ZH.get(i.verdict, i.verdict)} {i.host} {change} "
+                f"[{i.score}] {verdict_label(i.verdict)} {i.host} {change} "
                 f"{'/'.join(i.categories)} — {i.reason} (线索 #{i.lead_id})"
             )
         if not self.items:
@@ -55,7 +55,7 @@ class Digest:
         for i in self.items:
             change = "新增" if i.change == "new" else f"变化（原 {i.previous_score} 分）"
             out.append(
-                f"- **{i.score}** {VERDICT_ZH.get(i.verdict, i.verdict)} `{i.host}` {change}："
+                f"- **{i.score}** {verdict_label(i.verdict)} `{i.host}` {change}："
                 f"{i.reason}（线索 #{i.lead_id}）"
             )
         if not self.items:

@@ -73,10 +73,10 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["bjt"] = _beijing
-    env.filters["verdict"] = lambda v: labels.VERDICTS.get(v, v)
+    env.filters["verdict"] = labels.verdict_label
     env.filters["status"] = lambda v: labels.STATUSES.get(v, v)
     env.filters["role"] = lambda v: labels.ROLES.get(v, v)
-    env.filters["category"] = lambda v: labels.CATEGORIES.get(v, v)
+    env.filters["category"] = labels.category_label
     env.filters["source"] = lambda v: labels.SOURCES.get(v, v)
     env.filters["action"] = labels.action_label
     env.filters["artifact"] = labels.artifact_label

@@ -1,4 +1,7 @@
-"""Finding and normalising URLs and host names in free text (tips, seed lists, page text).
+"""The one URL normaliser, and finding URLs and host names in free text (tips, seeds, pages).
+
+Every input becomes `scheme://a-label-host[:port]/path?query` here, whoever reads it: the
+spider, `check`, the sources.
 
 Tips are typed on phones by the public: full-width punctuation (ｗｗｗ．ｘｘ．ｃｏｍ),
 "点com" spelled out, 。 as a dot, brackets around dots to defang links. We normalise those
@@ -55,6 +58,8 @@ class FoundUrl:
 
 def normalise_url(raw: str) -> FoundUrl:
     """`raw` (a URL or a bare host[/path]) → FoundUrl, or BadUrl with a Chinese reason."""
+    if any(c.isspace() for c in raw.strip()):
+        raise BadUrl("网址中含有空白字符")
     text = unicodedata.normalize("NFKC", raw.strip()).rstrip(_TRAILING)
     if not text:
         raise BadUrl("空白网址")
