@@ -42,6 +42,7 @@ from core.urls import BadUrl, normalise_url
 from crawler.context import RunContext, context_of
 from crawler.enrich import Enricher
 from crawler.failures import from_exception, gateway_failure
+from crawler.handler import DEADLINE_META_KEY
 from crawler.job import PageJob, build_page, failure_page
 from crawler.plain import (
     exchange_of,
@@ -53,7 +54,7 @@ from crawler.plain import (
 )
 from crawler.recorder import LIMITS_META_KEY, RECORDER_META_KEY, PageRecorder
 from crawler.recorder import init_page as init_render
-from crawler.render import drain_failed, harvest
+from crawler.render import drain_failed, harvest, salvage
 from crawler.spider_config import SpiderConfig
 
 logger = logging.getLogger(__name__)
@@ -255,6 +256,7 @@ class PagesSpider(scrapy.Spider):
                     "timeout": round(cfg.navigation_seconds * 1000),
                 },
                 LIMITS_META_KEY: cfg.limits,
+                DEADLINE_META_KEY: cfg.browser_seconds,
                 "zw_index": job.index,
                 "download_timeout": cfg.navigation_seconds,
             },
@@ -347,14 +349,19 @@ class PagesSpider(scrapy.Spider):
         job = self.jobs[request.meta["zw_index"]]
         page: PlaywrightPage | None = request.meta.get("playwright_page")
         recorder: PageRecorder | None = request.meta.get(RECORDER_META_KEY)
-        job.render_failure = from_exception(failure.value or RuntimeError("unknown failure"))
+        typed = from_exception(failure.value or RuntimeError("unknown failure"))
         if recorder is not None and recorder.downloads:
-            job.render_failure = Failure.of(FailureKind.DOWNLOAD, recorder.downloads[0])
-        logger.info("render of %s failed: %s", job.url, job.render_failure.message)
+            typed = Failure.of(FailureKind.DOWNLOAD, recorder.downloads[0])
+        logger.info("render of %s failed: %s", job.url, typed.message)
         try:
-            job.render_exchanges = await drain_failed(recorder, 2.0)
-            if recorder is not None:
-                job.render_events = tuple(recorder.events)
+            if recorder is not None and typed.kind is not FailureKind.DOWNLOAD:
+                # The server may have answered and only the browser failed: the site is up.
+                job.render = await salvage(recorder, f"render: {typed.message}", 2.0)
+            if job.render is None:
+                job.render_failure = typed
+                job.render_exchanges = await drain_failed(recorder, 2.0)
+                if recorder is not None:
+                    job.render_events = tuple(recorder.events)
         finally:
             await self._close(page)
         job.render_done = True
