@@ -1,128 +1,237 @@
-"""Throughput of `zhenwei score-domains`: names per minute with 1 and 2 worker processes.
+"""`zhenwei score-domains` against phishing_catcher's `score_domain`, on the same names, in one run.
 
-Generates a realistic mix (default 2,000,000 names: pinyin and English words, digits,
-hyphens, subdomains, common and Chinese suffixes, and ~0.2 % look-alikes of the protected
-targets), writes it to a temporary file and times the same code path the command runs.
+Writes a feed (default 1,000,000 names of `namefeed.mix`: pinyin and English words, random
+strings, many suffixes, ~0.2 % look-alikes) and times, on that same file:
+  * the bulk path of `zhenwei score-domains` with 1 and 2 worker processes;
+  * phishing_catcher's `score_domain` (github x0rz/phishing_catcher, GPL-3.0: never copied
+    here; pass a checkout with --phishing-catcher and install its requirements with
+    `pip install -e '.[bench]'`), one process, as its certstream callback calls it;
+  * agreement: every name scored again by the full scorer without any prefilter, and the
+    fast path's output compared name by name (plus a held-back feed of look-alikes of every
+    technique);
+  * with --rss, the peak resident memory of the whole `zhenwei score-domains -j 2` process
+    tree on a .gz file and on a stream of N names through stdin.
 
-    .venv/bin/python bench/bench_score_domains.py [--names 2000000] [--processes 1,2]
+    .venv/bin/python bench/bench_score_domains.py --phishing-catcher DIR [--names 1000000]
+        [--processes 1,2] [--rss 1000000,10000000]
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import contextlib
+import gzip
+import importlib.util
+import io
+import os
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
-from zhenwei.commands.score_domains import open_input, score_lines
+from namefeed import lookalikes, mix
 
-PINYIN = (
-    "zhong guo bei jing shang hai tian jin chong qing guang zhou shen zhen hang zhou su zhou "
-    "nan jing wu han cheng du xi an he fei ji nan qing dao da lian xia men fu zhou kun ming "
-    "an quan sheng chan jiao yu pei xun ke ji wang luo xin xi fu wu gong si jian zhu gong cheng "
-    "zhi ye ji neng kao shi zheng shu cha xun dian zi shang wu mao yi jin rong tou zi bao xian "
-    "yi liao jian kang lv you wen hua chuan mei ying shi you xi dong man che qi fang chan"
-).split()
-ENGLISH = (
-    "the best shop store online cloud data tech web app home life love world global china asia "
-    "news media group smart digital pay game play music video photo art design studio market "
-    "trade money bank loan crypto coin token nft meta member memory memo memes remember gem "
-    "government governor go gold golden green blue red star sun moon sky fast easy free pro"
-).split()
-SUFFIXES = (
-    ("com", 40),
-    ("cn", 12),
-    ("net", 6),
-    ("top", 6),
-    ("xyz", 6),
-    ("org", 4),
-    ("vip", 3),
-    ("com.cn", 3),
-    ("online", 2),
-    ("shop", 2),
-    ("site", 2),
-    ("info", 2),
-    ("cc", 2),
-    ("icu", 2),
-    ("club", 1),
-    ("net.cn", 1),
-    ("gov.cn", 1),
-    ("edu.cn", 1),
-    ("io", 1),
-    ("me", 1),
-)
-LOOKALIKES = (
-    "cx-mem-gov.cn",
-    "memgov.cn",
-    "cx.mem.gov.cn.{r}.top",
-    "cxmem-gov.com",
-    "cx.rnem-gov.cn",
-    "tzzycx.com",
-    "aqsc-chaxun.cn",
-    "yjglb-zscx.net",
-    "mem-gov{n}.xyz",
-    "tezhongzuoye{n}.com",
-    "xn--vhq0g80ak14h9wh770a.com",
-    "zlaq-mohurd-gov.com",
-    "osta-zscx{n}.top",
-    "samr-gov.vip",
-)
+from core.names import DomainIndex, DomainScore
+from core.names.bulk import host_of, read_chunks, score_chunk
+from zhenwei.commands.score_domains import DEFAULT_MIN_SCORE, open_input, score_chunks
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _label(rnd: random.Random) -> str:
-    kind = rnd.random()
-    if kind < 0.45:
-        label = "".join(rnd.choice(PINYIN) for _ in range(rnd.randint(2, 4)))
-    elif kind < 0.75:
-        label = "".join(rnd.choice(ENGLISH) for _ in range(rnd.randint(1, 3)))
-    elif kind < 0.9:
-        label = "".join(
-            rnd.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rnd.randint(5, 14))
-        )
+def load_phishing_catcher(checkout: Path) -> Callable[[str], int]:
+    """phishing_catcher's `score_domain`, with its keyword lists loaded as its main does."""
+    import yaml  # phishing_catcher's own requirement
+
+    sys.path.insert(0, str(checkout))  # its confusables.py
+    spec = importlib.util.spec_from_file_location("catch_phishing", checkout / "catch_phishing.py")
+    assert spec is not None and spec.loader is not None
+    module: Any = importlib.util.module_from_spec(spec)
+    with contextlib.redirect_stderr(io.StringIO()):  # its module-level progress bar
+        spec.loader.exec_module(module)
+    module.pbar.close()
+    suspicious = yaml.safe_load((checkout / "suspicious.yaml").read_text())
+    external = yaml.safe_load((checkout / "external.yaml").read_text())
+    if external["override_suspicious.yaml"] is True:
+        suspicious = external
     else:
-        label = rnd.choice(PINYIN) + rnd.choice(ENGLISH)
-    if rnd.random() < 0.15:
-        label += str(rnd.randint(1, 999))
-    if rnd.random() < 0.1:
-        label = label[: len(label) // 2] + "-" + label[len(label) // 2 :]
-    return label.strip("-") or "x"
+        for key in ("keywords", "tlds"):
+            if external[key] is not None:
+                suspicious[key].update(external[key])
+    module.suspicious = suspicious
+    return module.score_domain  # type: ignore[no-any-return]
 
 
-def generate(n: int, seed: int = 20260915) -> list[str]:
-    rnd = random.Random(seed)
-    suffixes, weights = zip(*SUFFIXES, strict=True)
-    names = []
-    for _ in range(n):
-        if rnd.random() < 0.002:
-            names.append(rnd.choice(LOOKALIKES).format(r=_label(rnd), n=rnd.randint(1, 99)))
+def time_ours(path: Path, processes: int) -> tuple[float, int, int]:
+    t0 = time.perf_counter()
+    with open_input(str(path)) as stream:
+        run = score_chunks(read_chunks(stream), processes=processes)
+    return time.perf_counter() - t0, run.lines, run.candidates
+
+
+def time_baseline(path: Path, score_domain: Callable[[str], int]) -> tuple[float, int, int]:
+    t0 = time.perf_counter()
+    lines = flagged = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            lines += 1
+            if score_domain(line.strip().lower()) >= 65:  # its lowest "Potential" level
+                flagged += 1
+    return time.perf_counter() - t0, lines, flagged
+
+
+def agreement(index: DomainIndex, path: Path, min_score: float) -> tuple[int, int, int, int]:
+    """(names, kept by the full scorer, kept identically by the fast path, differing)."""
+    reference: dict[str, DomainScore] = {}
+    names = 0
+    with path.open("rb") as fh:
+        for raw in fh:
+            names += 1
+            r = index.score_unfiltered(host_of(raw.decode("utf-8", "replace")))
+            if r is not None and not r.official and r.score >= min_score:
+                reference[r.host] = r
+    fast: dict[str, DomainScore] = {}
+    with path.open("rb") as fh:
+        for chunk in read_chunks(fh):
+            fast.update((r.host, r) for r in score_chunk(index, chunk, 10**9, min_score).best)
+    same = sum(1 for host, r in reference.items() if fast.get(host) == r)
+    differing = len(set(reference) ^ set(fast)) + sum(
+        1 for host in set(reference) & set(fast) if fast[host] != reference[host]
+    )
+    return names, len(reference), same, differing
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
             continue
-        name = _label(rnd) + "." + rnd.choices(suffixes, weights)[0]
-        if rnd.random() < 0.2:
-            name = rnd.choice(("www", "m", "api", "mail", "cdn", _label(rnd))) + "." + name
-        names.append(name)
-    return names
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            statm = Path(f"/proc/{entry}/statm").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = int(statm.split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, ()))
+    return total
+
+
+def peak_rss(
+    args: list[str], feed: Callable[[IO[bytes]], None] | None = None
+) -> tuple[float, float]:
+    """Run the command; (seconds, peak MB of its process tree), sampled every 50 ms."""
+    proc = subprocess.Popen(
+        args, stdin=subprocess.PIPE if feed else None, stdout=subprocess.DEVNULL, cwd=ROOT
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    t0 = time.perf_counter()
+    sampler.start()
+    if feed is not None:
+        assert proc.stdin is not None
+        feed(proc.stdin)
+        proc.stdin.close()
+    proc.wait()
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited {proc.returncode}")
+    return time.perf_counter() - t0, peak / 1e6
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--names", type=int, default=2_000_000)
+    parser.add_argument("--names", type=int, default=1_000_000)
     parser.add_argument("--processes", default="1,2")
+    parser.add_argument("--phishing-catcher", type=Path, default=None, metavar="DIR")
+    parser.add_argument("--lookalikes", type=int, default=100_000, help="held-back look-alikes")
+    parser.add_argument("--rss", default="", help="e.g. 1000000,10000000 (0 to skip)")
     args = parser.parse_args()
+    index = DomainIndex.default()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "names.txt"
         t0 = time.perf_counter()
-        path.write_text("\n".join(generate(args.names)) + "\n", encoding="utf-8")
-        print(f"generated {args.names:,} names in {time.perf_counter() - t0:.1f} s")
+        path.write_text("\n".join(mix(args.names)) + "\n", encoding="utf-8")
+        print(
+            f"feed: {args.names:,} names ({path.stat().st_size / 1e6:.0f} MB) written in "
+            f"{time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        )
+        rates: dict[int, float] = {}
         for processes in (int(p) for p in args.processes.split(",")):
-            t0 = time.perf_counter()
-            with open_input(str(path)) as stream:
-                run = score_lines(stream, top=1000, processes=processes)
-            elapsed = time.perf_counter() - t0
+            elapsed, lines, kept = time_ours(path, processes)
+            rates[processes] = lines / elapsed
             print(
-                f"processes={processes}: {run.lines:,} names in {elapsed:.1f} s = "
-                f"{run.lines / elapsed * 60:,.0f} names/minute; {run.candidates:,} scored >= 0.3, "
-                f"best: {', '.join(r.host for r in run.top[:3])}"
+                f"zhenwei score-domains -j {processes}: {lines:,} names in {elapsed:.2f} s = "
+                f"{rates[processes]:,.0f} names/s; {kept:,} lines >= {DEFAULT_MIN_SCORE}"
+            )
+        if args.phishing_catcher is None:
+            print("phishing_catcher: not run (pass --phishing-catcher DIR)")
+        else:
+            score_domain = load_phishing_catcher(args.phishing_catcher)
+            elapsed, lines, flagged = time_baseline(path, score_domain)
+            base = lines / elapsed
+            print(
+                f"phishing_catcher score_domain: {lines:,} names in {elapsed:.2f} s = "
+                f"{base:,.0f} names/s; {flagged:,} at >= 65"
+            )
+            for processes, rate in rates.items():
+                print(f"ratio -j {processes} / phishing_catcher: {rate / base:.1f}x")
+        names, kept, same, differing = agreement(index, path, DEFAULT_MIN_SCORE)
+        print(
+            f"agreement on the feed: {names:,} names, {kept:,} kept by the full scorer, "
+            f"{same:,} identical on the fast path, {differing} differing"
+        )
+        held = Path(tmp) / "lookalikes.txt"
+        held.write_text("\n".join(lookalikes(index.targets, args.lookalikes, seed=99)) + "\n")
+        names, kept, same, differing = agreement(index, held, DEFAULT_MIN_SCORE)
+        print(
+            f"agreement on held-back look-alikes: {names:,} names, {kept:,} kept by the full "
+            f"scorer, {same:,} identical on the fast path, {differing} differing"
+        )
+        command = [sys.executable, "-m", "zhenwei.cli", "score-domains", "-j", "2"]
+        data = path.read_bytes() if args.rss else b""
+        for n in (int(x) for x in args.rss.split(",") if x and int(x) > 0):
+            if n <= args.names:
+                gz = Path(tmp) / "feed.txt.gz"
+                with path.open("rb") as src, gzip.open(gz, "wb", compresslevel=1) as dst:
+                    for i, line in enumerate(src):
+                        if i >= n:
+                            break
+                        dst.write(line)
+                elapsed, mb = peak_rss([*command, str(gz)])
+                print(
+                    f"rss: {n:,} names from .gz: {elapsed:.1f} s, peak {mb:.0f} MB (process tree)"
+                )
+            whole, rest = divmod(n, args.names)
+            tail = b"".join(data.splitlines(keepends=True)[:rest])
+
+            def feed(stdin: IO[bytes], whole: int = whole, tail: bytes = tail) -> None:
+                for _ in range(whole):  # the feed again and again: n names, flat memory
+                    stdin.write(data)
+                stdin.write(tail)
+
+            elapsed, mb = peak_rss([*command, "-"], feed)
+            print(
+                f"rss: {n:,} names through stdin: {elapsed:.1f} s, peak {mb:.0f} MB (process tree)"
             )
 
 

@@ -1,7 +1,8 @@
 """`DomainIndex`: every protected target's names compiled once, scoring one host at a time.
 
-One precompiled regex rejects the vast majority of names in well under a microsecond; only
-the rest are split into tokens (registrable-domain aware) and judged technique by technique.
+The `Prefilter` rejects the vast majority of names without reading them token by token, and
+never a name the full judgement would keep; only the rest are split into tokens
+(registrable-domain aware) and judged technique by technique.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from core.names.confusables import ascii_skeleton
 from core.names.lexicon import LabelScan, Lexicon
+from core.names.prefilter import Prefilter
 from core.names.techniques import Features, judge, judge_generic
 from core.names.vocabulary import (
     GOV_SUFFIXES,
     MIN_SCORE,
-    PREFILTER_MIN_TERM,
-    STRONG_GOV,
     ZH_SERVICE,
     CompiledTarget,
     DomainScore,
@@ -43,49 +42,31 @@ class DomainIndex:
             ("." + d + ".", d, t) for t in self.targets for d in t.registrable_domains
         )
         self.lexicon = Lexicon(self.targets)
-        strong = set(self.lexicon.brands)
-        strong |= {tok for t in self.targets for tok in t.terms if len(tok) >= PREFILTER_MIN_TERM}
-        strong |= {tok for t in self.targets for tok in t.terms if len(tok) == 3}
-        strong |= {
-            tok for t in self.targets for tok in t.services if len(tok) >= 4 and tok.isalpha()
-        }
-        strong |= set(STRONG_GOV)
-        alternation = "|".join(re.escape(s) for s in sorted(strong, key=lambda s: (-len(s), s)))
-        self._prefilter = re.compile(alternation)
+        self.prefilter = Prefilter(self.targets, self.lexicon, self.allowlist)
 
     @classmethod
     def default(cls) -> DomainIndex:
         """The index of the shipped profiles and allowlist."""
         return _default_index()
 
-    def quick_reject(self, host: str) -> bool:
-        """True when `host` certainly scores nothing (the bulk feed's cheap first pass)."""
-        if not host.isascii() or "xn--" in host:
-            return False
-        if self._prefilter.search(host):
-            return False
-        skeleton = ascii_skeleton(host)
-        if skeleton != host and self._prefilter.search(skeleton):
-            return False
-        if host in self.allowlist or host.endswith(self._allow_suffixes):
-            return False
-        if self.lexicon.long_brands:
-            for label in host.split("."):
-                if (
-                    4 <= len(label) <= 9
-                    and self.lexicon.typo_brand(label) in self.lexicon.long_brands
-                ):
-                    return False
-        return True
-
     def score(self, host: str) -> DomainScore | None:
         """Score one host name; None when it resembles no protected target."""
+        host = self._usable(host)
+        if not host or not self.prefilter.may_score(host):
+            return None
+        return self._score_full(host)
+
+    def score_unfiltered(self, host: str) -> DomainScore | None:
+        """`score` without the prefilter: the reference the fast paths are checked against."""
+        host = self._usable(host)
+        return self._score_full(host) if host else None
+
+    @staticmethod
+    def _usable(host: str) -> str:
         host = normalise_host(host)
         if not host.isascii():
             host = to_ascii(host)
-        if not host or _IP.search(host) or self.quick_reject(host):
-            return None
-        return self._score_full(host)
+        return "" if _IP.search(host) else host
 
     def _official(self, host: str, registered: str, suffix: str) -> DomainScore | None:
         owner = self._host_owner.get(host)

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import ahocorasick
 from rapidfuzz.distance import OSA
 
 from core.names.confusables import ascii_skeleton, unicode_skeleton
+from core.names.variants import MIN_TYPO_RUN, accepts_typo, typo_table
 from core.names.vocabulary import (
     CN_TOKENS,
     FILLER_TOKENS,
@@ -57,9 +59,15 @@ class Lexicon:
             **{tok: "gov" for tok in GOV_TOKENS},
         }
         self._tokens = frozenset(self.roles) | frozenset(self._global)
-        self._lengths = tuple(sorted({len(t) for t in self._tokens}, reverse=True))
+        # every token ending at each position of a piece, found in one pass
+        self._automaton = ahocorasick.Automaton()
+        for tok in self._tokens:
+            self._automaton.add_word(tok, len(tok))
+        self._automaton.make_automaton()
         self.brands = tuple(sorted({b for t in targets for b in t.brands}))
         self.long_brands = tuple(b for b in self.brands if len(b) >= 5)
+        #: every accepted typo of a brand spelt in a-z → the brand (one dict lookup per run)
+        self.typos = typo_table(self.brands)
         self.segment = lru_cache(maxsize=1 << 16)(self._segment)
 
     def _segment(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
@@ -68,53 +76,64 @@ class Lexicon:
         `starts`/`ends` tell whether a token touches the piece's first/last character.
         """
         n = len(piece)
-        tokens = self._tokens
+        # lengths of the tokens ending at each position, longest first (the order of
+        # comparison decides between equally good covers)
+        ending: dict[int, list[int]] = {}
+        for last, length in self._automaton.iter(piece):
+            ending.setdefault(last + 1, []).append(length)
+        # best[i]: (characters covered, -tokens used) of piece[:i]; it only changes where a
+        # token ends, so the stretches in between are filled in one slice each
         best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
-        back = [0] * (n + 1)
-        for i in range(1, n + 1):
+        back: dict[int, int] = {}
+        done = 0
+        for i in sorted(ending):
+            if i - 1 > done:
+                best[done + 1 : i] = [best[done]] * (i - 1 - done)
             b = best[i - 1]
             bl = 0
-            for length in self._lengths:
-                if length <= i and piece[i - length : i] in tokens:
-                    prev = best[i - length]
-                    cand = (prev[0] + length, prev[1] - 1)
-                    if cand > b:
-                        b, bl = cand, length
+            for length in sorted(ending[i], reverse=True):
+                prev = best[i - length]
+                cand = (prev[0] + length, prev[1] - 1)
+                if cand > b:
+                    b, bl = cand, length
             best[i] = b
-            back[i] = bl
+            if bl:
+                back[i] = bl
+            done = i
+        # walk back from the end: a token where one ends, else an uncovered run down to
+        # the previous token end
+        marks = sorted(back)
         found: list[str] = []
         runs: list[str] = []
-        run = ""
-        i = n
-        ends = back[n] > 0
+        ends = n in back
         starts = False
+        i = n
+        k = len(marks)
         while i > 0:
-            length = back[i]
+            length = back.get(i, 0)
             if length:
-                if run:
-                    runs.append(run[::-1])
-                    run = ""
                 found.append(piece[i - length : i])
                 starts = i - length == 0
                 i -= length
             else:
-                run += piece[i - 1]
-                i -= 1
-        if run:
-            runs.append(run[::-1])
+                while k and marks[k - 1] >= i:
+                    k -= 1
+                j = marks[k - 1] if k else 0
+                runs.append(piece[j:i])
+                i = j
         return tuple(reversed(found)), tuple(reversed(runs)), starts, ends
 
     def typo_brand(self, run: str) -> str | None:
         """The brand `run` misspells by one edit, if any."""
-        if len(run) < 3:
+        if run.isascii() and run.isalpha() and run.islower():
+            return self.typos.get(run)  # label pieces are a-z: the precomputed table
+        if len(run) < MIN_TYPO_RUN:
             return None
         for brand in self.brands:
             if abs(len(brand) - len(run)) > 1 or OSA.distance(run, brand, score_cutoff=1) > 1:
                 continue
-            # one substituted letter of a 3-letter brand is a common syllable (mem → mei, men)
-            if len(brand) <= 3 and len(run) == len(brand) and sorted(run) != sorted(brand):
-                continue
-            return brand
+            if accepts_typo(run, brand):
+                return brand
         return None
 
     def _scan_piece(

@@ -1,7 +1,9 @@
 """`zhenwei score-domains FILE`: rank millions of host names (new registrations, CT dumps).
 
-Only the domain scorer runs (no network); names are streamed in batches to worker
-processes, each keeping the best of its batch, and the overall top N is written out.
+Only the domain scorer runs (no network). The feed is read in chunks of whole lines
+(`core.names.bulk`), a bounded number of chunks in flight, so memory stays flat for any
+length of input; each worker process scores whole chunks and keeps the best of each, and the
+overall top N is written out.
 """
 
 from __future__ import annotations
@@ -12,98 +14,50 @@ import io
 import json
 import logging
 import multiprocessing
-import re
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO, cast
 
 import click
 
 from core.names import DomainIndex, DomainScore
+from core.names.bulk import ChunkResult, chunks_of_lines, rank, read_chunks, score_chunk
+from core.names.bulk import host_of as host_of
 
 logger = logging.getLogger(__name__)
 
-BATCH = 20_000
 DEFAULT_TOP = 1000
 DEFAULT_MIN_SCORE = 0.3
-_FIRST_FIELD = re.compile(r"[\s,;|]+")
+#: Chunks queued per worker: enough to keep every worker busy, few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 2
 
 _worker_index: DomainIndex | None = None
 
 
 @dataclass(frozen=True)
 class ScoreRun:
-    """One bulk run: the best names (best first), lines read, and names at or above the
-    minimum score (counted once per batch)."""
+    """One bulk run: the best names (best first), lines read, and lines holding a name at
+    or above the minimum score."""
 
     top: tuple[DomainScore, ...]
     lines: int
     candidates: int
 
 
-def host_of(line: str) -> str:
-    """The host name on one input line: the first field, as in CT dumps and NRD lists."""
-    line = line.strip()
-    if not line or line[0] == "#":
-        return ""
-    return _FIRST_FIELD.split(line, maxsplit=1)[0]
-
-
-def open_input(path: str) -> IO[str]:
-    """FILE or '-' (stdin), gzip-compressed or not (detected by its magic bytes)."""
+def open_input(path: str) -> IO[bytes]:
+    """FILE or '-' (stdin) as bytes, gzip-compressed or not (detected by its magic bytes)."""
     raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     # peek() needs a BufferedReader; stdin under a test runner may be a plain BytesIO
     buffered = (
         raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, raw))
     )
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.GzipFile(fileobj=buffered), encoding="utf-8", errors="replace")
-    return io.TextIOWrapper(buffered, encoding="utf-8", errors="replace")
-
-
-def _batches(lines: Iterable[str], size: int = BATCH) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def score_batch(
-    index: DomainIndex, lines: list[str], top: int, min_score: float
-) -> tuple[list[DomainScore], int]:
-    """The `top` best non-official scores of one batch, and how many reached `min_score`."""
-    found: dict[str, DomainScore] = {}
-    score = index.score
-    for line in lines:
-        host = host_of(line)
-        if not host:
-            continue
-        result = score(host)
-        if result is not None and not result.official and result.score >= min_score:
-            found[result.host] = result  # CT dumps repeat names: keep each once
-    return heapq.nlargest(top, found.values(), key=_rank), len(found)
-
-
-def _rank(r: DomainScore) -> tuple[float, str]:
-    return (r.score, r.host)
-
-
-def _init_worker(profiles_dir: str | None) -> None:
-    global _worker_index
-    _worker_index = _build_index(Path(profiles_dir) if profiles_dir else None)
-
-
-def _worker(args: tuple[list[str], int, float]) -> tuple[list[DomainScore], int, int]:
-    assert _worker_index is not None, "worker initialiser did not run"
-    lines, top, min_score = args
-    best, count = score_batch(_worker_index, lines, top, min_score)
-    return best, count, len(lines)
+        return cast(IO[bytes], gzip.GzipFile(fileobj=buffered))
+    return buffered
 
 
 def _build_index(profiles_dir: Path | None) -> DomainIndex:
@@ -114,6 +68,67 @@ def _build_index(profiles_dir: Path | None) -> DomainIndex:
     return DomainIndex(load_profiles(profiles_dir), load_allowlist())
 
 
+def _init_worker(profiles_dir: str | None) -> None:
+    global _worker_index
+    _worker_index = _build_index(Path(profiles_dir) if profiles_dir else None)
+
+
+def _worker(chunk: bytes, top: int, min_score: float) -> ChunkResult:
+    assert _worker_index is not None, "worker initialiser did not run"
+    return score_chunk(_worker_index, chunk, top, min_score)
+
+
+def _results(
+    chunks: Iterable[bytes], top: int, min_score: float, processes: int, profiles_dir: Path | None
+) -> Iterator[ChunkResult]:
+    if processes <= 1:
+        index = _build_index(profiles_dir)
+        for chunk in chunks:
+            yield score_chunk(index, chunk, top, min_score)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ctx.Pool(
+        processes, initializer=_init_worker, initargs=(str(profiles_dir) if profiles_dir else None,)
+    ) as pool:
+        # Pool.imap would read the whole feed ahead into its task queue: submit by hand
+        pending: deque[AsyncResult[ChunkResult]] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_worker, (chunk, top, min_score)))
+            if len(pending) >= processes * IN_FLIGHT_PER_WORKER:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def score_chunks(
+    chunks: Iterable[bytes],
+    *,
+    top: int = DEFAULT_TOP,
+    min_score: float = DEFAULT_MIN_SCORE,
+    processes: int = 2,
+    profiles_dir: Path | None = None,
+) -> ScoreRun:
+    """Score every name of newline-terminated chunks; keep the `top` best distinct hosts."""
+    best: dict[str, DomainScore] = {}
+    heap: list[tuple[float, str]] = []
+    total = candidates = 0
+    for result in _results(chunks, top, min_score, processes, profiles_dir):
+        total += result.lines
+        candidates += result.candidates
+        for r in result.best:
+            if r.host in best:
+                continue
+            if len(heap) < top:
+                heapq.heappush(heap, rank(r))
+                best[r.host] = r
+            elif rank(r) > heap[0]:
+                _, dropped = heapq.heapreplace(heap, rank(r))
+                best.pop(dropped, None)
+                best[r.host] = r
+    ranked = sorted(best.values(), key=lambda r: (-r.score, r.host))
+    return ScoreRun(tuple(ranked), total, candidates)
+
+
 def score_lines(
     lines: Iterable[str],
     *,
@@ -122,44 +137,14 @@ def score_lines(
     processes: int = 2,
     profiles_dir: Path | None = None,
 ) -> ScoreRun:
-    """Score every line's host; keep the `top` best distinct hosts (best first)."""
-    best: dict[str, DomainScore] = {}
-    heap: list[tuple[float, str]] = []
-    total = candidates = 0
-
-    def keep(results: list[DomainScore]) -> None:
-        for r in results:
-            if r.host in best:
-                continue
-            if len(heap) < top:
-                heapq.heappush(heap, _rank(r))
-                best[r.host] = r
-            elif _rank(r) > heap[0]:
-                _, dropped = heapq.heapreplace(heap, _rank(r))
-                best.pop(dropped, None)
-                best[r.host] = r
-
-    if processes <= 1:
-        index = _build_index(profiles_dir)
-        for batch in _batches(lines):
-            results, count = score_batch(index, batch, top, min_score)
-            total += len(batch)
-            candidates += count
-            keep(results)
-    else:
-        ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with ctx.Pool(
-            processes,
-            initializer=_init_worker,
-            initargs=(str(profiles_dir) if profiles_dir else None,),
-        ) as pool:
-            jobs = ((batch, top, min_score) for batch in _batches(lines))
-            for results, count, n in pool.imap_unordered(_worker, jobs, chunksize=1):
-                total += n
-                candidates += count
-                keep(results)
-    ranked = sorted(best.values(), key=lambda r: (-r.score, r.host))
-    return ScoreRun(tuple(ranked), total, candidates)
+    """`score_chunks` over lines of text (a list, a text stream)."""
+    return score_chunks(
+        chunks_of_lines(lines),
+        top=top,
+        min_score=min_score,
+        processes=processes,
+        profiles_dir=profiles_dir,
+    )
 
 
 def format_tsv(r: DomainScore) -> str:
@@ -236,8 +221,12 @@ def command(
     except OSError as exc:
         raise click.UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
     with stream:
-        run = score_lines(
-            stream, top=top, min_score=min_score, processes=processes, profiles_dir=profiles_dir
+        run = score_chunks(
+            read_chunks(stream),
+            top=top,
+            min_score=min_score,
+            processes=processes,
+            profiles_dir=profiles_dir,
         )
     fmt = format_json if as_json else format_tsv
     text = "".join(fmt(r) + "\n" for r in run.top)
