@@ -43,15 +43,12 @@ def host_of(url: str) -> str:
 def truth(net: SimulatedInternet) -> set[str]:
     # a taken-over .gov.cn subdomain is not a registered look-alike: nobody registers gov.cn
     return {
-        name
-        for name, d in net.world.domains().items()
+        name for name, d in net.world.domains().items()
         if d.label in BAD and not name.endswith(".gov.cn")
     }
 
 
-def context(
-    net: SimulatedInternet, state_dir: Path, limit: int | None, pages: list[ScoredPageRef]
-) -> SourceContext:
+def context(net: SimulatedInternet, state_dir: Path, limit: int | None, pages: list[ScoredPageRef]) -> SourceContext:
     return SourceContext(
         settings=net.settings(),
         profiles=load_profiles(),
@@ -79,15 +76,9 @@ def pages_of(net: SimulatedInternet, domains: set[str], bad: set[str]) -> list[S
                 resp = client.get(site.url())
             except Exception:  # a site that is down just gives no links
                 continue
-            out.append(
-                ScoredPageRef(
-                    url=str(resp.url),
-                    html=resp.text,
-                    depth=0,
-                    verdict="counterfeit" if site.label == "counterfeit" else "suspicious",
-                    categories=("seller",) if site.label == "seller" else (),
-                )
-            )
+            out.append(ScoredPageRef(url=str(resp.url), html=resp.text, depth=0,
+                                     verdict="counterfeit" if site.label == "counterfeit" else "suspicious",
+                                     categories=("seller",) if site.label == "seller" else ()))
     return out
 
 
@@ -138,17 +129,13 @@ def main() -> None:
         union |= got
         t0 = time.monotonic()
         twist, generated = dnstwist_baseline(net)
-        rows.append(
-            ("dnstwist (baseline)", twist, time.monotonic() - t0, f"{generated} names generated")
-        )
+        rows.append(("dnstwist (baseline)", twist, time.monotonic() - t0, f"{generated} names generated"))
 
         print(f"world: {len(bad)} registered bad domains (counterfeit, seller, parked)")
         print(f"{'source':22} {'found':>7} {'fraction':>9} {'seconds':>8}  note")
         for name, got, dt, note in rows:
             hit = got & bad
-            print(
-                f"{name:22} {len(hit):>3}/{len(bad):<3} {len(hit) / len(bad):>9.0%} {dt:>8.1f}  {note}"
-            )
+            print(f"{name:22} {len(hit):>3}/{len(bad):<3} {len(hit) / len(bad):>9.0%} {dt:>8.1f}  {note}")
         hit = union & bad
         print(f"{'zhenwei (union)':22} {len(hit):>3}/{len(bad):<3} {len(hit) / len(bad):>9.0%}")
         missed = sorted(bad - union)
