@@ -52,8 +52,8 @@ def import_(file: Path, channel: str, no_check: bool, timeout: float, as_json: b
         click.echo(f"warning: {file.name} 第{line}行：{reason}", err=True)
     with open_repository("tips") as (settings, repo):
         ids = []
-        for tip in rows.tips:
-            record, created = repo.tips.add(tip)
+        for new in rows.tips:
+            record, created = repo.tips.add(new)
             ids.append(record.id)
             if not created:
                 click.echo(f"已导入过：举报 {record.channel} {record.reference}", err=True)
