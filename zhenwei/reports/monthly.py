@@ -107,9 +107,8 @@ def build_monthly(
     start, end = month_bounds(month)
     now = now or datetime.now(UTC)
     leads = [x for x in repo.leads.find() if x.status != "official"]
-    details = {
-        x.id: repo.leads.get(x.id) for x in leads if x.status in CASE_STATUSES or x.campaign_id
-    }
+    # every lead an analyst touched: a case stays a case whatever its status became since
+    details = {x.id: repo.leads.get(x.id) for x in leads if x.status != "new"}
     campaigns = {c.id: c for c in repo.campaigns.list()}
 
     def in_month(at: datetime | None) -> bool:
@@ -120,7 +119,7 @@ def build_monthly(
 
     lookalikes = [x for x in leads if x.verdict in FLAGGED]
     cases: list[Case] = []
-    for lead_id, d in sorted(details.items()):
+    for _lead_id, d in sorted(details.items()):
         confirmed = _first(d, "confirmed")
         if confirmed is None or not to_date(confirmed):
             continue
