@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -247,6 +248,21 @@ def assign_ids(
         taken_ids.add(cid)
         given[gi] = cid
     return [(given.get(gi), group) for gi, group in enumerate(groups)]
+
+
+def links_from_json(data: Iterable[Mapping[str, Any]]) -> list[Link]:
+    """Links as `Link.to_json` stored them (a campaign's `links`)."""
+    return [
+        Link(
+            int(x["a"]),
+            int(x["b"]),
+            tuple(
+                Evidence(str(e["kind"]), str(e["value"]), float(e["weight"]), str(e["reason"]))
+                for e in x.get("evidence") or ()
+            ),
+        )
+        for x in data
+    ]
 
 
 def shared_evidence(links: Sequence[Link]) -> list[tuple[Evidence, int]]:

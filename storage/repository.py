@@ -24,8 +24,8 @@ from storage.records import SourceHit
 from storage.references import References
 from storage.reviews import Reviews
 from storage.runs import Runs
-from storage.tips import Tips
 from storage.sql import NotFoundError
+from storage.tips import Tips
 from storage.users import ROLES, UserExistsError, Users
 
 

@@ -50,4 +50,3 @@ class RedisClaims:
         if isinstance(owner, bytes):
             owner = owner.decode()
         return owner == self.worker
-

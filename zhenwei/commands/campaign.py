@@ -6,24 +6,13 @@ import json
 
 import click
 
-from storage.linking import Evidence, Link, shared_evidence
+from storage.linking import Link, links_from_json, shared_evidence
 from storage.records import CampaignRecord, LeadRecord, iso
 from zhenwei.commands._db import fail, open_repository
 
 
 def campaign_links(campaign: CampaignRecord) -> list[Link]:
-    """The stored links of a campaign as `Link`s again."""
-    return [
-        Link(
-            int(x["a"]),
-            int(x["b"]),
-            tuple(
-                Evidence(str(e["kind"]), str(e["value"]), float(e["weight"]), str(e["reason"]))
-                for e in x.get("evidence") or ()
-            ),
-        )
-        for x in campaign.links
-    ]
+    return links_from_json(campaign.links)
 
 
 def _text(campaign: CampaignRecord, members: list[LeadRecord]) -> None:
