@@ -37,10 +37,8 @@ class TargetsAnalyzer:
         results = [a.analyze(page) for a in self.analyzers]
         # A page official for any target (or for government in general) is official.
         official = [r for r in results if r.verdict == "official"]
-        if official and not any(
-            r.verdict in ("counterfeit", "suspicious") and "possibly-compromised" in r.categories
-            for r in results
-        ):
+        if official and not any(r.verdict in ("counterfeit", "suspicious") and
+                                "possibly-compromised" in r.categories for r in results):
             return official[0]
         return max(results, key=lambda r: (r.score, r.verdict == "counterfeit"))
 

@@ -25,6 +25,7 @@ from crawler.context import RunContext, Scorer
 logger = logging.getLogger(__name__)
 
 
+
 class InputError(ValueError):
     """An --input or --qr file that cannot be read (a usage error: exit 2)."""
 

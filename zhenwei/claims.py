@@ -50,3 +50,4 @@ class RedisClaims:
         if isinstance(owner, bytes):
             owner = owner.decode()
         return owner == self.worker
+

@@ -31,9 +31,7 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
         key, sep, raw = item.partition("=")
         source, dot, name = key.partition(".")
         if not sep or not dot or source not in ALL_SOURCES or not name:
-            raise click.UsageError(
-                f"--option {item!r}: expected SOURCE.KEY=VALUE with a known source"
-            )
+            raise click.UsageError(f"--option {item!r}: expected SOURCE.KEY=VALUE with a known source")
         value: Any = raw
         try:
             value = float(raw) if "." in raw else int(raw)
@@ -45,61 +43,28 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
 
 
 @click.command("crawl")
-@click.option(
-    "--sources",
-    "sources_opt",
-    metavar="LIST",
-    help=f"Comma-separated sources (default: all of {','.join(ALL_SOURCES)}).",
-)
-@click.option(
-    "--seeds",
-    "seeds",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Seed/tip file (text, CSV, 12345 tips CSV, or a QR image); repeatable.",
-)
+@click.option("--sources", "sources_opt", metavar="LIST",
+              help=f"Comma-separated sources (default: all of {','.join(ALL_SOURCES)}).")
+@click.option("--seeds", "seeds", multiple=True, type=click.Path(path_type=Path),
+              help="Seed/tip file (text, CSV, 12345 tips CSV, or a QR image); repeatable.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds per URL.")
 @click.option("--concurrency", default=4, show_default=True, help="Browser pages at once.")
-@click.option(
-    "--triage-threshold",
-    default=15,
-    show_default=True,
-    help="Cheap-stage score from which a candidate is rendered.",
-)
+@click.option("--triage-threshold", default=15, show_default=True,
+              help="Cheap-stage score from which a candidate is rendered.")
 @click.option("--max-candidates", default=5000, show_default=True)
-@click.option(
-    "--lookalike-limit",
-    type=int,
-    default=None,
-    help="Look-alike names generated per target, best first (default: all).",
-)
-@click.option(
-    "--dns-rate",
-    type=float,
-    default=200.0,
-    show_default=True,
-    help="DNS queries per second of the look-alike source.",
-)
-@click.option(
-    "--option",
-    "source_opts",
-    multiple=True,
-    metavar="SOURCE.KEY=VALUE",
-    help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.",
-)
+@click.option("--lookalike-limit", type=int, default=None,
+              help="Look-alike names generated per target, best first (default: all).")
+@click.option("--dns-rate", type=float, default=200.0, show_default=True,
+              help="DNS queries per second of the look-alike source.")
+@click.option("--option", "source_opts", multiple=True, metavar="SOURCE.KEY=VALUE",
+              help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.")
 @click.option("--nightly", is_flag=True, help="Scheduled run: also send the digest.")
-@click.option(
-    "--distributed",
-    is_flag=True,
-    help="One of several workers sharing the database and Redis (ZHENWEI_REDIS_URL): "
-    "each URL is fetched by the worker that claims it first.",
-)
-@click.option(
-    "--run-key",
-    metavar="KEY",
-    help="With --distributed: the key shared by the workers of one run "
-    "(default: today's UTC date, YYYY-MM-DD).",
-)
+@click.option("--distributed", is_flag=True,
+              help="One of several workers sharing the database and Redis (ZHENWEI_REDIS_URL): "
+                   "each URL is fetched by the worker that claims it first.")
+@click.option("--run-key", metavar="KEY",
+              help="With --distributed: the key shared by the workers of one run "
+                   "(default: today's UTC date, YYYY-MM-DD).")
 @click.option("--no-progress", is_flag=True, help="No progress bar (logs only).")
 def command(
     sources_opt: str | None,
@@ -175,13 +140,8 @@ def _run(settings: Any, options: Any, *, progress: bool) -> Any:
     if not progress or not console.is_terminal:
         return CrawlJob(settings, options).run()
     with Progress(
-        TextColumn("[bold]巡查[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"),
-        console=console,
-        transient=True,
+        TextColumn("[bold]巡查[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"), console=console, transient=True,
     ) as bar:
         task = bar.add_task("crawl", total=None, last="")
 
@@ -212,27 +172,14 @@ def _digest(settings: Any, summary: Any) -> None:
         reason = ""
         if detail.captures and detail.captures[0].signals:
             reason = detail.captures[0].signals[0].reason
-        items.append(
-            DigestItem(
-                lead_id=lead.id,
-                host=lead.host,
-                url=lead.url,
-                score=lead.score,
-                verdict=lead.verdict,
-                categories=tuple(lead.categories),
-                change=change,
-                previous_score=summary.changed.get(lead_id),
-                reason=reason,
-            )
-        )
+        items.append(DigestItem(
+            lead_id=lead.id, host=lead.host, url=lead.url, score=lead.score,
+            verdict=lead.verdict, categories=tuple(lead.categories), change=change,
+            previous_score=summary.changed.get(lead_id), reason=reason,
+        ))
     items.sort(key=lambda i: -i.score)
-    digest = Digest(
-        summary.run_id,
-        summary.started_at,
-        summary.finished_at or summary.started_at,
-        tuple(items),
-        summary.per_source,
-    )
+    digest = Digest(summary.run_id, summary.started_at, summary.finished_at or summary.started_at,
+                    tuple(items), summary.per_source)
     for d in deliver(digest, cfg, settings):
         if not d.ok:
             click.echo(f"zhenwei crawl: 日报发送失败（{d.channel}）：{d.detail}", err=True)
@@ -248,12 +195,8 @@ def _print_summary(summary: Any) -> None:
     totals = [0, 0, 0, 0]
     for name in sorted(summary.per_source):
         row = summary.per_source[name]
-        vals = [
-            row.get("candidates", 0),
-            row.get("fetched", 0),
-            row.get("leads", 0),
-            row.get("failures", 0),
-        ]
+        vals = [row.get("candidates", 0), row.get("fetched", 0), row.get("leads", 0),
+                row.get("failures", 0)]
         totals = [a + b for a, b in zip(totals, vals, strict=True)]
         table.add_row(f"{SOURCES.get(name, name)} ({name})", *map(str, vals))
     table.add_row("合计", *map(str, totals), style="bold")
