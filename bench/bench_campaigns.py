@@ -1,14 +1,14 @@
 """How well campaigns match the gangs behind the simulated world's sites: purity,
 completeness and benign sites in campaigns.
 
-    .venv/bin/python bench/bench_campaigns.py [--timeout 30] [--concurrency 4]
+    .venv/bin/python bench/bench_campaigns.py [--timeout 30]
 
 World: the file world of simworld/world (the seeded generator is not on main yet). Truth:
 each counterfeit or seller site belongs to the gang of its `template` (its kit); a site
 without a template is a gang of its own; benign, parked and official sites belong to none.
-Every labelled site is crawled once through the simulated internet, exactly as
-`zhenwei crawl --sources seeds` runs (capture, scoring, storage, campaign linking); the
-campaigns are read back from the database. Also prints the held-back seeds of the generated
+Every labelled site is fetched once through the simulated internet as a tip list
+(`zhenwei tips import`: the crawl's runner, capture, scoring and storage pipelines, every URL
+rendered fully, then campaign linking); the campaigns are read back from the database. Also prints the held-back seeds of the generated
 split (tests/gangs.py; the tests assert on seed 11).
 """
 
@@ -53,26 +53,24 @@ def world_truth(net: SimulatedInternet) -> tuple[dict[str, str | None], list[str
 
 
 def crawl(net: SimulatedInternet, urls: list[str], work: Path, args: argparse.Namespace) -> float:
-    seeds = work / "seeds.txt"
-    seeds.write_text("".join(f"{u}\n" for u in urls), "utf-8")
+    seeds = work / "sites.csv"
+    seeds.write_text("编号,网址\n" + "".join(f"{i},{u}\n" for i, u in enumerate(urls)), "utf-8")
     env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(work / "data")}
     env.pop("ZHENWEI_DATABASE_URL", None)
     cmd = [
-        sys.executable, "-m", "zhenwei.cli", "crawl", "--sources", "seeds",
-        "--seeds", str(seeds), "--timeout", str(args.timeout),
-        "--concurrency", str(args.concurrency), "--no-progress",
+        sys.executable, "-m", "zhenwei.cli", "tips", "import", str(seeds),
+        "--channel", "bench", "--timeout", str(args.timeout),
     ]  # fmt: skip
     started = time.monotonic()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600, check=False)
     if proc.returncode != 0:
-        raise SystemExit(f"crawl failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"tips import failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return time.monotonic() - started
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=30.0)
-    parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="zhenwei-campaigns-") as tmp:
