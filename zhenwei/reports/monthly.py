@@ -20,7 +20,6 @@ from storage.repository import Repository
 
 BEIJING = timezone(timedelta(hours=8))
 FLAGGED = ("counterfeit", "suspicious")
-CASE_STATUSES = ("confirmed", "referred", "taken_down")
 #: a workbook with thousands of sheets opens slowly; the case list still has every case
 MAX_CASE_SHEETS = 300
 COUNT_ROWS = (
