@@ -126,8 +126,14 @@ def test_digest_says_when_a_new_lead_joins_a_known_campaign(tmp_path) -> None:  
     lone = repo.leads.record(scored("lone.top"), run_id=None).id
     (campaign,) = repo.campaigns.link()
     digest = build_digest(
-        repo, run_id=3, started_at=NOW, finished_at=NOW, new_leads=[new, lone], changed={},
-        stats={}, min_score=0,
+        repo,
+        run_id=3,
+        started_at=NOW,
+        finished_at=NOW,
+        new_leads=[new, lone],
+        changed={},
+        stats={},
+        min_score=0,
     )
     notes = {i.host: i.campaign for i in digest.items}
     assert notes["new.top"].startswith(f"加入已知团伙 #{campaign.id}")
