@@ -8,7 +8,7 @@ artifacts by sha256, signals by (capture, position), sources by (lead, source).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from core.signals import ScoredPage
 from core.types import Page
-from storage import artifacts, captures, linkfeatures, pagedata, sql
+from storage import artifacts, captures, leadquery, linkfeatures, pagedata, sql
 from storage.campaigns import campaign_record
+from storage.leadquery import Cursor, LeadFilter, LeadPage, lead_records
 from storage.models import Lead, LeadSource
 from storage.records import KnownUrl, LeadDetail, LeadRecord, SourceHit, SourceRecord
 from storage.reviews import lead_reviews
@@ -61,22 +62,10 @@ def _qr_reader() -> Callable[[bytes], list[str]]:
     return decode_qr_once
 
 
-def _source_names(s: Session, lead_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    if not lead_ids:
-        return {}
-    out: dict[int, list[str]] = {}
-    for lid, src in s.execute(
-        select(LeadSource.lead_id, LeadSource.source)
-        .where(LeadSource.lead_id.in_(list(lead_ids)))
-        .order_by(LeadSource.lead_id, LeadSource.first_found, LeadSource.source)
-    ).tuples():
-        out.setdefault(lid, []).append(src)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _lead_records(s: Session, rows: Sequence[Lead]) -> list[LeadRecord]:
-    names = _source_names(s, [r.id for r in rows])
-    return [sql.to_record(LeadRecord, r, sources=names.get(r.id, ())) for r in rows]
+def _tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 class Leads(sql.Store):
@@ -116,7 +105,7 @@ class Leads(sql.Store):
             row = s.get(Lead, lead_id)
             if row is None:  # deleted between the two transactions
                 raise sql.NotFoundError(f"no lead {lead_id}")
-            return _lead_records(s, [row])[0]
+            return lead_records(s, [row])[0]
 
     @staticmethod
     def _upsert(s: Session, host: str, scored: ScoredPage) -> Lead:
@@ -206,27 +195,61 @@ class Leads(sql.Store):
         limit: int | None = None,
         verdict: str | Sequence[str] | None = None,
         campaign: int | None = None,
+        host: str = "",
     ) -> list[LeadRecord]:
-        """Leads best first: score descending, then most recently seen."""
-        stmt = select(Lead)
-        if status is not None:
-            stmt = stmt.where(Lead.status.in_([status] if isinstance(status, str) else status))
-        if verdict is not None:
-            stmt = stmt.where(Lead.verdict.in_([verdict] if isinstance(verdict, str) else verdict))
-        if min_score is not None:
-            stmt = stmt.where(Lead.score >= min_score)
-        if campaign is not None:
-            stmt = stmt.where(Lead.campaign_id == campaign)
-        stmt = stmt.order_by(Lead.score.desc(), Lead.last_seen.desc(), Lead.id)
-        if limit is not None:
-            stmt = stmt.limit(limit)
+        """Leads best first: score descending, then most recently seen, then oldest lead."""
+        where = LeadFilter(
+            status=_tuple(status),
+            verdict=_tuple(verdict),
+            min_score=min_score,
+            host=host,
+            campaign=campaign,
+        )
         with self.db.session() as s:
-            return _lead_records(s, s.scalars(stmt).all())
+            stmt = leadquery.best_first(leadquery.conditions(s, where))
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return lead_records(s, s.scalars(stmt).all())
+
+    def page(
+        self,
+        where: LeadFilter,
+        *,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+        size: int = 100,
+        count: bool = False,
+    ) -> LeadPage:
+        """One page of the best-first list, continued from a cursor (keyset pagination);
+        with `count`, also how many leads the whole list holds (bounded)."""
+        with self.db.session() as s:
+            return leadquery.read_page(s, where, after, before, size, count)
+
+    def count(self, where: LeadFilter, cap: int = leadquery.COUNT_CAP) -> tuple[int, bool]:
+        """(leads of `where`, whether there are more than `cap`): bounded, never a full scan."""
+        with self.db.session() as s:
+            return leadquery.count(s, leadquery.conditions(s, where), cap)
+
+    def iterate(
+        self, where: LeadFilter, *, limit: int | None = None, batch: int = 1000
+    ) -> Iterator[LeadRecord]:
+        """Every lead of `where` best first, read a page at a time (constant memory)."""
+        after: Cursor | None = None
+        left = limit
+        while left is None or left > 0:
+            size = batch if left is None else min(batch, left)
+            page = self.page(where, after=after, size=size)
+            yield from page.leads
+            if left is not None:
+                left -= len(page.leads)
+            if page.next is None:
+                return
+            after = page.next
 
     def by_host(self, host: str) -> LeadRecord | None:
         with self.db.session() as s:
             row = s.scalars(select(Lead).where(Lead.host == host.lower())).one_or_none()
-            return _lead_records(s, [row])[0] if row is not None else None
+            return lead_records(s, [row])[0] if row is not None else None
 
     def get(self, lead_id: int) -> LeadDetail:
         """A lead with every capture (newest first), signal, review and source."""

@@ -37,7 +37,7 @@ def test_migrations_up_from_empty_and_idempotent(database_url: str, tmp_path: Pa
         assert current_revision(database.engine) is None
         upgrade(database.engine)
         upgrade(database_url)  # again, through a URL: nothing to do
-        assert current_revision(database.engine) == head_revision() == "0003"
+        assert current_revision(database.engine) == head_revision() == "0004"
         with database.session() as s:
             assert s.execute(text("SELECT count(*) FROM lead")).scalar() == 0
             if database.dialect == "sqlite":
@@ -51,10 +51,11 @@ def test_migration_matches_models(repo: Repository) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from storage.models import Base
+    from storage.models import Base, managed_by_models
 
     with repo.db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": managed_by_models})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

@@ -56,15 +56,21 @@ def _table(leads: list[LeadRecord]) -> None:
 @click.option("--verdict", type=click.Choice(VERDICTS), multiple=True, help="Only this verdict.")
 @click.option("--min-score", type=click.IntRange(0, 100), default=None, help="Score at least N.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N leads.")
+@click.option("--host", default="", help="Only hosts containing this text (3 characters or more).")
 def command(
     as_json: bool,
     status: tuple[str, ...],
     verdict: tuple[str, ...],
     min_score: int | None,
     limit: int | None,
+    host: str,
 ) -> None:
-    """List leads, best first (score, then most recently seen)."""
+    """List leads, best first (score, then most recently seen), in the review queue's order.
+
+    JSON Lines are streamed a page at a time, so any number of leads fits in memory.
+    """
     from storage.db import Database
+    from storage.leadquery import LeadFilter
     from storage.repository import Repository
 
     try:
@@ -76,17 +82,16 @@ def command(
     except (SQLAlchemyError, OSError) as exc:
         click.echo(f"zhenwei leads: cannot open the database: {_reason(exc)}", err=True)
         sys.exit(1)
+    where = LeadFilter(status=status, verdict=verdict, min_score=min_score, host=host)
     try:
-        leads = Repository(db).leads.find(
-            status=status or None, verdict=verdict or None, min_score=min_score, limit=limit
-        )
+        leads = Repository(db).leads.iterate(where, limit=limit)
+        if as_json:
+            for lead in leads:
+                click.echo(json.dumps(lead.to_json(), ensure_ascii=False))
+        else:
+            _table(list(leads))
     except SQLAlchemyError as exc:
         click.echo(f"zhenwei leads: database error: {_reason(exc)}", err=True)
         sys.exit(1)
     finally:
         db.close()
-    if as_json:
-        for lead in leads:
-            click.echo(json.dumps(lead.to_json(), ensure_ascii=False))
-    else:
-        _table(leads)

@@ -37,6 +37,7 @@ from storage.records import CaptureRecord, LeadDetail
 from storage.repository import NotFoundError, Repository
 from zhenwei.web.campaigns import routes as campaign_routes
 from zhenwei.web.context import WebContext, tip_check_process
+from zhenwei.web.queue import routes as queue_routes
 from zhenwei.web.reports import routes as report_routes
 from zhenwei.web.security import (
     EVIDENCE_CSP,
@@ -145,34 +146,6 @@ def create_app(
     @login_required
     async def home(request: Request) -> Response:
         return RedirectResponse("/leads", status_code=303)
-
-    @login_required
-    async def queue(request: Request) -> Response:
-        q = request.query_params
-        status = q.get("status") if q.get("status") in labels.STATUSES else None
-        verdict = q.get("verdict") if q.get("verdict") in labels.VERDICTS else None
-        min_score: int | None = None
-        raw_score = (q.get("min_score") or "").strip()
-        if raw_score.isdigit():
-            min_score = min(int(raw_score), 100)
-        leads = await run_in_threadpool(
-            lambda: repo.leads.find(status=status, verdict=verdict, min_score=min_score, limit=500)
-        )
-        filters = {
-            "status": status or "",
-            "verdict": verdict or "",
-            "min_score": raw_score if min_score is not None else "",
-        }
-        return page(
-            request,
-            "queue.html",
-            {
-                "leads": leads,
-                "filters": filters,
-                "statuses": labels.STATUSES,
-                "verdicts": labels.VERDICTS,
-            },
-        )
 
     async def _detail(lead_id: int) -> LeadDetail:
         try:
@@ -326,12 +299,12 @@ def create_app(
         *campaign_routes(web),
         *tip_routes(web),
         *report_routes(web),
+        *queue_routes(web),
         Route("/", home),
         Route("/login", login_form, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/favicon.ico", favicon),
-        Route("/leads", queue),
         Route("/leads/{lead_id:int}", lead_page),
         Route("/leads/{lead_id:int}/review", review, methods=["POST"]),
         Route("/leads/{lead_id:int}/captures/{capture_id:int}/{role:str}", artifact),
