@@ -9,8 +9,8 @@ strings, many suffixes, ~0.2 % look-alikes) and times, on that same file:
   * agreement: every name scored again by the full scorer without any prefilter, and the
     fast path's output compared name by name (plus a held-back feed of look-alikes of every
     technique);
-  * with --rss, the peak resident memory of the whole `zhenwei score-domains -j 2` process
-    tree on a .gz file and on a stream of N names through stdin.
+  * with --rss, the peak memory (PSS) of the whole `zhenwei score-domains -j 2` process tree
+    on a .gz file and on a stream of N names through stdin.
 
     .venv/bin/python bench/bench_score_domains.py --phishing-catcher DIR [--names 1000000]
         [--processes 1,2] [--rss 1000000,10000000]
@@ -104,33 +104,39 @@ def agreement(index: DomainIndex, path: Path, min_score: float) -> tuple[int, in
     return names, len(reference), same, differing
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and all its descendants (Linux /proc)."""
+def _tree_pss(pid: int) -> int:
+    """Proportional set size of `pid` and all its descendants, in bytes (Linux /proc).
+
+    PSS shares each page among the processes mapping it, so forked workers' common pages
+    are counted once, not once per worker as a sum of RSS would."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
-            statm = Path(f"/proc/{entry}/statm").read_text()
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = int(statm.split()[1]) * os.sysconf("SC_PAGE_SIZE")
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
         todo.extend(children.get(p, ()))
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
     return total
 
 
 def peak_rss(
     args: list[str], feed: Callable[[IO[bytes]], None] | None = None
 ) -> tuple[float, float]:
-    """Run the command; (seconds, peak MB of its process tree), sampled every 50 ms."""
+    """Run the command; (seconds, peak MB of its process tree's PSS), sampled every 50 ms."""
     proc = subprocess.Popen(
         args, stdin=subprocess.PIPE if feed else None, stdout=subprocess.DEVNULL, cwd=ROOT
     )
@@ -140,7 +146,7 @@ def peak_rss(
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, _tree_pss(proc.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -176,7 +182,7 @@ def main() -> None:
             f"{time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f}"
         )
         rates: dict[int, float] = {}
-        for processes in (int(p) for p in args.processes.split(",")):
+        for processes in (int(p) for p in args.processes.split(",") if p):
             elapsed, lines, kept = time_ours(path, processes)
             rates[processes] = lines / elapsed
             print(
@@ -207,6 +213,7 @@ def main() -> None:
             f"agreement on held-back look-alikes: {names:,} names, {kept:,} kept by the full "
             f"scorer, {same:,} identical on the fast path, {differing} differing"
         )
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         command = [sys.executable, "-m", "zhenwei.cli", "score-domains", "-j", "2"]
         data = path.read_bytes() if args.rss else b""
         for n in (int(x) for x in args.rss.split(",") if x and int(x) > 0):
@@ -219,7 +226,7 @@ def main() -> None:
                         dst.write(line)
                 elapsed, mb = peak_rss([*command, str(gz)])
                 print(
-                    f"rss: {n:,} names from .gz: {elapsed:.1f} s, peak {mb:.0f} MB (process tree)"
+                    f"memory: {n:,} names from .gz: {elapsed:.1f} s, peak {mb:.0f} MB PSS (process tree)"
                 )
             whole, rest = divmod(n, args.names)
             tail = b"".join(data.splitlines(keepends=True)[:rest])
@@ -231,7 +238,7 @@ def main() -> None:
 
             elapsed, mb = peak_rss([*command, "-"], feed)
             print(
-                f"rss: {n:,} names through stdin: {elapsed:.1f} s, peak {mb:.0f} MB (process tree)"
+                f"memory: {n:,} names through stdin: {elapsed:.1f} s, peak {mb:.0f} MB PSS (process tree)"
             )
 
 
