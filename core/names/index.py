@@ -51,18 +51,19 @@ class DomainIndex:
 
     def score(self, host: str) -> DomainScore | None:
         """Score one host name; None when it resembles no protected target."""
-        host = self._usable(host)
+        host = self.usable_host(host)
         if not host or not self.prefilter.may_score(host):
             return None
         return self._score_full(host)
 
     def score_unfiltered(self, host: str) -> DomainScore | None:
         """`score` without the prefilter: the reference the fast paths are checked against."""
-        host = self._usable(host)
+        host = self.usable_host(host)
         return self._score_full(host) if host else None
 
     @staticmethod
-    def _usable(host: str) -> str:
+    def usable_host(host: str) -> str:
+        """`host` lower-case in A-labels, without port or wildcard; "" for an IP or nothing."""
         host = normalise_host(host)
         if not host.isascii():
             host = to_ascii(host)
