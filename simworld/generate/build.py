@@ -100,6 +100,7 @@ def generate(
     fake_sites = [p.site for p in fakes]
     pieces += sellers.build(ctx, gangs, fake_sites, counts["seller"])
     parked_pieces, domains = parked.build(ctx, counts["parked"], counts["parked-domain"])
+    zones = counterfeits.wildcard_zones(fakes)
     pieces += parked_pieces
     pieces += logins.build(ctx, counts["login-captcha"])
     pieces += platforms.build(ctx, counts["query-platform"])
@@ -115,7 +116,13 @@ def generate(
     # at scale, ordinary company sites fill the world up to `size`
     pieces += businesses.build(ctx, gangs, 0, max(0, size - len(pieces) - len(domains)))
     return GeneratedWorld(
-        seed, split, size, ctx.today, _world(pieces, domains), _entries(pieces, domains), gangs
+        seed,
+        split,
+        size,
+        ctx.today,
+        _world(pieces, [*domains, *zones]),
+        _entries(pieces, domains),
+        gangs,
     )
 
 

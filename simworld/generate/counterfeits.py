@@ -14,7 +14,7 @@ from simworld.generate.gangs import KITS, Gang
 from simworld.generate.kits import BUILDERS
 from simworld.generate.kits.common import KitSpec, holder, marks_for
 from simworld.generate.sitekit import Piece, make_site, redirect
-from simworld.world import Site, registrable_domain
+from simworld.world import Domain, Site, registrable_domain
 
 #: what SEO-minded gangs get their clones listed under, per split (not our sources' phrases)
 SEO_PHRASES = {
@@ -47,13 +47,13 @@ def _search_terms(ctx: Ctx, rng: random.Random, open_as: str) -> tuple[str, ...]
     return tuple(p.format(cert=cert) for p in phrases)
 
 
-def counterfeit_site(ctx: Ctx, rng: random.Random, gang: Gang, kit: str) -> Site:
+def counterfeit_site(ctx: Ctx, rng: random.Random, gang: Gang, kit: str, shape: str = "") -> Site:
     neutral = kit == "vue-clone" and rng.random() < 0.2  # a WeChat-only clone on a plain name
     if neutral:
         host = names.benign_host(ctx, rng, tlds=("com", "net", "top"), www=0.0)
         name = names.Name(host, "neutral")
     else:
-        name = names.lookalike(ctx, rng, rng.choice(gang.shapes))
+        name = names.lookalike(ctx, rng, shape or rng.choice(gang.shapes))
     cloaked = neutral or (kit == "wechat-result" and rng.random() < 0.5)
     spec = KitSpec(
         host=name.host,
@@ -143,11 +143,13 @@ def redirect_site(ctx: Ctx, rng: random.Random, gang: Gang, target: Site, hops: 
 def build(ctx: Ctx, gangs: Sequence[Gang], counts: dict[str, int]) -> list[Piece]:
     rng = ctx.rng("counterfeits")
     pieces: list[Piece] = []
+    unused = list(names.SHAPES)  # every shape appears, also when no gang prefers it
     for kit in KITS:
         runners = [g for g in gangs if kit in g.kits] or list(gangs)
         for i in range(counts.get(kit, 0)):
             gang = runners[i % len(runners)]
-            site = counterfeit_site(ctx, rng, gang, kit)
+            shape = unused.pop(0) if unused and i % 2 == 1 else ""
+            site = counterfeit_site(ctx, rng, gang, kit, shape)
             pieces.append(Piece(site, open_as="qr" if "qr" in site.variants else "link"))
     linkable = [p.site for p in pieces if p.open_as == "link"]
     for i in range(counts.get("redirect-old", 0)):
@@ -158,3 +160,21 @@ def build(ctx: Ctx, gangs: Sequence[Gang], counts: dict[str, int]) -> list[Piece
         hops = 2 if i % 3 == 2 else 1
         pieces += [Piece(s) for s in redirect_site(ctx, rng, gang, target, hops)]
     return pieces
+
+
+def wildcard_zones(pieces: Sequence[Piece]) -> list[Domain]:
+    """The registered domains behind subdomain tricks: their whole zone answers (wildcard DNS)."""
+    out = []
+    for p in pieces:
+        site = p.site
+        if site.dns.wildcard and site.whois is not None:
+            out.append(
+                Domain(
+                    name=registrable_domain(site.host),
+                    label=site.label,
+                    dns=site.dns,
+                    whois=site.whois,
+                    note=f"wildcard zone of {site.host}",
+                )
+            )
+    return out

@@ -3,6 +3,7 @@ gang's tracking/contact snippets."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass
@@ -134,7 +135,10 @@ class KitSpec:
     seed: str
     encoding: str = "utf-8"
     cloaked: bool = False
-    sister: str = ""  # another site of the gang, linked from this one
+
+    def token(self, n: int, what: str = "") -> str:
+        """n hex digits derived from the site's seed (URL ids, captcha texts)."""
+        return hashlib.sha256(f"{self.seed}|{what}".encode()).hexdigest()[:n]
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def build(spec: KitSpec) -> KitSite:
         route("/cms/images/top_bg.png", lazy(resources.logo, "　", (27, 79, 147), 980), ctype=PNG),
         route(
             "/cms/servlet/validateCode",
-            lazy(resources.captcha, spec.seed[-4:].upper(), spec.gang.style),
+            lazy(resources.captcha, spec.token(4).upper(), spec.gang.style),
             ctype=PNG,
         ),
     )

@@ -110,7 +110,7 @@ def build(spec: KitSpec) -> KitSite:
         route("/guide.html", lazy(_render, spec, "guide", charset), encoding=enc),
         route(f"{img}/gh.png", resources.emblem, ctype=PNG),
         route("/img/dzjg.png", resources.conac_badge, ctype=PNG),
-        route(f"{img}/code.png", lazy(resources.captcha, spec.seed[-4:].upper(), 1), ctype=PNG),
-        route(f"{img}/captcha.png", lazy(resources.captcha, spec.seed[-4:].upper(), 3), ctype=PNG),
+        route(f"{img}/code.png", lazy(resources.captcha, spec.token(4).upper(), 1), ctype=PNG),
+        route(f"{img}/captcha.png", lazy(resources.captcha, spec.token(4).upper(), 3), ctype=PNG),
     )
     return KitSite(routes, "/", variants=("relayout",) + (("gbk",) if enc != "utf-8" else ()))

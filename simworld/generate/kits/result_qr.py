@@ -51,7 +51,7 @@ def entry(spec: KitSpec) -> str:
     h = spec.holder
     if spec.version == "a":
         return f"/result?idcardTypeCode=01&idcardNum={h.idcard}&name={quote(h.name)}"
-    return f"/zs/verify.html?no={h.cert_no}&t={spec.seed[-6:]}"
+    return f"/zs/verify.html?no={h.cert_no}&t={spec.token(6)}"
 
 
 def build(spec: KitSpec) -> KitSite:

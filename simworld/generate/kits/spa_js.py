@@ -81,6 +81,6 @@ def build(spec: KitSpec) -> KitSite:
         route(_script_path(spec), lazy(script, spec), ctype=JS),
         route("/api/query", lazy(api, spec), ctype=JSON),
         route(f"{img}/logo.png", lazy(resources.genuine_file, "img/logo.png"), ctype=PNG),
-        route(f"{img}/code.png", lazy(resources.captcha, spec.seed[-4:].upper(), 0), ctype=PNG),
+        route(f"{img}/code.png", lazy(resources.captcha, spec.token(4).upper(), 0), ctype=PNG),
     )
     return KitSite(routes, "/", variants=("js",))

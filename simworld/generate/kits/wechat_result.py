@@ -60,8 +60,8 @@ def _vant(spec: KitSpec) -> str:
 
 def entry(spec: KitSpec) -> str:
     if spec.version == "a":
-        return f"/m/cert?id={spec.seed[-10:]}"
-    return f"/wx/detail?code={spec.holder.cert_no[-8:]}{spec.seed[-4:]}"
+        return f"/m/cert?id={spec.token(10)}"
+    return f"/wx/detail?code={spec.holder.cert_no[-8:]}{spec.token(4)}"
 
 
 def build(spec: KitSpec) -> KitSite:
