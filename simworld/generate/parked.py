@@ -116,7 +116,7 @@ def lander_site(
         note=f"{kind} page on {host}",
         variants=(kind, shape) if shape else (kind,),
         categories=("parked-lookalike",) if label == "parked" else (),
-        template=f"parked-{kind}",
+        template=f"parked-{kind}-{version}",
         target="mem" if label == "parked" else "",
         discoverable_by=("permutations",) if label == "parked" and shape != "random" else (),
     )

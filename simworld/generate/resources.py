@@ -65,7 +65,7 @@ CNZZ_JS = b"""/* site statistics loader */(function(){var s=document.getElements
 ;document.write('<span id="cnzz_stat_icon_'+id+'"></span>')})();
 """
 
-JQUERY = b"""/*! zq 1.12 | a small jQuery-compatible core written for the simulated internet */
+_JQUERY = b"""/*! zq {version} | a small jQuery-compatible core written for the simulated internet */
 (function(w,d){function Q(s){if(!(this instanceof Q))return new Q(s);if(typeof s==="function")
 {d.readyState!=="loading"?s():d.addEventListener("DOMContentLoaded",s);this.length=0;return}
 var n=typeof s==="string"?d.querySelectorAll(s):[s];for(var i=0;i<n.length;i++)this[i]=n[i];
@@ -73,8 +73,11 @@ this.length=n.length}Q.prototype.each=function(f){for(var i=0;i<this.length;i++)
 i,this[i]);return this};Q.prototype.on=function(e,f){return this.each(function(){this.
 addEventListener(e,f)})};Q.prototype.html=function(h){return h===undefined?(this[0]?this[0].
 innerHTML:""):this.each(function(){this.innerHTML=h})};Q.prototype.text=function(t){return this
-.each(function(){this.textContent=t})};Q.fn=Q.prototype;w.jQuery=w.$=Q})(window,document);
+.each(function(){this.textContent=t})};Q.fn=Q.prototype;Q.fn.jquery="{version}";w.jQuery=w.$=Q})(window,document);
 """
+#: one stand-in per version, as the real files differ by version
+JQUERY = _JQUERY.replace(b"{version}", b"1.12.4")
+JQUERY_3 = _JQUERY.replace(b"{version}", b"3.6.0")
 
 VUE = b"""/*! vue-lite 2.6 | a tiny reactive-template stand-in written for the simulated internet */
 (function(w){function V(o){var el=document.querySelector(o.el||"#app");this.$data=o.data?
@@ -102,7 +105,7 @@ color:#fff}.form-control{display:block;width:100%;height:34px}
 #: CDN paths of the stand-ins: (path, body, content type)
 LIBRARIES = (
     ("jquery/1.12.4/jquery.min.js", JQUERY, "application/javascript; charset=utf-8"),
-    ("jquery/3.6.0/jquery.min.js", JQUERY, "application/javascript; charset=utf-8"),
+    ("jquery/3.6.0/jquery.min.js", JQUERY_3, "application/javascript; charset=utf-8"),
     ("vue/2.6.14/vue.min.js", VUE, "application/javascript; charset=utf-8"),
     ("element-ui/2.15.14/theme-chalk/index.css", ELEMENT_CSS, "text/css; charset=utf-8"),
     ("element-ui/2.15.14/index.js", ELEMENT_JS, "application/javascript; charset=utf-8"),

@@ -60,17 +60,36 @@ def _corp(c: Company) -> str:
     prods = "".join(
         f'<div class="p"><h4>{esc(p)}</h4><p>{esc(c.name)}出品</p></div>' for p in c.products
     )
+    nav = (
+        '<a href="/">首页</a><a href="/about.html">关于我们</a><a href="/products.html">产品中心</a>'
+        '<a href="/contact.html">联系我们</a>'
+    )
     if c.layout == "corp":
         body = (
-            f'<div class="hd"><img src="/images/logo.png" alt="{esc(c.name)}"><nav><a href="/">首页</a>'
-            f'<a href="/about.html">关于我们</a><a href="/products.html">产品中心</a><a href="/contact.html">联系我们</a>'
-            f'</nav></div><div class="banner"><h1>{esc(c.name)}</h1><p>{esc(c.what)}</p></div><div class="grid">{prods}</div>'
+            f'<div class="hd"><img src="/images/logo.png" alt="{esc(c.name)}"><nav>{nav}</nav></div>'
+            f'<div class="banner"><h1>{esc(c.name)}</h1><p>{esc(c.what)}</p></div><div class="grid">{prods}</div>'
         )
-    else:  # one-page product site
+    elif c.layout == "onepage":  # one-page product site
         body = (
             f'<header><img src="/images/logo.png" alt=""><a class="cta" href="/download">免费下载</a></header>'
             f'<section class="hero"><h1>{esc(c.name)}</h1><h2>{esc(c.what)}</h2></section><section class="features">'
             f"{prods}</section>"
+        )
+    elif c.layout == "catalog":  # held-out: a product catalogue with a side category tree
+        cats = "".join(
+            f'<li><a href="/products.html#{i}">{esc(p)}</a></li>' for i, p in enumerate(c.products)
+        )
+        body = (
+            f'<table class="top" width="100%"><tr><td><img src="/images/logo.png"></td><td align="right">'
+            f'服务热线：{c.phone}</td></tr></table><div class="menu">{nav}</div><div class="cat"><h3>产品分类</h3>'
+            f'<ul>{cats}</ul></div><div class="list"><h3>推荐产品</h3>{prods}</div>'
+        )
+    else:  # held-out "portal": company news beside the products
+        body = (
+            f'<div id="header"><div class="logo"><img src="/images/logo.png"></div><ul class="nav">{nav}</ul></div>'
+            f'<div id="slider"><p>{esc(c.what)}</p></div><div class="news"><h3>公司动态</h3><ul>'
+            f"<li>{esc(c.name)}参加行业展会</li><li>{esc(c.name)}获评诚信企业</li></ul></div>"
+            f'<div class="prod">{prods}</div>'
         )
     body += (
         f"<footer><p>{esc(c.name)} 版权所有　电话：{c.phone}　地址：{esc(c.province.name)}{esc(c.province.cities[0])}</p>"
@@ -119,7 +138,7 @@ def company_piece(
         vocab.gongan(rng, p) if rng.random() < 0.5 else "",
         vocab.phone(rng),
         tuple(products),
-        rng.choice(("corp", "onepage")),
+        rng.choice(("corp", "onepage") if ctx.tune else ("catalog", "portal")),
         "".join(rng.choice("0123456789abcdef") for _ in range(32)) if rng.random() < 0.5 else "",
         rng.choice(((30, 90, 160), (200, 80, 30), (20, 130, 90), (90, 60, 150))),
     )
