@@ -47,7 +47,9 @@ def _search_terms(ctx: Ctx, rng: random.Random, open_as: str) -> tuple[str, ...]
     return tuple(p.format(cert=cert) for p in phrases)
 
 
-def counterfeit_site(ctx: Ctx, rng: random.Random, gang: Gang, kit: str, shape: str = "") -> Site:
+def counterfeit_site(
+    ctx: Ctx, rng: random.Random, gang: Gang, kit: str, shape: str = "", marks: str = ""
+) -> Site:
     neutral = kit == "vue-clone" and rng.random() < 0.2  # a WeChat-only clone on a plain name
     if neutral:
         host = names.benign_host(ctx, rng, tlds=("com", "net", "top"), www=0.0)
@@ -61,7 +63,7 @@ def counterfeit_site(ctx: Ctx, rng: random.Random, gang: Gang, kit: str, shape: 
         kit=kit,
         version="a" if ctx.tune else "b",
         holder=holder(rng, ctx.today),
-        marks=marks_for(rng, gang.marks),
+        marks=marks_for(rng, marks or gang.marks),
         seed=f"{ctx.seed}-{ctx.split}-{name.host}",
         encoding=_encoding(kit, rng),
         cloaked=cloaked,
@@ -143,13 +145,16 @@ def redirect_site(ctx: Ctx, rng: random.Random, gang: Gang, target: Site, hops: 
 def build(ctx: Ctx, gangs: Sequence[Gang], counts: dict[str, int]) -> list[Piece]:
     rng = ctx.rng("counterfeits")
     pieces: list[Piece] = []
-    unused = list(names.SHAPES)  # every shape appears, also when no gang prefers it
+    # every name shape and footer habit appears, also when no gang of this world prefers it
+    unused = list(names.SHAPES)
+    unused_marks = ["copied", "none", "forged"]
     for kit in KITS:
         runners = [g for g in gangs if kit in g.kits] or list(gangs)
         for i in range(counts.get(kit, 0)):
             gang = runners[i % len(runners)]
             shape = unused.pop(0) if unused and i % 2 == 1 else ""
-            site = counterfeit_site(ctx, rng, gang, kit, shape)
+            marks = unused_marks.pop(0) if unused_marks and i % 3 == 2 else ""
+            site = counterfeit_site(ctx, rng, gang, kit, shape, marks)
             pieces.append(Piece(site, open_as="qr" if "qr" in site.variants else "link"))
     linkable = [p.site for p in pieces if p.open_as == "link"]
     for i in range(counts.get("redirect-old", 0)):
