@@ -44,8 +44,8 @@ class RepositoryStore:
                 path = Path(page.capture_dir) / name
                 if path.exists():
                     files[role] = path
-        before = self.repo.lead_by_host(host_of(page.url))
-        record = self.repo.record(
+        before = self.repo.leads.by_host(host_of(page.url))
+        record = self.repo.leads.record(
             scored,
             run_id=self.run_id,
             sources=[SourceHit.from_candidate(c) for c in hits],

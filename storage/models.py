@@ -179,8 +179,12 @@ class Capture(Base):
     verdict: Mapped[str] = mapped_column(String(20), default="benign")
     categories: Mapped[list[Any]] = mapped_column(default=list)
     target: Mapped[str | None] = mapped_column(String(50))
+    #: the failure's sentence for people, and its kind (core.failures.FailureKind)
     error: Mapped[str | None] = mapped_column(Text)
+    failure_kind: Mapped[str | None] = mapped_column(String(20))
     errors: Mapped[list[Any]] = mapped_column(default=list)
+    #: steps that failed on a page that loaded (a screenshot...): [Failure.to_json(), ...]
+    problems: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     timings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     redirects: Mapped[list[Any]] = mapped_column(default=list)
     headers: Mapped[list[Any]] = mapped_column(default=list)

@@ -1,4 +1,4 @@
-"""Frozen records the repository hands out; ORM objects never leave a session."""
+"""Frozen records the stores hand out; ORM objects never leave a session."""
 
 from __future__ import annotations
 
@@ -114,8 +114,14 @@ class CaptureRecord:
     verdict: str
     categories: tuple[str, ...]
     target: str | None
+    #: the failure's sentence, and its kind (a `core.failures.FailureKind` value; None on
+    #: captures stored before kinds existed)
     error: str | None
+    failure_kind: str | None
+    #: detector errors of the scoring
     errors: tuple[str, ...]
+    #: steps that failed on a page that did load (`Failure.to_json()` each)
+    problems: list[Any]
     timings: JSON
     redirects: list[Any]
     headers: list[Any]

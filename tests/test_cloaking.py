@@ -8,6 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "pages"))
 import pagekit as kit  # noqa: E402
 
+from core.failures import Failure, FailureKind  # noqa: E402
 from core.types import PageVariant  # noqa: E402
 from detectors._dom import parse  # noqa: E402
 from detectors.cloaking import detector  # noqa: E402
@@ -28,7 +29,7 @@ def variant(label: str, body: str, status: int = 200, error: str | None = None) 
         title=dom.title,
         visible_text=dom.text,
         raw_html=body,
-        error=error,
+        failure=Failure(FailureKind.TIMEOUT, error) if error else None,
     )
 
 

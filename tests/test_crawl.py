@@ -136,7 +136,7 @@ def world_crawl(simnet, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wo
         # An analyst confirms the top lead: the next crawl re-checks it (source recheck).
         confirmed = leads[0]
         for status in ("reviewing", "confirmed"):
-            _repo(env).set_status(confirmed["id"], status, user="analyst", note="test")
+            _repo(env).reviews.set_status(confirmed["id"], status, user="analyst", note="test")
         env2 = _env(simnet, data, ZHENWEI_WEBHOOK_URL=broken.url)
         second = _zhenwei(["crawl", "--nightly", "--sources", "ct,search,recheck", *FAST], env2)
         result = WorldCrawl(
@@ -144,7 +144,7 @@ def world_crawl(simnet, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wo
             digests=list(hook.bodies), second=second, leads_after=_leads(env),
             captures_after=_repo(env).count(Capture), failed_hook_posts=len(broken.bodies),
             confirmed=confirmed,
-            runs=_repo(env).runs(),
+            runs=_repo(env).runs.recent(),
         )
         stats = result.runs[-1].stats
         print(f"\nfull crawl: {seconds:.0f} s, {len(leads)} leads, {captures} captures; "
@@ -292,7 +292,7 @@ def test_crawl_exits_75_while_another_holds_the_lock(world_crawl: WorldCrawl) ->
         proc = _zhenwei(["crawl", *FAST], world_crawl.env, timeout=120)
     assert proc.returncode == ALREADY_RUNNING, proc.stderr[-2000:]
     assert "另一个巡查正在运行" in proc.stderr
-    assert len(_repo(world_crawl.env).runs()) == 2  # no run was started
+    assert len(_repo(world_crawl.env).runs.recent()) == 2  # no run was started
 
 
 def test_unknown_source_is_a_usage_error(simnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -339,7 +339,7 @@ def test_seed_crawl_into_postgresql(simnet, tmp_path: Path) -> None:  # type: ig
             labels = [_label(simnet, x["host"]) for x in ranked]
             assert labels[:2] == ["counterfeit", "counterfeit"], labels
             assert all(lb == "benign" for lb in labels[-2:]), labels
-            run = _repo(env).runs()[0]
+            run = _repo(env).runs.recent()[0]
             assert run.status == "finished" and run.stats["seeds"]["fetched"] == len(seeds)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

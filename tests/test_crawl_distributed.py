@@ -130,7 +130,7 @@ def test_two_workers_share_the_work_and_fetch_each_url_once(  # type: ignore[no-
     from storage.repository import Repository
 
     repo = Repository(Database.from_settings(Settings.from_env(envs[0])))
-    runs = repo.runs()
+    runs = repo.runs.recent()
     assert sorted(r.status for r in runs) == ["finished", "finished"]
-    hosts = [lead.host for lead in repo.leads()]
+    hosts = [lead.host for lead in repo.leads.find()]
     assert len(hosts) == len(set(hosts)) and set(SEED_HOSTS) <= set(hosts)

@@ -41,7 +41,7 @@ def test_parked_goes_live_then_down_then_back(simnet: Any, tmp_path: Path) -> No
     repo = Repository(Database.from_settings(Settings.from_env(env)))
 
     def lead() -> Any:
-        found = repo.lead_by_host(HOST)
+        found = repo.leads.by_host(HOST)
         assert found is not None
         return found
 
@@ -64,9 +64,10 @@ def test_parked_goes_live_then_down_then_back(simnet: Any, tmp_path: Path) -> No
         assert any(e.host == HOST and e.kind == "http" for e in simnet.log.entries())
 
         # 3. an analyst confirms it; the site is taken down: the re-check records when
-        repo.review(live.id, user="analyst", action="reviewing", new_status="reviewing")
-        repo.review(live.id, user="analyst", action="confirm", note="仿冒查询平台",
-                    new_status="confirmed")
+        repo.reviews.add(live.id, user="analyst", action="reviewing", new_status="reviewing")
+        repo.reviews.add(
+            live.id, user="analyst", action="confirm", note="仿冒查询平台", new_status="confirmed"
+        )
         simnet.fault(HOST, down=True)
         _crawl(env, "--sources", "recheck")
         down = lead()
@@ -80,6 +81,6 @@ def test_parked_goes_live_then_down_then_back(simnet: Any, tmp_path: Path) -> No
         back = lead()
         assert not back.is_down and back.down_since is None
         assert back.last_seen > down.last_seen
-        assert len(repo.lead(back.id).captures) == 4
+        assert len(repo.leads.get(back.id).captures) == 4
     finally:
         simnet.clear_faults()

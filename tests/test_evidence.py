@@ -129,11 +129,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         warc = write_warc(
             root / f"c{i}.warc.gz", f"https://{HOST}/query", f"<html>{i}</html>".encode()
         )
-        lead_id = repo.record(scored_page(at, i), run_id=None, capture_files={"warc": warc}).id
-    repo.review(
+        lead_id = repo.leads.record(
+            scored_page(at, i), run_id=None, capture_files={"warc": warc}
+        ).id
+    repo.reviews.add(
         lead_id, user="analyst1", action="status", note="<b>确认仿冒</b>", new_status="reviewing"
     )
-    repo.review(lead_id, user="analyst1", action="status", note="移交公安", new_status="confirmed")
+    repo.reviews.add(
+        lead_id, user="analyst1", action="status", note="移交公安", new_status="confirmed"
+    )
     db.close()
     out = root / "lead.zip"
     result = CliRunner().invoke(main, ["export", str(lead_id), "--out", str(out)], env=env)
@@ -368,7 +372,7 @@ def test_export_of_missing_lead_fails_clearly(built: Built, tmp_path: Path) -> N
 def test_altered_artifact_in_store_is_left_out_and_named(built: Built, tmp_path: Path) -> None:
     db = Database.from_settings(Settings.from_env(built.env))
     try:
-        detail = Repository(db).lead(built.lead_id)
+        detail = Repository(db).leads.get(built.lead_id)
         sha = detail.captures[0].artifacts["dns"]
         path = db.artifacts.path(sha)
         original = path.read_bytes()

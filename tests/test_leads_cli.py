@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from core.signals import ScoredPage, Signal
 from core.types import Page
-from storage.db import Database
+from storage.db import Database, head_revision
 from storage.repository import Repository, SourceHit
 from zhenwei.cli import main
 
@@ -45,7 +45,7 @@ def _seed(url: str, data_dir: Path) -> None:
     db = Database(url, data_dir)
     db.upgrade()
     repo = Repository(db)
-    repo.record(
+    repo.leads.record(
         _scored(
             "https://www.cx-mem-gov.com.cn/result?id=1",
             92,
@@ -56,14 +56,16 @@ def _seed(url: str, data_dir: Path) -> None:
         run_id=None,
         sources=[SourceHit("seeds", T0, {"tip": "12345-0042"})],
     )
-    repo.record(
+    repo.leads.record(
         _scored(
             "http://banzheng-baoguo.cn/", 55, "suspicious", T0 + timedelta(1), "免考拿证 <包过>"
         ),
         run_id=None,
         sources=[SourceHit("search", T0), SourceHit("ct", T0)],
     )
-    repo.record(_scored("http://anquan-peixun.cn/", 8, "benign", T0, "安全培训学校"), run_id=None)
+    repo.leads.record(
+        _scored("http://anquan-peixun.cn/", 8, "benign", T0, "安全培训学校"), run_id=None
+    )
     db.close()
 
 
@@ -123,7 +125,8 @@ def test_db_upgrade_and_current(database_url: str, tmp_path: Path) -> None:
     runner = CliRunner()
     before = runner.invoke(main, ["db", "current"], env=env)
     assert before.exit_code == 0 and "(empty database)" in before.stdout
+    head = head_revision()
     up = runner.invoke(main, ["db", "upgrade"], env=env)
-    assert up.exit_code == 0 and "0001" in up.stdout
+    assert up.exit_code == 0 and f"revision {head}" in up.stdout
     after = runner.invoke(main, ["db", "current"], env=env)
-    assert "current: 0001" in after.stdout and "head: 0001" in after.stdout
+    assert f"current: {head}" in after.stdout and f"head: {head}" in after.stdout

@@ -22,7 +22,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def _verify(tmp_path: Path, name: str, password: str) -> str | None:
     db = Database.from_settings(Settings.from_env(_env(tmp_path)))
     try:
-        return Repository(db).verify_user(name, password)
+        return Repository(db).users.verify(name, password)
     finally:
         db.close()
 

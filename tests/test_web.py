@@ -81,23 +81,23 @@ def seeded(env: dict[str, str]) -> dict[str, int]:
     db = Database.from_settings(Settings.from_env(env))
     repo = Repository(db)
     ids = {}
-    ids["fake"] = repo.record(
+    ids["fake"] = repo.leads.record(
         scored("cx-mem-gov.cn", 95, "counterfeit", title=HOSTILE, shot=png()),
         run_id=None,
         sources=[SourceHit("ct", T0)],
     ).id
-    repo.record(
+    repo.leads.record(
         scored("cx-mem-gov.cn", 90, "counterfeit", title=HOSTILE, at=T0 - timedelta(days=1)),
         run_id=None,
     )
-    ids["seller"] = repo.record(
+    ids["seller"] = repo.leads.record(
         scored("banzheng.example", 60, "suspicious", title="办证 加急"), run_id=None
     ).id
-    ids["school"] = repo.record(
+    ids["school"] = repo.leads.record(
         scored("peixun.example", 10, "benign", title="安全培训学校"), run_id=None
     ).id
     for name, role in (("li", "analyst"), ("wang", "supervisor"), ("root", "admin")):
-        repo.add_user(name, role, PASSWORDS[name])
+        repo.users.add(name, role, PASSWORDS[name])
     db.close()
     return ids
 

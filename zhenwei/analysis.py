@@ -80,5 +80,8 @@ def analyzer_from_database(
 
     repo = Repository(Database.from_settings(settings))
     return build_analyzer(
-        settings, stored_references=repo.references, strict=strict, detector_names=detector_names
+        settings,
+        stored_references=repo.references.list,
+        strict=strict,
+        detector_names=detector_names,
     )

@@ -123,8 +123,8 @@ def source_context(
     def known() -> list[KnownLead]:
         out = []
         # taken-down sites too: a re-check records when one comes back
-        for k in repo.known_urls(RECHECK_STATUSES):
-            lead = repo.lead_by_host(k.host)
+        for k in repo.leads.known_urls(RECHECK_STATUSES):
+            lead = repo.leads.by_host(k.host)
             out.append(
                 KnownLead(
                     id=k.lead_id,
@@ -140,7 +140,7 @@ def source_context(
     def pages() -> list[ScoredPageRef]:
         return [
             ScoredPageRef(url=u, html=h, depth=0, verdict=v, categories=c, target=t)
-            for (u, h, v, c, t) in repo.flagged_pages()
+            for (u, h, v, c, t) in repo.leads.flagged_pages()
         ]
 
     return SourceContext(
@@ -194,7 +194,7 @@ class CrawlJob:
             run_id, (candidates, hits, results) = resumed
             logger.info("resuming interrupted crawl run %d", run_id)
         else:
-            run_id = self.repo.start_run(list(names))
+            run_id = self.repo.runs.start(list(names))
             # Created at once: marks the run as this data directory's (a shared database
             # also holds the runs of other workers).
             self._run_dir(run_id).mkdir(parents=True, exist_ok=True)
@@ -210,7 +210,7 @@ class CrawlJob:
             row["candidates"] = int(r.stats.get("candidates", len(r.candidates)))
             row["failures"] = len(r.failures)
             summary.failures.extend(r.failures)
-        done = self.repo.captured_urls(run_id) if resumed is not None else set()
+        done = self.repo.runs.captured_urls(run_id) if resumed is not None else set()
         todo = [c for c in candidates if c.url not in done]
         summary.candidates = len(candidates)
         summary.skipped = len(candidates) - len(todo)
@@ -226,7 +226,7 @@ class CrawlJob:
                 row[k] = row.get(k, 0) + v
         summary.new_leads = tally.new_leads
         summary.changed = tally.changed
-        self.repo.link_by_infrastructure()
+        self.repo.campaigns.link()
         summary.finished_at = datetime.now(UTC)
         stats = {k: dict(v) for k, v in summary.per_source.items()}
         stats["_run"] = {
@@ -234,7 +234,7 @@ class CrawlJob:
             "skipped_on_resume": summary.skipped,
             "storage_errors": tally.errors,
         }
-        self.repo.finish_run(run_id, stats)
+        self.repo.runs.finish(run_id, stats)
         return summary
 
     def run_key(self) -> str:
@@ -260,7 +260,7 @@ class CrawlJob:
         return self.settings.data_dir / "runs" / str(run_id)
 
     def _resumable(self) -> tuple[int, Any] | None:
-        for run in reversed(self.repo.unfinished_runs()):
+        for run in reversed(self.repo.runs.unfinished()):
             run_dir = self._run_dir(run.id)
             if not run_dir.is_dir():
                 continue  # another worker's run (shared database): not ours to touch
@@ -268,7 +268,7 @@ class CrawlJob:
             if plan is not None:
                 return run.id, plan
             # died before its plan was written: nothing was fetched, close it
-            self.repo.finish_run(run.id, {}, status="interrupted")
+            self.repo.runs.finish(run.id, {}, status="interrupted")
         return None
 
     def _crawl(

@@ -165,7 +165,7 @@ def _digest(settings: Any, summary: Any) -> None:
     for lead_id, change in [(i, "new") for i in summary.new_leads] + [
         (i, "changed") for i in summary.changed
     ]:
-        detail = repo.lead(lead_id)
+        detail = repo.leads.get(lead_id)
         lead = detail.lead
         if lead.score < cfg.min_score:
             continue

@@ -60,11 +60,11 @@ def command(lead_id: int, out: Path, no_pdf: bool) -> None:
     try:
         repo = Repository(db)
         try:
-            detail = repo.lead(lead_id)
+            detail = repo.leads.get(lead_id)
         except NotFoundError:
             _fail(f"no lead with id {lead_id} (see `zhenwei leads`)")
             return
-        audit = repo.verify_audit_chain(lead_id)
+        audit = repo.reviews.verify_chain(lead_id)
         result = build_package(
             detail,
             db.artifacts.open,

@@ -77,7 +77,7 @@ def command(
         click.echo(f"zhenwei leads: cannot open the database: {_reason(exc)}", err=True)
         sys.exit(1)
     try:
-        leads = Repository(db).leads(
+        leads = Repository(db).leads.find(
             status=status or None, verdict=verdict or None, min_score=min_score, limit=limit
         )
     except SQLAlchemyError as exc:

@@ -130,11 +130,11 @@ def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float)
             outcomes.append(Outcome(target, url, None, False, problem))
             continue
         capture = capture_from_page(page, kind=kind)
-        newest = next((c for c in repo.references(target) if c.url == capture.url), None)
+        newest = next((c for c in repo.references.list(target) if c.url == capture.url), None)
         if newest is not None and same_content(capture, newest):
             outcomes.append(Outcome(target, url, newest, False, None))
             continue
-        repo.add_reference(target, capture)
+        repo.references.add(target, capture)
         outcomes.append(Outcome(target, url, capture, True, None))
     return outcomes
 
@@ -228,7 +228,7 @@ def list_(as_json: bool, targets: tuple[str, ...]) -> None:
     try:
         for key in _profile_keys():
             if not targets or key in targets:
-                rows.extend(_capture_json(key, c) for c in repo.references(key))
+                rows.extend(_capture_json(key, c) for c in repo.references.list(key))
     except SQLAlchemyError as exc:
         _fail(f"database error: {exc}")
     if as_json:

@@ -55,7 +55,7 @@ def add(name: str, role: str) -> None:
         sys.exit(2)
     repo = _repository("add")
     try:
-        user = repo.add_user(name, role, password)
+        user = repo.users.add(name, role, password)
     except UserExistsError as exc:
         click.echo(f"zhenwei users add: {exc}", err=True)
         sys.exit(1)
@@ -69,7 +69,7 @@ def list_users() -> None:
     """Users, one per line: name, role, created (UTC)."""
     repo = _repository("list")
     try:
-        users = repo.users()
+        users = repo.users.list()
     finally:
         repo.db.close()
     for user in users:

@@ -116,7 +116,9 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
         name = form_text(form, "name", 200).strip()
         password = form_text(form, "password", 1000)
         role = (
-            await run_in_threadpool(repo.verify_user, name, password) if name and password else None
+            await run_in_threadpool(repo.users.verify, name, password)
+            if name and password
+            else None
         )
         if role is None:
             log.info("failed login for %r", name)
@@ -144,7 +146,7 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
         if raw_score.isdigit():
             min_score = min(int(raw_score), 100)
         leads = await run_in_threadpool(
-            lambda: repo.leads(status=status, verdict=verdict, min_score=min_score, limit=500)
+            lambda: repo.leads.find(status=status, verdict=verdict, min_score=min_score, limit=500)
         )
         filters = {
             "status": status or "",
@@ -164,7 +166,7 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
 
     async def _detail(lead_id: int) -> LeadDetail:
         try:
-            return await run_in_threadpool(repo.lead, lead_id)
+            return await run_in_threadpool(repo.leads.get, lead_id)
         except NotFoundError:
             raise HTTPException(404, "没有这条线索") from None
 
@@ -207,7 +209,7 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
     async def lead_page(request: Request) -> Response:
         lead_id = int(request.path_params["lead_id"])
         detail = await _detail(lead_id)
-        audit = await run_in_threadpool(repo.verify_audit_chain, lead_id)
+        audit = await run_in_threadpool(repo.reviews.verify_chain, lead_id)
         return _lead_page(request, detail, audit)
 
     @login_required
@@ -232,7 +234,7 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
         else:
             try:
                 await run_in_threadpool(
-                    lambda: repo.review(
+                    lambda: repo.reviews.add(
                         lead_id,
                         user=user["name"],
                         action=action.name,
@@ -245,7 +247,7 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
                 error = f"当前状态不允许「{action.label}」"
         if error is not None:
             detail = await _detail(lead_id)
-            audit = await run_in_threadpool(repo.verify_audit_chain, lead_id)
+            audit = await run_in_threadpool(repo.reviews.verify_chain, lead_id)
             return _lead_page(request, detail, audit, error, 409)
         request.session["flash"] = f"已记录：{action.label}"
         return RedirectResponse(f"/leads/{lead_id}", status_code=303)

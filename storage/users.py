@@ -1,0 +1,76 @@
+"""Analyst accounts of the review UI (`repo.users`), passwords hashed with Argon2."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage import sql
+from storage.models import User
+from storage.records import UserRecord
+
+if TYPE_CHECKING:
+    from storage.db import Database
+
+ROLES = ("analyst", "supervisor", "admin")
+
+
+class UserExistsError(ValueError):
+    """A user of that name exists already."""
+
+
+class Users(sql.Store):
+    """Adds, lists and checks users."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._hasher = PasswordHasher()
+
+    def add(self, name: str, role: str, password: str) -> UserRecord:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        if not name or not password:
+            raise ValueError("user name and password must not be empty")
+        hashed = self._hasher.hash(password)
+
+        def run(s: Session) -> UserRecord:
+            row = User(name=name, role=role, password_hash=hashed, created_at=sql.now())
+            s.add(row)
+            s.flush()
+            return sql.to_record(UserRecord, row)
+
+        try:
+            return sql.write(self.db, run)
+        except IntegrityError:
+            raise UserExistsError(f"user {name!r} exists already") from None
+
+    def verify(self, name: str, password: str) -> str | None:
+        """The user's role when the password is right, else None."""
+        with self.db.session() as s:
+            row = s.scalars(select(User).where(User.name == name)).one_or_none()
+            if row is None:
+                return None
+            stored_hash, role = row.password_hash, row.role
+        try:
+            self._hasher.verify(stored_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if self._hasher.check_needs_rehash(stored_hash):
+            new_hash = self._hasher.hash(password)
+
+            def rehash(s: Session) -> None:
+                s.execute(update(User).where(User.name == name).values(password_hash=new_hash))
+
+            sql.write(self.db, rehash)
+        return role
+
+    def list(self) -> list[UserRecord]:
+        with self.db.session() as s:
+            return [
+                sql.to_record(UserRecord, r) for r in s.scalars(select(User).order_by(User.name))
+            ]
