@@ -92,6 +92,9 @@ def test_a_page_that_could_not_be_judged_is_an_error_not_a_catch() -> None:
     rows = judged(plant(WORLD, 0, 0, None))
     assert confusion(rows)["counterfeit"]["error"] == 1
     assert precision_recall(rows, ("counterfeit",))[1] == pytest.approx(2 / 3)
+    failed = Judged(Labelled("http://x.example/", "benign"), 63, "suspicious", "TLS 连接失败")
+    report = evaluate([*judged(), failed])
+    assert report.errors == 1 and report_json(report)["errors"] == 1
 
 
 def test_average_precision_orders() -> None:

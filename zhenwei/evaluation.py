@@ -240,6 +240,8 @@ class Report:
     leads_by_variant: Mapping[str, tuple[int, int]]
     officials: tuple[int, int]  # (judged official, official pages)
     pr: tuple[PrRow, ...]
+    #: pages whose check reported an error (fetch, TLS, timeout): a run with many is suspect
+    errors: int = 0
     #: negatives flagged and leads missed, worst first: what to read next
     false_positives: tuple[Judged, ...] = field(default=())
     false_negatives: tuple[Judged, ...] = field(default=())
@@ -272,6 +274,7 @@ def evaluate(
         leads_by_variant=rates_by(leads, "variant"),
         officials=(sum(1 for j in officials if j.verdict == "official"), len(officials)),
         pr=tuple(pr_table(judged, thresholds)),
+        errors=sum(1 for j in judged if j.error),
         false_positives=tuple(sorted((j for j in negatives if j.flagged), key=lambda j: -j.score)),
         false_negatives=tuple(sorted((j for j in leads if not j.flagged), key=lambda j: j.score)),
     )
@@ -289,6 +292,7 @@ def report_json(r: Report) -> dict[str, Any]:
 
     return {
         "pages": r.pages,
+        "errors": r.errors,
         "missing": list(r.missing),
         "confusion": r.confusion,
         "precision": _num(r.precision),

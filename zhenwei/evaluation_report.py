@@ -25,7 +25,11 @@ def _brief(j: Judged) -> str:
 
 
 def format_report(r: Report, *, worst: int = 15) -> str:
-    lines = [f"评估页面 {r.pages} 个" + (f"，{len(r.missing)} 个没有结果" if r.missing else "")]
+    lines = [
+        f"评估页面 {r.pages} 个"
+        + (f"，{len(r.missing)} 个没有结果" if r.missing else "")
+        + (f"，{r.errors} 个抓取出错（见“错误”）" if r.errors else "")
+    ]
     lines.append("混淆矩阵（行：标注 label，列：判定 verdict）")
     lines.append(f"  {'':12}" + "".join(f"{v:>12}" for v in VERDICT_COLUMNS))
     for lab in LABELS:
