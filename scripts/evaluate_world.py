@@ -17,6 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Run as a script, this directory comes first on sys.path, and its simworld.py would shadow
+# the simworld package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 
 def main(argv: list[str] | None = None) -> int:
     from simworld.generate import DEFAULT_SIZE, SPLITS
