@@ -26,6 +26,7 @@ CATEGORIES = {
     "hosting-risk": "托管风险",
     "cloaking": "区别对待访客",
     "possibly-compromised": "疑似被入侵",
+    "government-host": "其他政府网站",
     "official": "官方",
 }
 SOURCES = {

@@ -101,3 +101,9 @@ def decode_qr(source: str | Path | bytes) -> list[str]:
             log.debug("QR decoded from %s variant", label)
             return list(dict.fromkeys(texts))
     return []
+
+
+def decode_qr_once(source: str | Path | bytes) -> list[str]:
+    """Like `decode_qr` on the image as given only (no retries): cheap enough for every
+    screenshot of a crawl, where a QR code is sharp when there is one."""
+    return list(dict.fromkeys(_read(_open(source))))

@@ -11,6 +11,10 @@ from core.profiles import TargetProfile
 from core.types import DnsFacts, Page, WhoisFacts
 
 VERDICTS = ("official", "counterfeit", "suspicious", "benign")
+#: Category of an official signal for a genuine government host (or another protected
+#: platform's) that is not the target's own: official, unless it serves a copy of the target,
+#: which makes it possibly compromised (detectors/scoring.py).
+GOVERNMENT_HOST = "government-host"
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,6 @@ class Lookups:
     geoip: Callable[[str], tuple[str | None, str | None]] | None = None
 
 
-
 @dataclass(frozen=True)
 class ScoredPage:
     """A page, every signal found on it, and the combined judgement."""
@@ -78,13 +81,18 @@ class ScoredPage:
 
 @dataclass(frozen=True)
 class Reference:
-    """What the genuine target looks like: its profile plus dated captures of its pages.
+    """Everything a detector knows about the protected world: the target's profile and dated
+    captures of its pages, the other protected targets and the official allowlist.
 
     Built from the captures stored in the database (`zhenwei reference update`), falling back
-    to the shipped captures when the database has none.
+    to the shipped captures when the database has none. Detectors read no profile from disk:
+    what is not here does not exist for them.
     """
 
     target: TargetProfile
     captures: tuple[ReferenceCapture, ...] = ()
     #: hosts of state-run platforms that are official without .gov.cn (chsi.com.cn ...)
     allowlist: tuple[str, ...] = ()
+    #: every protected target of the run (the target may be among them): their genuine hosts
+    #: are official, not look-alikes of this one
+    profiles: tuple[TargetProfile, ...] = ()

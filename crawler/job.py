@@ -7,15 +7,19 @@ DNS/WHOIS/TLS lookups. Whichever finishes last makes the Page.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from core import __version__
 from core.failures import Failure, FailureKind
+from core.netpath.domains import to_ascii
 from core.types import Candidate, Page, PageVariant
 from crawler.enrich import Enricher, Facts
 from crawler.failures import gateway_failure
@@ -23,6 +27,32 @@ from crawler.render import RenderResult
 from crawler.warc import Exchange, write_warc
 
 logger = logging.getLogger(__name__)
+
+
+def is_mobile(candidate: Candidate) -> bool:
+    """QR-code result pages are opened inside WeChat on a phone, so they are fetched that way."""
+    return bool(candidate.context.get("mobile")) or candidate.source == "qr"
+
+
+class CaptureDirs:
+    """One directory per capture under the run's root: host plus a short hash of the URL."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.used: set[str] = set()
+
+    def new(self, url: str) -> Path | None:
+        if self.root is None:
+            return None  # nobody keeps the files (a plain `check`)
+        host = (urlsplit(url).hostname or "page").lower()
+        host = re.sub(r"[^a-z0-9.-]+", "_", to_ascii(host))[:80] or "page"
+        slug = f"{host}-{hashlib.sha256(url.encode()).hexdigest()[:10]}"
+        name, n = slug, 1
+        while name in self.used:
+            n += 1
+            name = f"{slug}-{n}"
+        self.used.add(name)
+        return self.root / name
 
 
 @dataclass

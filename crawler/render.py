@@ -11,7 +11,7 @@ import base64
 import hashlib
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -112,7 +112,7 @@ MAX_IMAGES = 60
 
 def page_images(exchanges: list[Exchange]) -> tuple[ImageAsset, ...]:
     """Perceptual hashes of the images the page loaded (CPU work: run it in a thread)."""
-    from detectors.visual import image_phash
+    from core.imaging import image_phash
 
     out: list[ImageAsset] = []
     seen: set[str] = set()
@@ -193,6 +193,34 @@ async def _favicon(
     return b""
 
 
+@dataclass(frozen=True)
+class _Served:
+    """What the server sent for the main document, as recorded (not as the browser saw it)."""
+
+    exchanges: tuple[Exchange, ...]
+    documents: tuple[Exchange, ...]
+    status: int | None
+    headers: tuple[tuple[str, str], ...]
+    raw_html: str
+
+
+def _served(recorder: PageRecorder, fallback_status: int | None) -> _Served:
+    ordered = recorder.ordered()
+    documents = tuple(ex for ex, main in ordered if main and ex.failure is None)
+    final_doc = documents[-1] if documents else None
+    raw_html = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    status = fallback_status
+    if final_doc is not None:
+        headers = final_doc.response_headers
+        status = final_doc.status
+        if final_doc.body_transcoded:
+            raw_html = final_doc.body.decode("utf-8", "replace")
+        else:
+            raw_html = decode_html(final_doc.body, header(headers, "content-type"))
+    return _Served(tuple(ex for ex, _ in ordered), documents, status, headers, raw_html)
+
+
 async def harvest(page: Page, recorder: PageRecorder, fallback_status: int | None) -> RenderResult:
     """Everything we keep of a loaded page; each step bounded, failures kept as `problems`."""
     limits = recorder.limits
@@ -212,51 +240,71 @@ async def harvest(page: Page, recorder: PageRecorder, fallback_status: int | Non
     favicon = await _favicon(page, recorder, limits, problems)
     final_url = page.url
     await recorder.drain(step)
-    ordered = recorder.ordered()
-    exchanges = [ex for ex, _ in ordered]
-    documents = [ex for ex, main in ordered if main and ex.failure is None]
-    final_doc = documents[-1] if documents else None
-    raw_html = ""
-    headers: tuple[tuple[str, str], ...] = ()
-    status = fallback_status
-    if final_doc is not None:
-        headers = final_doc.response_headers
-        status = final_doc.status
-        if final_doc.body_transcoded:
-            raw_html = final_doc.body.decode("utf-8", "replace")
-        else:
-            raw_html = decode_html(final_doc.body, header(headers, "content-type"))
-    if raw_html and not (title and text):
-        # The renderer could not be read (a script stuck in a loop): the server's own HTML
-        # still says what the page is.
-        title_raw, text_raw = title_and_text(Selector(text=raw_html))
-        title, text = title or title_raw, text or text_raw
-    images = await asyncio.to_thread(page_images, exchanges)
+    served = _served(recorder, fallback_status)
+    result = await _result(served, final_url, recorder, problems, title, text)
     done = time.monotonic()
-    return RenderResult(
-        final_url=final_url,
-        status=status,
-        headers=headers,
-        redirects=redirect_chain(documents),
-        raw_html=raw_html,
+    timings = {
+        "navigation_ms": round(nav_ms, 1),
+        "settle_ms": round((settled - t0) * 1000, 1),
+        "screenshot_ms": round((shot - settled) * 1000, 1),
+        "render_ms": round((done - t0) * 1000, 1),
+    }
+    return replace(
+        result,
         rendered_html=rendered,
-        title=title,
-        visible_text=text,
         screenshot_png=full,
         viewport_png=viewport,
         favicon=favicon,
-        resources=_resources(exchanges),
-        exchanges=tuple(exchanges),
+        timings=timings,
+    )
+
+
+async def _result(
+    served: _Served,
+    final_url: str,
+    recorder: PageRecorder,
+    problems: list[str],
+    title: str = "",
+    text: str = "",
+) -> RenderResult:
+    if served.raw_html and not (title and text):
+        # The renderer could not be read (a script stuck in a loop): the server's own HTML
+        # still says what the page is.
+        title_raw, text_raw = title_and_text(Selector(text=served.raw_html))
+        title, text = title or title_raw, text or text_raw
+    images = await asyncio.to_thread(page_images, list(served.exchanges))
+    return RenderResult(
+        final_url=final_url,
+        status=served.status,
+        headers=served.headers,
+        redirects=redirect_chain(list(served.documents)),
+        raw_html=served.raw_html,
+        rendered_html="",
+        title=title,
+        visible_text=text,
+        screenshot_png=b"",
+        viewport_png=b"",
+        favicon=b"",
+        resources=_resources(list(served.exchanges)),
+        exchanges=served.exchanges,
         events=tuple(recorder.events),
-        timings={
-            "navigation_ms": round(nav_ms, 1),
-            "settle_ms": round((settled - t0) * 1000, 1),
-            "screenshot_ms": round((shot - settled) * 1000, 1),
-            "render_ms": round((done - t0) * 1000, 1),
-        },
         problems=tuple(problems),
         images=images,
     )
+
+
+async def salvage(recorder: PageRecorder, problem: str, seconds: float) -> RenderResult | None:
+    """A browser load that failed after the server answered: the site is up, keep what it sent.
+
+    A page whose script freezes the renderer still delivered its HTML; that is evidence and
+    enough to judge it. None when no main document ever arrived (a dead or refusing site).
+    """
+    await recorder.drain(seconds)
+    served = _served(recorder, None)
+    if not served.documents or served.status is None:
+        return None
+    final_url = served.documents[-1].url
+    return await _result(served, final_url, recorder, [problem])
 
 
 async def drain_failed(recorder: PageRecorder | None, seconds: float) -> tuple[Exchange, ...]:

@@ -126,7 +126,7 @@ def _process(scrapy_settings: ScrapySettings) -> CrawlerProcess:
     level = logging.getLogger().getEffectiveLevel()
     logging.disable(level - 1)  # Scrapy's version banner, logged while it sets up
     try:
-        process = CrawlerProcess(scrapy_settings, install_root_handler=False)
+        process = CrawlerProcess(scrapy_settings)
     finally:
         logging.disable(logging.NOTSET)
     # Scrapy pins its loggers' levels; let them follow the root (the CLI's -v) again.

@@ -24,8 +24,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.handler.BoundedPlaywrightHandler",
+    "https": "crawler.handler.BoundedPlaywrightHandler",
 }
 ADDONS = {"crawler.settings.NetworkPathAddon": 0}
 

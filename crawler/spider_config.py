@@ -42,6 +42,11 @@ class SpiderConfig:
         return self.deadline * 0.6
 
     @property
+    def browser_seconds(self) -> float:
+        """The whole browser download: navigation plus reading the DOM it arrived at."""
+        return self.deadline * 0.75
+
+    @property
     def plain_seconds(self) -> float:
         return min(20.0, self.deadline * 0.5)
 

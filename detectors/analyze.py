@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from core.signals import Lookups, Reference, ScoredPage, Signal
 from core.types import Page
 from detectors.base import Detector
-from detectors.registry import all_detectors
+from detectors.registry import all_detectors, weights
 from detectors.scoring import ScoringConfig, combine
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class Analyzer:
                 failed.append(det.name)
                 logger.exception("detector %s failed on %s", det.name, page.url)
                 errors.append(f"检测器 {det.name} 出错：{type(exc).__name__}: {exc}")
-        judgement = combine(signals, self.config)
+        judgement = combine(signals, weights(self.detectors), self.config)
         if "possibly-compromised" in judgement.categories:
             signals.append(_compromised(page, judgement.score))
         ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.detector)))

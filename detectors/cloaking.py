@@ -68,6 +68,8 @@ class CloakingDetector:
     name = NAME
     version = VERSION
     description = "比较以爬虫、桌面浏览器和微信手机身份访问同一网址得到的内容，识别按访问者区别对待的伪装页面。"
+    weight = 0.70  # different content for crawlers and for WeChat users
+    triage = False  # needs the fetches with other user agents
 
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
         if not page.variants or is_official_host(page.host, reference):

@@ -116,6 +116,9 @@ class ContentDetector:
     name = NAME
     version = VERSION
     description = "分析页面自称的身份、本页的证件查询表单与查询结果表、页脚标识、售证话术及与官方页面的文本相似度。"
+    #: an identity claim with its own query form or a fake result page is nearly conclusive
+    weight = 0.92
+    triage = True  # reads the HTML alone
 
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
         host = page.host

@@ -2,6 +2,8 @@
 
 The scoring itself lives in `core.names` (a pure function shared with the bulk
 `zhenwei score-domains` feed); this module turns its verdict on a page's hosts into signals.
+The index is built from the Reference alone: its target, the other protected targets and
+the allowlist.
 """
 
 from __future__ import annotations
@@ -9,22 +11,21 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from core.names import DomainIndex, DomainScore, normalise_host, score_domain
-from core.profiles import TargetProfile, load_allowlist, load_profiles
-from core.signals import Lookups, Reference, Signal
+from core.names import DomainIndex, DomainScore, normalise_host
+from core.profiles import TargetProfile
+from core.signals import GOVERNMENT_HOST, Lookups, Reference, Signal
 from core.types import Page
-
-__all__ = ["DomainDetector", "DomainIndex", "DomainScore", "detector", "index_for", "score_domain"]
 
 #: Look-alikes at or above this score support the `impersonation` category.
 IMPERSONATION_SCORE = 0.45
 
 
 @lru_cache(maxsize=16)
-def index_for(target: TargetProfile, allowlist: tuple[str, ...]) -> DomainIndex:
-    """The index of every shipped profile plus the reference's own target and allowlist."""
-    profiles = [target, *(p for p in load_profiles() if p.key != target.key)]
-    return DomainIndex(profiles, (*load_allowlist(), *allowlist))
+def index_for(
+    target: TargetProfile, profiles: tuple[TargetProfile, ...], allowlist: tuple[str, ...]
+) -> DomainIndex:
+    """The index of the reference's target first, then the other protected targets."""
+    return DomainIndex([target, *(p for p in profiles if p.key != target.key)], allowlist)
 
 
 class DomainDetector:
@@ -33,9 +34,11 @@ class DomainDetector:
     name = "domain"
     version = "1.1"  # 1.1: one platform pinyin word alone weighs less
     description = "根据域名判断网址是否为官方地址，或是否用拼写、拼音、形近字、子域名等手法仿冒受保护平台的域名。"
+    weight = 0.60  # a look-alike name alone is a lead, not a counterfeit
+    triage = True  # reads the URLs alone
 
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
-        index = index_for(reference.target, tuple(reference.allowlist))
+        index = index_for(reference.target, reference.profiles, reference.allowlist)
         hosts: list[str] = []
         for url in (page.final_url or page.url, page.url):
             host = normalise_host(urlsplit(url).hostname or "") if url else ""
@@ -62,20 +65,17 @@ class DomainDetector:
         if r.official:
             target_host = r.official_kind == "target-host" and r.target == target.key
             own_domain = r.official_kind == "target-domain" and r.target == target.key
-            details.update(
-                official_kind=r.official_kind,
-                target_host=target_host,
-                # a genuine government host, but not this target's platform: a copy of the
-                # target served from it means a compromised or misused site (content decides)
-                gov_host_not_target=r.official_kind != "allowlist"
-                and not (target_host or own_domain),
-            )
+            details.update(official_kind=r.official_kind, target_host=target_host)
+            # a genuine government host, but not this target's platform: a copy of the
+            # target served from it means a compromised or misused site (scoring decides)
+            foreign = r.official_kind != "allowlist" and not (target_host or own_domain)
             return Signal(
                 self.name,
                 self.version,
                 0.0,
                 f"{where}主机 {_sentence(r.reasons)}",
                 details,
+                categories=(GOVERNMENT_HOST,) if foreign else (),
                 official=True,
             )
         categories = ("impersonation",) if r.score >= IMPERSONATION_SCORE else ()

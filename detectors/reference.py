@@ -73,7 +73,9 @@ def fallback_captures(profile: TargetProfile) -> tuple[ReferenceCapture, ...]:
     text = "\n".join([*profile.names_zh, *profile.form_fields, *profile.result_fields])
     return (
         ReferenceCapture(
-            url=profile.reference_urls[0] if profile.reference_urls else f"http://{profile.official_hosts[0]}/",
+            url=profile.reference_urls[0]
+            if profile.reference_urls
+            else f"http://{profile.official_hosts[0]}/",
             captured_at=datetime(2026, 1, 1, tzinfo=UTC),
             title=profile.name,
             visible_text=text,
@@ -87,13 +89,18 @@ def build_reference(
     profile: TargetProfile,
     stored: Sequence[ReferenceCapture],
     allowlist: Iterable[str] = (),
+    *,
+    profiles: Iterable[TargetProfile] = (),
 ) -> Reference:
-    """The newest stored capture per URL, or the text fallback when nothing is stored."""
+    """The newest stored capture per URL, or the text fallback when nothing is stored, with
+    the allowlist and every protected target (`profiles`) the detectors compare against."""
     newest: dict[str, ReferenceCapture] = {}
     for cap in sorted(stored, key=lambda c: c.captured_at, reverse=True):
         newest.setdefault(cap.url, cap)
     captures = tuple(newest.values()) or fallback_captures(profile)
-    return Reference(target=profile, captures=captures, allowlist=tuple(allowlist))
+    return Reference(
+        target=profile, captures=captures, allowlist=tuple(allowlist), profiles=tuple(profiles)
+    )
 
 
 def content_key(capture: ReferenceCapture) -> str:

@@ -51,6 +51,8 @@ class RegistrationDetector:
     name = NAME
     version = VERSION
     description = "检查域名注册时间、注册期限与隐私保护、服务器所在国家与ASN、TLS证书，以及自称政府网站却境外托管或无ICP备案。"
+    weight = 0.40  # young, privacy-registered, hosted abroad: weak alone
+    triage = False  # needs WHOIS, DNS and TLS facts
 
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
         host = page.host

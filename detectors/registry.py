@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable, Mapping
 from functools import cache
 from types import ModuleType
 
@@ -12,7 +13,7 @@ import detectors
 from detectors.base import Detector
 
 #: modules of the package that are infrastructure, not detectors
-_NOT_DETECTORS = frozenset({"base", "registry", "scoring", "analyze"})
+_NOT_DETECTORS = frozenset({"base", "registry", "scoring", "analyze", "targets", "reference"})
 
 
 def detector_modules() -> list[ModuleType]:
@@ -31,6 +32,16 @@ def detector_modules() -> list[ModuleType]:
 def all_detectors() -> tuple[Detector, ...]:
     """The discovered detector objects, in module-name order."""
     return tuple(m.detector for m in detector_modules())
+
+
+def triage_detectors() -> tuple[Detector, ...]:
+    """The detectors flagged `triage`: those the cheap stage runs on a plain fetch."""
+    return tuple(d for d in all_detectors() if d.triage)
+
+
+def weights(selected: Iterable[Detector]) -> Mapping[str, float]:
+    """Each detector's weight by name, as scoring takes them."""
+    return {d.name: d.weight for d in selected}
 
 
 def get(name: str) -> Detector:

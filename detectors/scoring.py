@@ -1,25 +1,27 @@
 """Combines signals into one 0–100 score, a verdict and categories (ARCHITECTURE §2).
 
-Weights and thresholds live in scoring.toml beside this module (or a file given by the
-caller), so an analyst can read and tune them without touching code.
+Thresholds and verdict rules live in scoring.toml beside this module (or a file given by the
+caller), so an analyst can read and tune them without touching code. Weights are declared by
+the detectors themselves (`weight`, listed by `zhenwei detectors`) and passed in by the caller.
+Scoring reads signals through their typed fields only; `details` is evidence for people.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from core.signals import Signal
+from core.signals import GOVERNMENT_HOST, Signal
 
 DEFAULT_CONFIG = Path(__file__).with_name("scoring.toml")
 
 
 @dataclass(frozen=True)
 class ScoringConfig:
-    weights: Mapping[str, float] = field(default_factory=dict)
-    default_weight: float = 0.5
+    """Thresholds and verdict rules (scoring.toml)."""
+
     counterfeit: int = 70
     suspicious: int = 30
     category_min_signal: float = 0.35
@@ -31,12 +33,14 @@ class ScoringConfig:
     @classmethod
     def load(cls, path: Path | None = None) -> ScoringConfig:
         data = tomllib.loads((path or DEFAULT_CONFIG).read_text(encoding="utf-8"))
-        weights = dict(data.get("weights", {}))
-        default = float(weights.pop("default", 0.5))
+        if "weights" in data:
+            # an old file would otherwise be half-applied without a word
+            raise ValueError(
+                f"{path or DEFAULT_CONFIG}: [weights] is no longer read; each detector declares"
+                " its weight (`zhenwei detectors` lists them)"
+            )
         th = data.get("thresholds", {})
         return cls(
-            weights={k: float(v) for k, v in weights.items()},
-            default_weight=default,
             counterfeit=int(th.get("counterfeit", 70)),
             suspicious=int(th.get("suspicious", 30)),
             category_min_signal=float(th.get("category_min_signal", 0.35)),
@@ -50,9 +54,6 @@ class ScoringConfig:
                 data.get("verdicts", {}).get("parked_category", cls.parked_category)
             ),
         )
-
-    def weight(self, detector: str) -> float:
-        return self.weights.get(detector, self.default_weight)
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,21 @@ def _noisy_or(values: Iterable[float]) -> float:
     return 1.0 - remaining
 
 
-def combine(signals: Iterable[Signal], config: ScoringConfig) -> Judgement:
-    """Score, verdict and categories of one page from its signals."""
+def combine(
+    signals: Iterable[Signal], weights: Mapping[str, float], config: ScoringConfig
+) -> Judgement:
+    """Score, verdict and categories of one page from its signals.
+
+    `weights` maps each detector's name to its weight (`registry.weights(detectors)`); a
+    signal from a detector without one is a bug, and says so."""
     signals = list(signals)
     by_detector: dict[str, list[float]] = {}
     for s in signals:
         by_detector.setdefault(s.detector, []).append(s.score)
-    contributions = {
-        d: config.weight(d) * _noisy_or(scores) for d, scores in sorted(by_detector.items())
-    }
+    unweighted = sorted(set(by_detector) - set(weights))
+    if unweighted:
+        raise ValueError(f"signals from detectors without a weight: {', '.join(unweighted)}")
+    contributions = {d: weights[d] * _noisy_or(scores) for d, scores in sorted(by_detector.items())}
     score = round(100 * _noisy_or(contributions.values()))
 
     categories: list[str] = []
@@ -104,7 +111,7 @@ def combine(signals: Iterable[Signal], config: ScoringConfig) -> Judgement:
     if official:
         # A genuine government host that serves a copy of another agency's platform may be
         # compromised: never call that official for the platform it copies.
-        gov_not_target = any(s.details.get("gov_host_not_target") for s in official)
+        gov_not_target = any(GOVERNMENT_HOST in s.categories for s in official)
         if gov_not_target and imitates and score >= config.counterfeit:
             if "possibly-compromised" not in categories:
                 categories.append("possibly-compromised")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from core.imaging import hex_hash, shot, small_image_phash
 from core.signals import Lookups, Reference, Signal
 from core.types import Page
 from detectors._identity import is_official_host
-from detectors._images import hex_hash, shot, small_image_phash
 
 NAME = "visual"
 VERSION = "1.0"
@@ -41,6 +41,8 @@ class VisualDetector:
     name = NAME
     version = VERSION
     description = "用感知哈希比对页面截图、页头区域、网站图标以及复用的官方图片（国徽、标志）与官方页面的相似度。"
+    weight = 0.85  # a screenshot or reused emblem of the genuine platform
+    triage = False  # needs the browser's screenshot and images
 
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
         if is_official_host(page.host, reference):
@@ -181,13 +183,6 @@ def _why(error: str | None) -> str:
     if error == "blank":
         return "截图为空白"
     return f"图片损坏或过大：{error}"
-
-
-def image_phash(data: bytes) -> str:
-    """Hex pHash of an image's bytes ("" when undecodable or blank): for the fetcher filling
-    Page.images and for reference capture filling ReferenceCapture.image_phashes."""
-    value, _ = small_image_phash(data)
-    return str(value) if value is not None else ""
 
 
 detector = VisualDetector()

@@ -16,7 +16,8 @@ from core.failures import SITE_DOWN
 from core.signals import ScoredPage
 from storage import pagedata, sql
 from storage.artifacts import StoredArtifact
-from storage.models import Capture, SignalRow
+from storage.linkfeatures import LinkFeatures
+from storage.models import Capture, CaptureFeature, SignalRow
 from storage.records import CaptureRecord, SignalRecord
 
 
@@ -76,6 +77,7 @@ def add_capture(
     ).scalar_one_or_none()
     if new_id is not None:
         add_signals(s, int(new_id), scored)
+        add_features(s, int(new_id), lead_id, infra)
         return int(new_id), True
     existing = s.scalars(select(Capture.id).where(Capture.key == key)).one()
     return int(existing), False
@@ -97,6 +99,12 @@ def add_signals(s: Session, capture_id: int, scored: ScoredPage) -> None:
                 official=sig.official,
             )
         )
+
+
+def add_features(s: Session, capture_id: int, lead_id: int, infra: Mapping[str, Any]) -> None:
+    """The pivot index of a new capture: one row per exact-match feature."""
+    for kind, value in LinkFeatures.from_json(dict(infra)).features:
+        s.add(CaptureFeature(capture_id=capture_id, lead_id=lead_id, kind=kind, value=value[:500]))
 
 
 def lead_captures(s: Session, lead_id: int) -> tuple[CaptureRecord, ...]:

@@ -8,7 +8,7 @@ artifacts by sha256, signals by (capture, position), sources by (lead, source).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.signals import ScoredPage
 from core.types import Page
-from storage import artifacts, captures, pagedata, sql
+from storage import artifacts, captures, linkfeatures, pagedata, sql
 from storage.campaigns import campaign_record
 from storage.models import Lead, LeadSource
 from storage.records import KnownUrl, LeadDetail, LeadRecord, SourceHit, SourceRecord
@@ -47,6 +47,18 @@ def seen(page: Page) -> Seen:
     if page.failure.site_down:
         return Seen.DOWN
     return Seen.UP if page.status is not None else Seen.UNKNOWN
+
+
+def _asn_lookup() -> linkfeatures.AsnLookup:
+    from core.netpath.geoip import ip_info
+
+    return ip_info
+
+
+def _qr_reader() -> Callable[[bytes], list[str]]:
+    from core.qr import decode_qr_once
+
+    return decode_qr_once
 
 
 def _source_names(s: Session, lead_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
@@ -86,7 +98,7 @@ class Leads(sql.Store):
             raise ValueError(f"no host in {page.url!r}")
         # Files first: if we die before the commit they are orphans, re-used on the replay.
         stored = artifacts.store_blobs(self.db.artifacts, pagedata.page_blobs(page, capture_files))
-        infra = pagedata.infra_features(page)
+        infra = linkfeatures.extract(page, asn_of=_asn_lookup(), read_qr=_qr_reader()).to_json()
         hits = list(sources)
         if not hits and page.source:
             hits = [SourceHit(page.source, page.fetched_at)]

@@ -69,17 +69,81 @@ class Base(DeclarativeBase):
 
 
 class Campaign(Base):
-    """Leads linked by shared infrastructure (IP, name servers, registrant, favicon, template)."""
+    """Leads run by the same people, joined by strong link evidence (storage/linking.py).
+
+    The id is the campaign's stable name: relinking keeps it for the group that holds most
+    of its members (storage/campaigns.py)."""
 
     __tablename__ = "campaign"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
     label: Mapped[str] = mapped_column(String(200), default="")
-    #: the shared features that link the leads: [{"kind": "ip", "value": "..."}]
+    #: the evidence between members: [{"a": id, "b": id, "weight": w, "evidence": [...]}]
     links: Mapped[list[Any]] = mapped_column(default=list)
+    first_seen: Mapped[datetime | None]
+    last_seen: Mapped[datetime | None]
+    members: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: members still answering and not taken down at the last relink
+    online: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaptureFeature(Base):
+    """One linking feature of one capture (tracking id, contact, kit hash...): the pivot index."""
+
+    __tablename__ = "capture_feature"
+    __table_args__ = (
+        UniqueConstraint("capture_id", "kind", "value", name="uq_capture_feature"),
+        Index("ix_capture_feature_value", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    capture_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), index=True
+    )
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(String(500))
+
+
+class Tip(Base):
+    """A tip from the public or an analyst (12345 hotline, form): what was said and by whom."""
+
+    __tablename__ = "tip"
+    __table_args__ = (UniqueConstraint("channel", "reference", name="uq_tip_reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(50))
+    #: the channel's own ticket number or reporter reference
+    reference: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: where it came from: an imported file and row, a form and its user, a photo's sha256
+    origin: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: pending → checked | no_url | failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_at: Mapped[datetime | None]
+
+
+class TipCheck(Base):
+    """One URL of a tip and what checking it found; `lead_id` is the lead it fed."""
+
+    __tablename__ = "tip_check"
+    __table_args__ = (UniqueConstraint("tip_id", "url", name="uq_tip_check_url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tip.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lead.id", ondelete="SET NULL"), index=True
+    )
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime | None]
 
 
 class Lead(Base):

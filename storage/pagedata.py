@@ -1,10 +1,10 @@
-"""Turn a Page into what the database keeps: JSON-safe facts, artifact blobs, infra features."""
+"""Turn a Page into what the database keeps: JSON-safe facts and artifact blobs (its linking
+features are `storage/linkfeatures.py`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import ipaddress
 import logging
 import mimetypes
@@ -29,8 +29,6 @@ _SUFFIX_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".pem": "application/x-pem-file",
 }
-# Registrant values that say nothing about who registered the domain.
-_REDACTED = ("redacted", "privacy", "private", "withheld", "not disclosed", "data protected")
 
 
 @dataclass(frozen=True)
@@ -170,52 +168,3 @@ def variants_json(page: Page) -> list[Any]:
         data.pop("raw_html", None)
         out.append(data)
     return out
-
-
-def infra_features(page: Page) -> dict[str, Any]:
-    """What may tie this site to others run by the same people (campaign linking)."""
-    ips: list[str] = []
-    ns: list[str] = []
-    if page.dns is not None:
-        ips = sorted({ip for ip in (*page.dns.a, *page.dns.aaaa) if _public_ip(ip)})
-        ns = sorted({n.lower().rstrip(".") for n in page.dns.ns if n})
-    registrant = None
-    if page.whois is not None:
-        if not ns:
-            ns = sorted({n.lower().rstrip(".") for n in page.whois.name_servers if n})
-        reg = (page.whois.registrant or "").strip()
-        if reg and not page.whois.privacy and not any(w in reg.lower() for w in _REDACTED):
-            registrant = reg
-    favicon = hashlib.sha256(page.favicon).hexdigest() if page.favicon else None
-    return {
-        "ips": ips,
-        "ns": ns,
-        "registrant": registrant,
-        "favicon": favicon,
-        "phash": _phash(page.viewport_png or page.screenshot_png),
-    }
-
-
-def _public_ip(value: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return not (ip.is_private or ip.is_loopback or ip.is_unspecified or ip.is_reserved)
-
-
-def _phash(png: bytes) -> str | None:
-    """Perceptual hash of the rendered page: clone kits share a template."""
-    if not png:
-        return None
-    import imagehash
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(png)) as img:
-            digest = str(imagehash.phash(img.convert("L")))
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        log.info("no perceptual hash for screenshot: %s", exc)
-        return None
-    # A blank or single-colour page hashes to all zeros and would link unrelated sites.
-    return None if set(digest) == {"0"} else digest

@@ -150,11 +150,111 @@ class ReviewEventRecord:
 
 @dataclass(frozen=True)
 class CampaignRecord:
+    """A campaign: `links` are its strong links, each with its evidence (`linking.Link`)."""
+
     id: int
     key: str
     label: str
     links: list[Any]
     lead_ids: tuple[int, ...]
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    members: int = 0
+    online: int = 0
+
+    def to_json(self) -> JSON:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "label": self.label,
+            "members": self.members,
+            "online": self.online,
+            "first_seen": iso(self.first_seen),
+            "last_seen": iso(self.last_seen),
+            "lead_ids": list(self.lead_ids),
+            "links": self.links,
+        }
+
+
+@dataclass(frozen=True)
+class PivotHit:
+    """One capture that showed a pivot value."""
+
+    kind: str
+    value: str
+    capture_id: int
+    lead_id: int
+    host: str
+    url: str
+    fetched_at: datetime
+    verdict: str
+    status: str
+    campaign_id: int | None
+
+    def to_json(self) -> JSON:
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "capture_id": self.capture_id,
+            "lead_id": self.lead_id,
+            "host": self.host,
+            "url": self.url,
+            "fetched_at": iso(self.fetched_at),
+            "verdict": self.verdict,
+            "status": self.status,
+            "campaign_id": self.campaign_id,
+        }
+
+
+@dataclass(frozen=True)
+class TipCheckRecord:
+    id: int
+    tip_id: int
+    url: str
+    lead_id: int | None
+    verdict: str | None
+    score: int | None
+    error: str | None
+    checked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TipRecord:
+    """A tip with its provenance and what checking each of its URLs found."""
+
+    id: int
+    channel: str
+    reference: str
+    received_at: datetime
+    text: str
+    origin: JSON
+    status: str
+    created_at: datetime
+    checked_at: datetime | None
+    checks: tuple[TipCheckRecord, ...] = ()
+
+    def to_json(self) -> JSON:
+        return {
+            "id": self.id,
+            "channel": self.channel,
+            "reference": self.reference,
+            "received_at": iso(self.received_at),
+            "text": self.text,
+            "origin": self.origin,
+            "status": self.status,
+            "checked_at": iso(self.checked_at),
+            "checks": [
+                {
+                    "url": c.url,
+                    "lead_id": c.lead_id,
+                    "verdict": c.verdict,
+                    "score": c.score,
+                    "error": c.error,
+                    "checked_at": iso(c.checked_at),
+                }
+                for c in self.checks
+            ],
+        }
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ aggregate, each returning frozen records only.
     repo.leads       record scored pages; list and read leads; recheck history
     repo.reviews     audited review events and status changes; audit-chain check
     repo.runs        crawl runs and their statistics
-    repo.campaigns   leads linked by shared infrastructure
+    repo.campaigns   leads linked by strong link evidence; the pivot over every capture
+    repo.tips        tips (12345 hotline, the UI form) and what checking them found
     repo.references  captures of the genuine pages of protected targets
     repo.users       analyst accounts
     repo.artifacts   evidence files and their rows
@@ -24,6 +25,7 @@ from storage.references import References
 from storage.reviews import Reviews
 from storage.runs import Runs
 from storage.sql import NotFoundError
+from storage.tips import Tips
 from storage.users import ROLES, UserExistsError, Users
 
 
@@ -36,6 +38,7 @@ class Repository:
         self.reviews = Reviews(db)
         self.runs = Runs(db)
         self.campaigns = Campaigns(db)
+        self.tips = Tips(db)
         self.references = References(db)
         self.users = Users(db)
         self.artifacts = Artifacts(db)

@@ -55,6 +55,7 @@ def scored(
     problems: tuple[Failure, ...] = (),
     registrant: str | None = None,
     title: str = "特种作业操作证查询",
+    body: str = "",
 ) -> ScoredPage:
     """A scored page of `host`; with a failure it did not load unless `loaded` says so."""
     if loaded is None:
@@ -65,12 +66,14 @@ def scored(
         status=200 if loaded else None,
         fetched_at=at,
         user_agent=UA,
-        raw_html=f"<html><title>{title}</title><body>{host}</body></html>" if loaded else "",
+        raw_html=f"<html><title>{title}</title><body>{host}{body}</body></html>" if loaded else "",
         rendered_html=(
-            f"<html><head><title>{title}</title></head><body>{host}</body></html>" if loaded else ""
+            f"<html><head><title>{title}</title></head><body>{host}{body}</body></html>"
+            if loaded
+            else ""
         ),
         title=title if loaded else "",
-        visible_text=f"{title} 请输入证件号码" if loaded else "",
+        visible_text=f"{title} 请输入证件号码 {body}" if loaded else "",
         screenshot_png=screenshot,
         favicon=favicon,
         dns=DnsFacts(host=host, a=ips, ns=(), raw=f"{host}. 300 IN A {' '.join(ips)}"),

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from core.profiles import default_profile, get_profile, load_allowlist
-from core.signals import Lookups, Reference, Signal
+from core.names import DomainIndex, score_domain
+from core.profiles import default_profile, get_profile, load_allowlist, load_profiles
+from core.signals import GOVERNMENT_HOST, Lookups, Reference, Signal
 from core.types import Page
-from detectors.domain import DomainIndex, detector, score_domain
+from detectors.domain import detector
 
-REFERENCE = Reference(target=default_profile(), allowlist=load_allowlist())
+REFERENCE = Reference(
+    target=default_profile(), allowlist=load_allowlist(), profiles=load_profiles()
+)
 
 
 def _idn(unicode_label: str, suffix: str) -> str:
@@ -67,7 +71,7 @@ def test_genuine_platform_host_is_official() -> None:
     (signal,) = _signals("https://cx.mem.gov.cn/special?index=0")
     assert signal.official and signal.score == 0.0
     assert signal.details["target_host"] is True
-    assert signal.details["gov_host_not_target"] is False
+    assert GOVERNMENT_HOST not in signal.categories
     assert "官方网址" in signal.reason
 
 
@@ -76,28 +80,51 @@ def test_ministry_site_is_official_but_not_the_query_platform() -> None:
     assert signal.official
     assert signal.details["target_host"] is False
     assert signal.details["official_kind"] == "target-domain"
+    assert GOVERNMENT_HOST not in signal.categories  # the target's own ministry
     assert "不是" in signal.reason
 
 
 def test_other_government_host_is_official_identity_but_not_the_target() -> None:
     (signal,) = _signals("http://yjt.zj.gov.cn/col/index.html")
     assert signal.official
-    assert signal.details["gov_host_not_target"] is True
+    assert signal.categories == (GOVERNMENT_HOST,)
     assert signal.details["target_host"] is False
     # another protected platform's genuine host is not the MEM platform either
     (other,) = _signals("https://cnse.samr.gov.cn/")
-    assert other.official and other.details["gov_host_not_target"] is True
+    assert other.official and other.categories == (GOVERNMENT_HOST,)
     assert other.details["matched_target"] == "samr"
 
 
 def test_allowlisted_platform_is_official() -> None:
     (signal,) = _signals("https://www.chsi.com.cn/xlcx/")
     assert signal.official and signal.details["official_kind"] == "allowlist"
-    assert signal.details["gov_host_not_target"] is False
+    assert GOVERNMENT_HOST not in signal.categories
     # the reference's own allowlist counts too
     extra = Reference(target=default_profile(), allowlist=("verify.example.org",))
     (own,) = _signals("https://verify.example.org/", reference=extra)
     assert own.official
+    # ... and only it: the detector reads no allowlist of its own
+    assert _signals("https://www.chsi.com.cn/", reference=extra) == []
+
+
+def test_the_index_comes_from_the_reference_alone() -> None:
+    mem = default_profile()
+    alone = Reference(target=mem)
+    # without the other targets, SAMR's platform is just some government host ...
+    (samr,) = _signals("https://cnse.samr.gov.cn/", reference=alone)
+    assert samr.details["official_kind"] == "gov" and samr.details["matched_target"] is None
+    assert _signals("http://samr-gov.vip/", reference=alone)[0].details["matched_target"] is None
+    # ... and a target that exists only in the Reference is known by its hosts and names
+    other = replace(
+        get_profile("samr"),
+        key="ministry",
+        official_hosts=("verify.ministry-demo.cn",),
+        registrable_domains=("ministry-demo.cn",),
+    )
+    custom = Reference(target=mem, profiles=(other,))
+    (own,) = _signals("https://verify.ministry-demo.cn/", reference=custom)
+    assert own.official and own.details["matched_target"] == "ministry"
+    assert own.categories == (GOVERNMENT_HOST,)
 
 
 @pytest.mark.parametrize("host", HIGH)

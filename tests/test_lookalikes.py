@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from core.names import score_domain
 from core.netpath.domains import split_host
 from core.profiles import default_profile, get_profile
 from crawler.sources.lookalikes import DEFAULT_TLDS, TECHNIQUES, Lookalike, generate_lookalikes
-from detectors.domain import score_domain
 
 MEM = default_profile()
 ALL = generate_lookalikes(MEM)

@@ -111,3 +111,34 @@ def test_smtp_digest() -> None:
     assert msg["To"] == "duty@unit.local"
     body = msg.get_payload(decode=True).decode("utf-8")
     assert "cx-mem-gov.cn" in body and "变化（原 55 分）" in body
+
+
+def test_digest_says_when_a_new_lead_joins_a_known_campaign(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from storage_pages import open_repo, scored
+
+    from zhenwei.notify.build import build_digest
+
+    repo = next(open_repo(f"sqlite:///{tmp_path / 'z.db'}", tmp_path))
+    body = " 微信：gang_one88"
+    old = [repo.leads.record(scored(f"old{i}.top", body=body), run_id=None).id for i in (1, 2)]
+    repo.campaigns.link()
+    new = repo.leads.record(scored("new.top", body=body), run_id=None).id
+    lone = repo.leads.record(scored("lone.top"), run_id=None).id
+    (campaign,) = repo.campaigns.link()
+    digest = build_digest(
+        repo,
+        run_id=3,
+        started_at=NOW,
+        finished_at=NOW,
+        new_leads=[new, lone],
+        changed={},
+        stats={},
+        min_score=0,
+    )
+    notes = {i.host: i.campaign for i in digest.items}
+    assert notes["new.top"].startswith(f"加入已知团伙 #{campaign.id}")
+    assert "此前已有 2 个站点" in notes["new.top"] and notes["lone.top"] == ""
+    assert "1 条加入已知团伙" in digest.title
+    assert "加入已知团伙" in "\n".join(digest.text_lines())
+    assert digest.as_json()["items"][0]["campaign"] or digest.as_json()["items"][1]["campaign"]
+    assert old

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.signals import Signal
+import pytest
+
+from core.signals import GOVERNMENT_HOST, Signal
+from detectors.registry import all_detectors, weights
 from detectors.scoring import ScoringConfig, combine
 
 CFG = ScoringConfig.load()
+#: the weights the shipped detectors declare
+W = weights(all_detectors())
+
+
+def judge(signals: list[Signal], cfg: ScoringConfig = CFG):
+    return combine(signals, W, cfg)
 
 
 def sig(det: str, score: float, *cats: str, official: bool = False, **details: object) -> Signal:
@@ -15,18 +24,18 @@ def sig(det: str, score: float, *cats: str, official: bool = False, **details: o
 
 
 def test_no_signals_is_benign_zero() -> None:
-    j = combine([], CFG)
+    j = judge([], CFG)
     assert (j.score, j.verdict, j.categories) == (0, "benign", ())
 
 
 def test_identity_claim_with_form_and_lookalike_is_counterfeit() -> None:
-    j = combine([sig("content", 0.95, "impersonation"), sig("domain", 0.8, "impersonation")], CFG)
+    j = judge([sig("content", 0.95, "impersonation"), sig("domain", 0.8, "impersonation")], CFG)
     assert j.verdict == "counterfeit" and j.score >= CFG.counterfeit
     assert j.categories == ("impersonation",)
 
 
 def test_lookalike_name_alone_is_only_suspicious() -> None:
-    j = combine([sig("domain", 0.9, "impersonation")], CFG)
+    j = judge([sig("domain", 0.9, "impersonation")], CFG)
     assert j.verdict == "suspicious"
     assert j.score < CFG.counterfeit
     assert j.categories == ("parked-lookalike",)
@@ -34,50 +43,79 @@ def test_lookalike_name_alone_is_only_suspicious() -> None:
 
 def test_name_plus_hosting_facts_never_make_a_counterfeit() -> None:
     signals = [sig("domain", 0.99, "impersonation"), sig("registration", 1.0, "hosting-risk")]
-    j = combine(signals, CFG)
+    j = judge(signals, CFG)
     assert j.score >= CFG.counterfeit  # high enough to be near the top of the queue ...
     assert j.verdict == "suspicious"  # ... but the page shows nothing: not proven counterfeit
     assert j.categories[0] == "parked-lookalike" and "impersonation" not in j.categories
 
 
 def test_high_score_without_imitation_is_not_counterfeit() -> None:
-    j = combine([sig("content", 1.0, "seller"), sig("registration", 1.0, "hosting-risk")], CFG)
+    j = judge([sig("content", 1.0, "seller"), sig("registration", 1.0, "hosting-risk")], CFG)
     assert j.score >= CFG.counterfeit
     assert j.verdict == "suspicious" and "seller" in j.categories
 
 
 def test_weak_categories_are_not_reported() -> None:
-    j = combine([sig("content", 0.2, "seller")], CFG)
+    j = judge([sig("content", 0.2, "seller")], CFG)
     assert j.categories == () and j.verdict == "benign"
 
 
 def test_official_host_is_official_with_zero_score() -> None:
-    j = combine([sig("domain", 0.0, official=True), sig("content", 0.9, "impersonation")], CFG)
+    j = judge([sig("domain", 0.0, official=True), sig("content", 0.9, "impersonation")], CFG)
     assert (j.score, j.verdict) == (0, "official")
 
 
 def test_gov_host_copying_another_platform_is_suspicious_not_official() -> None:
     signals = [
+        sig("domain", 0.0, GOVERNMENT_HOST, official=True),
+        sig("content", 0.95, "impersonation"),
+        sig("visual", 0.9, "impersonation"),
+    ]
+    j = judge(signals, CFG)
+    assert j.verdict == "suspicious" and "possibly-compromised" in j.categories
+
+
+def test_scoring_reads_typed_fields_never_details() -> None:
+    # the same words in details, without the category, leave the official verdict alone
+    signals = [
         sig("domain", 0.0, official=True, gov_host_not_target=True),
         sig("content", 0.95, "impersonation"),
         sig("visual", 0.9, "impersonation"),
     ]
-    j = combine(signals, CFG)
-    assert j.verdict == "suspicious" and "possibly-compromised" in j.categories
+    assert judge(signals, CFG).verdict == "official"
 
 
 def test_more_evidence_never_lowers_the_score() -> None:
     base = [sig("domain", 0.6, "parked-lookalike")]
     more = base + [sig("registration", 0.5, "hosting-risk")]
-    assert combine(more, CFG).score >= combine(base, CFG).score
+    assert judge(more, CFG).score >= judge(base, CFG).score
 
 
-def test_weights_come_from_the_file(tmp_path: Path) -> None:
+def test_thresholds_come_from_the_file_and_weights_from_the_caller(tmp_path: Path) -> None:
     f = tmp_path / "s.toml"
-    f.write_text("[weights]\ndomain = 0.1\n[thresholds]\ncounterfeit = 90\nsuspicious = 5\n")
+    f.write_text("[thresholds]\ncounterfeit = 90\nsuspicious = 5\n")
     cfg = ScoringConfig.load(f)
-    assert cfg.weight("domain") == 0.1 and cfg.counterfeit == 90
-    assert combine([sig("domain", 1.0)], cfg).score == 10
+    assert cfg.counterfeit == 90
+    j = combine([sig("domain", 1.0)], {"domain": 0.1}, cfg)
+    assert (j.score, j.verdict) == (10, "suspicious")
+
+
+@pytest.mark.parametrize("name", sorted(W))
+def test_a_detector_alone_says_at_most_its_weight(name: str) -> None:
+    assert judge([sig(name, 1.0)]).score == round(100 * W[name])
+    assert judge([sig(name, 0.5), sig(name, 1.0)]).score == round(100 * W[name])
+
+
+def test_a_signal_without_a_weight_is_refused() -> None:
+    with pytest.raises(ValueError, match="newcomer"):
+        combine([sig("newcomer", 0.5)], W, CFG)
+
+
+def test_an_old_file_with_weights_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "s.toml"
+    f.write_text("[weights]\ndomain = 0.1\n")
+    with pytest.raises(ValueError, match="weight"):
+        ScoringConfig.load(f)
 
 
 def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
@@ -92,18 +130,28 @@ def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
     class Fixed:
         def __init__(self, name: str, signals: list[Signal]) -> None:
             self.name, self.version, self.description = name, "1.0", "测试"
+            self.weight, self.triage = W[name], False
             self.signals = signals
 
         def detect(self, page: Any, reference: Any, lookups: Any) -> list[Signal]:
             return self.signals
 
-    page = Page(url="http://zscx.lqx.gov.cn/", final_url="http://zscx.lqx.gov.cn/", status=200,
-                fetched_at=datetime.now(UTC), user_agent="ua")
+    page = Page(
+        url="http://zscx.lqx.gov.cn/",
+        final_url="http://zscx.lqx.gov.cn/",
+        status=200,
+        fetched_at=datetime.now(UTC),
+        user_agent="ua",
+    )
     analyzer = Analyzer(
-        reference=Reference(target=default_profile()), lookups=Lookups(), strict=True,
-        detectors=[Fixed("domain", [sig("domain", 0.0, official=True, gov_host_not_target=True)]),
-                   Fixed("content", [sig("content", 0.95, "impersonation")]),
-                   Fixed("visual", [sig("visual", 0.9, "impersonation")])],
+        reference=Reference(target=default_profile()),
+        lookups=Lookups(),
+        strict=True,
+        detectors=[
+            Fixed("domain", [sig("domain", 0.0, GOVERNMENT_HOST, official=True)]),
+            Fixed("content", [sig("content", 0.95, "impersonation")]),
+            Fixed("visual", [sig("visual", 0.9, "impersonation")]),
+        ],
     )
     scored = analyzer.analyze(page)
     assert scored.verdict == "suspicious"

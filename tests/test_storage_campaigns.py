@@ -1,4 +1,5 @@
-"""`repo.campaigns` against real SQLite and PostgreSQL: leads grouped by shared infrastructure."""
+"""`repo.campaigns` against real SQLite and PostgreSQL: leads linked by strong evidence into
+campaigns with stable ids, what benign sites show proves nothing, and the pivot."""
 
 from __future__ import annotations
 
@@ -12,44 +13,97 @@ from storage_pages import T0, open_repo, png, scored
 from core.failures import Failure, FailureKind
 from storage.repository import Repository
 
+TONGJI = '<script src="https://hm.baidu.com/hm.js?0123456789abcdef0123456789abcdef"></script>'
+
 
 @pytest.fixture
 def repo(database_url: str, tmp_path: Path) -> Iterator[Repository]:
     yield from open_repo(database_url, tmp_path)
 
 
-def test_campaigns_group_shared_infrastructure(repo: Repository) -> None:
+def test_strong_evidence_links_and_hosting_alone_does_not(repo: Repository) -> None:
     record = repo.leads.record
-    a = record(scored("a-zscx.com", ips=("47.242.10.21",)), run_id=None).id
+    a = record(scored("a-zscx.com", ips=("47.242.10.21",), body=TONGJI), run_id=None).id
     b = record(
-        scored("b-zscx.com", ips=("47.242.10.21", "8.210.3.4"), favicon=png(3)), run_id=None
+        scored("b-zscx.com", ips=("8.210.3.4",), body=TONGJI + " 微信：zscx_kefu88"), run_id=None
     ).id
-    c = record(scored("c-zscx.top", ips=("103.1.1.1",), favicon=png(3)), run_id=None).id
-    lone = record(scored("lone.xyz", ips=("45.9.9.9",), registrant="张三"), run_id=None).id
-    # benign sites sharing a host with a counterfeit do not join its campaign
-    record(scored("school.cn", ips=("47.242.10.21",), verdict="benign", score=5), run_id=None)
-    t1 = record(scored("tpl-one.com", ips=("1.0.0.9",), screenshot=png(5)), run_id=None).id
-    t2 = record(scored("tpl-two.net", ips=("1.0.0.8",), screenshot=png(5)), run_id=None).id
+    c = record(scored("c-zscx.top", ips=("103.1.1.1",), body=" 加微信 zscx_kefu88"), run_id=None).id
+    # same IP as a, nothing else: shared hosting is no campaign
+    lone = record(scored("lone.xyz", ips=("47.242.10.21",)), run_id=None).id
+    # a benign site with the same tracking id: the id then proves nothing for anyone
+    record(
+        scored("school.cn", ips=("47.242.10.21",), verdict="benign", score=5, body=" QQ：12345678"),
+        run_id=None,
+    )
+    d = record(scored("d-zscx.top", ips=("5.5.5.5",), body=" QQ：12345678"), run_id=None).id
+    e = record(scored("e-zscx.top", ips=("6.6.6.6",), body=" QQ：12345678"), run_id=None).id
     groups = repo.campaigns.link()
-    assert sorted(g.lead_ids for g in groups) == [(a, b, c), (t1, t2)]
-    abc = next(g for g in groups if a in g.lead_ids)
-    kinds = {link["kind"] for link in abc.links}
-    assert kinds == {"ip", "favicon"}
+    assert [g.lead_ids for g in groups] == [(a, b, c)]
+    (abc,) = groups
+    kinds = {ev["kind"] for link in abc.links for ev in link["evidence"]}
+    assert {"baidu_tongji", "wechat"} <= kinds and "ip" not in kinds
+    assert abc.members == 3 and abc.online == 3
+    assert abc.first_seen == T0 and abc.last_seen == T0
+    assert all(link["weight"] >= 0.8 for link in abc.links)
+    reasons = [ev["reason"] for link in abc.links for ev in link["evidence"]]
+    assert any("百度统计" in r for r in reasons) and any("微信号 zscx_kefu88" in r for r in reasons)
     assert [x.id for x in repo.leads.find(campaign=abc.id)] == [a, b, c]
-    assert repo.leads.get(lone).campaign is None
+    for other in (lone, d, e):
+        assert repo.leads.get(other).campaign is None
     assert repo.leads.get(a).campaign == abc
-    # idempotent: linking again keeps the same campaign rows
-    again = repo.campaigns.link()
-    assert sorted((g.id, g.lead_ids) for g in again) == sorted((g.id, g.lead_ids) for g in groups)
-    assert repo.campaigns.list() == again
+    # idempotent: linking again keeps the same rows
+    assert repo.campaigns.link() == groups
+    assert repo.campaigns.list() == groups
+
+
+def test_campaign_ids_are_stable_as_members_come_and_go(repo: Repository) -> None:
+    record = repo.leads.record
+    x = record(scored("x1-zscx.com", body=" QQ：99887766"), run_id=None).id
+    y = record(scored("x2-zscx.com", body=" QQ：99887766"), run_id=None).id
+    (first,) = repo.campaigns.link()
+    # a later crawl finds a third site of the gang: same campaign, one more member
+    z = record(scored("x3-zscx.com", at=T0 + timedelta(days=3), body=" QQ：99887766"), run_id=None)
+    (grown,) = repo.campaigns.link()
+    assert grown.id == first.id and grown.lead_ids == (x, y, z.id)
+    assert grown.last_seen == T0 + timedelta(days=3)
+    assert set(repo.campaigns.joined_since(T0 + timedelta(days=1))) == {z.id}
+    # the analyst dismisses two of them: the campaign dissolves but its id is never reused
+    repo.reviews.set_status(x, "dismissed", user="analyst")
+    repo.reviews.set_status(y, "dismissed", user="analyst")
+    assert repo.campaigns.link() == []
+    u = record(scored("u1-other.com", body=" 微信：other_gang1"), run_id=None).id
+    v = record(scored("u2-other.com", body=" 微信：other_gang1"), run_id=None).id
+    (new,) = repo.campaigns.link()
+    assert new.lead_ids == (u, v) and new.id != first.id
+    assert [c.id for c in repo.campaigns.list(include_empty=True)] == [new.id, first.id]
 
 
 def test_down_captures_do_not_link_leads(repo: Repository) -> None:
-    """A parking or sinkhole address answered for a dead name is no shared infrastructure."""
+    """A parking or sinkhole page answered for a dead name is no shared evidence."""
     gone = Failure.of(FailureKind.DNS, "SERVFAIL")
-    for host, ip in (("x-zscx.com", "1.2.3.4"), ("y-zscx.com", "5.6.7.8")):
-        repo.leads.record(scored(host, ips=(ip,)), run_id=None)
+    for host in ("x-zscx.com", "y-zscx.com"):
+        repo.leads.record(scored(host, ips=("1.2.3.4",)), run_id=None)
         repo.leads.record(
-            scored(host, at=T0 + timedelta(days=1), ips=("9.9.9.9",), failure=gone), run_id=None
+            scored(host, at=T0 + timedelta(days=1), body=TONGJI, failure=gone, loaded=True),
+            run_id=None,
         )
     assert repo.campaigns.link() == []
+
+
+def test_pivot_finds_every_capture_dismissed_and_old_included(repo: Repository) -> None:
+    old = repo.leads.record(scored("old-zscx.com", body=TONGJI, favicon=png(2)), run_id=None)
+    repo.reviews.set_status(old.id, "dismissed", user="analyst")
+    new = repo.leads.record(
+        scored("new-zscx.com", at=T0 + timedelta(days=40), body=TONGJI), run_id=None
+    )
+    repo.leads.record(scored("other.com", body=" QQ：55555555"), run_id=None)
+    hits = repo.campaigns.pivot("0123456789ABCDEF0123456789ABCDEF")
+    assert [(h.lead_id, h.kind, h.status) for h in hits] == [
+        (new.id, "baidu_tongji", "new"),
+        (old.id, "baidu_tongji", "dismissed"),
+    ]
+    assert repo.campaigns.pivot("55555555", kind="phone") == []
+    assert [h.host for h in repo.campaigns.pivot("55555555", kind="qq")] == ["other.com"]
+    assert ("baidu_tongji", "0123456789abcdef0123456789abcdef") in repo.campaigns.features_of(
+        old.id
+    )

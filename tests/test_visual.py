@@ -11,9 +11,10 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "pages"))
 import pagekit as kit  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
+from core.imaging import image_phash  # noqa: E402
 from core.signals import Reference, ReferenceCapture  # noqa: E402
 from core.types import ImageAsset, Resource  # noqa: E402
-from detectors.visual import detector, image_phash  # noqa: E402
+from detectors.visual import detector  # noqa: E402
 
 W, H = 1280, 800
 

@@ -14,14 +14,11 @@ Pipelines call `follow` with links found on flagged pages. Every failure is a ty
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import count
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,14 +32,14 @@ from twisted.python.failure import Failure as TwistedFailure
 
 from core.config import Settings
 from core.failures import Failure, FailureKind
-from core.netpath.domains import to_ascii
 from core.netpath.http import proxy_for
 from core.types import Candidate, Page
 from core.urls import BadUrl, normalise_url
 from crawler.context import RunContext, context_of
 from crawler.enrich import Enricher
 from crawler.failures import from_exception, gateway_failure
-from crawler.job import PageJob, build_page, failure_page
+from crawler.handler import DEADLINE_META_KEY
+from crawler.job import CaptureDirs, PageJob, build_page, failure_page, is_mobile
 from crawler.plain import (
     exchange_of,
     failed_variant,
@@ -53,25 +50,13 @@ from crawler.plain import (
 )
 from crawler.recorder import LIMITS_META_KEY, RECORDER_META_KEY, PageRecorder
 from crawler.recorder import init_page as init_render
-from crawler.render import drain_failed, harvest
+from crawler.render import drain_failed, harvest, salvage
 from crawler.spider_config import SpiderConfig
 
 logger = logging.getLogger(__name__)
 
 #: sources whose candidates are always captured in full: a person or a known fake named them
 ALWAYS_RENDER = frozenset({"seeds", "tips", "qr", "links", "recheck", "cli", "check", "input"})
-
-
-def is_mobile(candidate: Candidate) -> bool:
-    """QR-code result pages are opened inside WeChat on a phone, so they are fetched that way."""
-    return bool(candidate.context.get("mobile")) or candidate.source == "qr"
-
-
-def capture_slug(url: str) -> str:
-    """Directory name for one capture: host plus a short hash of the URL."""
-    host = (urlsplit(url).hostname or "page").lower()
-    host = re.sub(r"[^a-z0-9.-]+", "_", to_ascii(host))[:80] or "page"
-    return f"{host}-{hashlib.sha256(url.encode()).hexdigest()[:10]}"
 
 
 class PagesSpider(scrapy.Spider):
@@ -96,13 +81,13 @@ class PagesSpider(scrapy.Spider):
         self.jobs: dict[int, PageJob] = {}
         self.triaged: dict[str, Candidate] = {}
         self.seen: set[str] = set()
-        self.dirs: set[str] = set()
         self.depth_of: dict[str, int] = {}
         self.triage_pending = 0
         self._index = count()
 
     # Set in from_crawler.
     config: SpiderConfig
+    dirs: CaptureDirs
     context: RunContext
     enricher: Enricher | None
 
@@ -111,6 +96,7 @@ class PagesSpider(scrapy.Spider):
         spider: PagesSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = SpiderConfig.from_settings(crawler.settings)
         spider.context = context_of(crawler)
+        spider.dirs = CaptureDirs(spider.config.capture_root)
         spider.enricher = Enricher(spider.zw, spider.config.enrich) if spider.config.enrich_on else None
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         crawler.signals.connect(spider.on_headers, signal=scrapy.signals.headers_received)
@@ -213,7 +199,7 @@ class PagesSpider(scrapy.Spider):
             user_agent=self.zw.wechat_user_agent if mobile else self.zw.desktop_user_agent,
             started=time.monotonic(),
             fetched_at=datetime.now(UTC),
-            capture_dir=self._capture_dir(url),
+            capture_dir=self.dirs.new(url),
             variant_labels=labels,
         )
         self.jobs[job.index] = job
@@ -225,18 +211,6 @@ class PagesSpider(scrapy.Spider):
             self._render_request(job),
             *(self._plain_request(candidate, url, label, agents[label], job.index) for label in labels),
         ]
-
-    def _capture_dir(self, url: str) -> Path | None:
-        root = self.config.capture_root
-        if root is None:
-            return None
-        slug = capture_slug(url)
-        name, n = slug, 1
-        while name in self.dirs:
-            n += 1
-            name = f"{slug}-{n}"
-        self.dirs.add(name)
-        return root / name
 
     def _render_request(self, job: PageJob) -> scrapy.Request:
         cfg = self.config
@@ -255,6 +229,7 @@ class PagesSpider(scrapy.Spider):
                     "timeout": round(cfg.navigation_seconds * 1000),
                 },
                 LIMITS_META_KEY: cfg.limits,
+                DEADLINE_META_KEY: cfg.browser_seconds,
                 "zw_index": job.index,
                 "download_timeout": cfg.navigation_seconds,
             },
@@ -347,14 +322,19 @@ class PagesSpider(scrapy.Spider):
         job = self.jobs[request.meta["zw_index"]]
         page: PlaywrightPage | None = request.meta.get("playwright_page")
         recorder: PageRecorder | None = request.meta.get(RECORDER_META_KEY)
-        job.render_failure = from_exception(failure.value or RuntimeError("unknown failure"))
+        typed = from_exception(failure.value or RuntimeError("unknown failure"))
         if recorder is not None and recorder.downloads:
-            job.render_failure = Failure.of(FailureKind.DOWNLOAD, recorder.downloads[0])
-        logger.info("render of %s failed: %s", job.url, job.render_failure.message)
+            typed = Failure.of(FailureKind.DOWNLOAD, recorder.downloads[0])
+        logger.info("render of %s failed: %s", job.url, typed.message)
         try:
-            job.render_exchanges = await drain_failed(recorder, 2.0)
-            if recorder is not None:
-                job.render_events = tuple(recorder.events)
+            if recorder is not None and typed.kind is not FailureKind.DOWNLOAD:
+                # The server may have answered and only the browser failed: the site is up.
+                job.render = await salvage(recorder, f"render: {typed.message}", 2.0)
+            if job.render is None:
+                job.render_failure = typed
+                job.render_exchanges = await drain_failed(recorder, 2.0)
+                if recorder is not None:
+                    job.render_events = tuple(recorder.events)
         finally:
             await self._close(page)
         job.render_done = True

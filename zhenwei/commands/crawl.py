@@ -154,32 +154,18 @@ def _run(settings: Any, options: Any, *, progress: bool) -> Any:
 def _digest(settings: Any, summary: Any) -> None:
     from storage.db import Database
     from storage.repository import Repository
-    from zhenwei.notify.digest import Digest, DigestItem
+    from zhenwei.notify.build import build_digest
     from zhenwei.notify.send import deliver
 
     cfg = settings.notify
     if not (cfg.webhook_url or (cfg.smtp_host and cfg.mail_to)):
         return
     repo = Repository(Database.from_settings(settings))
-    items = []
-    for lead_id, change in [(i, "new") for i in summary.new_leads] + [
-        (i, "changed") for i in summary.changed
-    ]:
-        detail = repo.leads.get(lead_id)
-        lead = detail.lead
-        if lead.score < cfg.min_score:
-            continue
-        reason = ""
-        if detail.captures and detail.captures[0].signals:
-            reason = detail.captures[0].signals[0].reason
-        items.append(DigestItem(
-            lead_id=lead.id, host=lead.host, url=lead.url, score=lead.score,
-            verdict=lead.verdict, categories=tuple(lead.categories), change=change,
-            previous_score=summary.changed.get(lead_id), reason=reason,
-        ))
-    items.sort(key=lambda i: -i.score)
-    digest = Digest(summary.run_id, summary.started_at, summary.finished_at or summary.started_at,
-                    tuple(items), summary.per_source)
+    digest = build_digest(
+        repo, run_id=summary.run_id, started_at=summary.started_at,
+        finished_at=summary.finished_at or summary.started_at, new_leads=summary.new_leads,
+        changed=summary.changed, stats=summary.per_source, min_score=cfg.min_score,
+    )
     for d in deliver(digest, cfg, settings):
         if not d.ok:
             click.echo(f"zhenwei crawl: 日报发送失败（{d.channel}）：{d.detail}", err=True)

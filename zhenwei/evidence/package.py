@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from core import __version__
 from storage.artifacts import ArtifactError
 from storage.records import AuditResult, CaptureRecord, LeadDetail, iso
-from zhenwei.evidence import report, stix
+from zhenwei.evidence import misp, report, stix
+from zhenwei.evidence.referral import Referral
 from zhenwei.evidence.verify import MANIFEST, PUBLIC_KEY, SIGNATURE, SUMS, key_fingerprint
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ def build_package(
     exported_at: datetime | None = None,
     signing_key: Ed25519PrivateKey | None = None,
     chromium: str | None = "/usr/bin/chromium",
+    referral: Referral | None = None,
 ) -> ExportResult:
     """Write the evidence zip for `detail` to `out`; `chromium=None` leaves the PDF out.
 
@@ -189,6 +191,11 @@ def build_package(
         stix.build_bundle(detail, tool_version=__version__, created=exported_at)
     )
     files["stix.json"] = stix_bytes
+    files["misp.json"] = misp.event_json(
+        misp.build_event(
+            detail, created=exported_at, campaign=referral.campaign if referral else None
+        )
+    )
     fingerprint = key_fingerprint(signing_key.public_key()) if signing_key else None
     html = report.render_html(
         detail,
@@ -200,6 +207,7 @@ def build_package(
         files={p: _sha(d) for p, d in files.items()},
         problems=problems,
         signing_fingerprint=fingerprint,
+        referral=referral,
     )
     files["report.html"] = html.encode("utf-8")
     chromium_version = None
@@ -240,6 +248,7 @@ def build_package(
             if detail.campaign
             else None
         ),
+        **(referral.to_json() if referral is not None else {}),
         "captures": [_capture_json(c, capture_files[i]) for i, c in enumerate(detail.captures)],
         "reviews": [
             {

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from core.labels import verdict_label
 from storage.records import AuditResult, CaptureRecord, LeadDetail
+from zhenwei.evidence.referral import Referral
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ def render_html(
     files: Mapping[str, str],
     problems: Sequence[str] = (),
     signing_fingerprint: str | None = None,
+    referral: Referral | None = None,
 ) -> str:
     """The report; `capture_files[i]`/`screenshots[i]` belong to `detail.captures[i]`."""
     lead = detail.lead
@@ -181,6 +183,7 @@ def render_html(
             exported_utc=utc_text(exported_at),
             exported_bj=beijing_text(exported_at),
             signing_fingerprint=signing_fingerprint,
+            referral=referral,
         )
     )
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from core.labels import verdict_label
 
+JOINED = "加入已知团伙"
+
 
 @dataclass(frozen=True)
 class DigestItem:
@@ -20,6 +22,8 @@ class DigestItem:
     change: str  # "new" | "changed"
     previous_score: int | None = None
     reason: str = ""
+    #: "加入已知团伙 #3（…）" when a new lead joined a campaign known before this run
+    campaign: str = ""
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,9 @@ class Digest:
     @property
     def title(self) -> str:
         new = sum(1 for i in self.items if i.change == "new")
-        return f"真伪巡查日报：新增高风险线索 {new} 条，变化 {len(self.items) - new} 条"
+        title = f"真伪巡查日报：新增高风险线索 {new} 条，变化 {len(self.items) - new} 条"
+        joined = sum(1 for i in self.items if i.campaign.startswith(JOINED))
+        return title + (f"，{joined} 条加入已知团伙" if joined else "")
 
     def text_lines(self) -> list[str]:
         lines = [
@@ -45,6 +51,7 @@ class Digest:
             lines.append(
                 f"[{i.score}] {verdict_label(i.verdict)} {i.host} {change} "
                 f"{'/'.join(i.categories)} — {i.reason} (线索 #{i.lead_id})"
+                + (f" 【{i.campaign}】" if i.campaign else "")
             )
         if not self.items:
             lines.append("本次运行没有新增或变化的高风险线索。")
@@ -56,7 +63,7 @@ class Digest:
             change = "新增" if i.change == "new" else f"变化（原 {i.previous_score} 分）"
             out.append(
                 f"- **{i.score}** {verdict_label(i.verdict)} `{i.host}` {change}："
-                f"{i.reason}（线索 #{i.lead_id}）"
+                f"{i.reason}（线索 #{i.lead_id}）" + (f" **{i.campaign}**" if i.campaign else "")
             )
         if not self.items:
             out.append("本次运行没有新增或变化的高风险线索。")
@@ -80,6 +87,7 @@ class Digest:
                     "change": i.change,
                     "previous_score": i.previous_score,
                     "reason": i.reason,
+                    "campaign": i.campaign,
                 }
                 for i in self.items
             ],

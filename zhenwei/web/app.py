@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +35,9 @@ from storage.audit import StatusError, check_transition
 from storage.db import Database
 from storage.records import CaptureRecord, LeadDetail
 from storage.repository import NotFoundError, Repository
+from zhenwei.web.campaigns import routes as campaign_routes
+from zhenwei.web.context import WebContext, tip_check_process
+from zhenwei.web.reports import routes as report_routes
 from zhenwei.web.security import (
     EVIDENCE_CSP,
     SecurityHeaders,
@@ -45,6 +48,7 @@ from zhenwei.web.security import (
     login_required,
     start_session,
 )
+from zhenwei.web.tips import routes as tip_routes
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +95,14 @@ def _download_name(lead_id: int, capture_id: int, role: str) -> str:
     return f"lead{lead_id}-capture{capture_id}-{safe}.txt"
 
 
-def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlette:
-    """The review UI over the database of `settings`; without a key, sessions last one process."""
+def create_app(
+    settings: Settings,
+    *,
+    secret_key: str | None = None,
+    launch_tip_check: Callable[[int], None] | None = None,
+) -> Starlette:
+    """The review UI over the database of `settings`; without a key, sessions last one process.
+    Tip checks run as background processes unless `launch_tip_check` says otherwise."""
     db = Database.from_settings(settings)
     repo = Repository(db)
     templates = Jinja2Templates(env=_environment())
@@ -201,6 +211,9 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
                 "buttons": buttons,
                 "error": error,
                 "image_roles": IMAGE_ROLES,
+                # campaigns, tips and pivots (zhenwei/web/campaigns.py, tips.py)
+                "tips": repo.tips.for_lead(detail.lead.id),
+                "features": repo.campaigns.features_of(detail.lead.id),
             },
             status,
         )
@@ -303,7 +316,16 @@ def create_app(settings: Settings, *, secret_key: str | None = None) -> Starlett
         finally:
             db.close()
 
+    web = WebContext(
+        repo,
+        settings,
+        lambda request, name, context, status: page(request, name, context, status),
+        launch_tip_check or tip_check_process(settings),
+    )
     routes = [
+        *campaign_routes(web),
+        *tip_routes(web),
+        *report_routes(web),
         Route("/", home),
         Route("/login", login_form, methods=["GET"]),
         Route("/login", login, methods=["POST"]),

@@ -1,21 +1,19 @@
 """Decoding and perceptual hashing of screenshots, favicons and page images, bounded.
 
-Undecodable input is returned as a reason, never raised: a broken screenshot is a fact
-about the capture, not a crash of the detector.
+Shared by the fetcher (hashes of the images a page loaded), reference capture and the visual
+detector, so it lives in core. Undecodable input is returned as a reason, never raised: a
+broken screenshot is a fact about the capture, not a crash of the detector.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import imagehash
 from PIL import Image, ImageStat
-
-log = logging.getLogger(__name__)
 
 #: larger images are refused (decompression bombs; a full page can be 100k px tall)
 MAX_PIXELS = 40_000_000
@@ -125,3 +123,10 @@ def hex_hash(value: str) -> imagehash.ImageHash | None:
     if bits <= 1 or bits >= parsed.hash.size - 1:
         return None
     return parsed
+
+
+def image_phash(data: bytes) -> str:
+    """Hex pHash of an image's bytes ("" when undecodable or blank): for the fetcher filling
+    Page.images and for reference capture filling ReferenceCapture.image_phashes."""
+    value, _ = small_image_phash(data)
+    return str(value) if value is not None else ""

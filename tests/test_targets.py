@@ -1,0 +1,67 @@
+"""Multi-target analysis (detectors/targets.py): one analyzer per protected target, the
+detectors selected by their triage flag, and the strongest judgement kept."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "pages"))
+import pagekit as kit  # noqa: E402
+
+from core.profiles import load_allowlist, load_profiles  # noqa: E402
+from core.signals import GOVERNMENT_HOST, ReferenceCapture  # noqa: E402
+from detectors.registry import all_detectors, triage_detectors  # noqa: E402
+from detectors.targets import build_analyzer  # noqa: E402
+
+PROFILES = load_profiles()
+ALLOWLIST = load_allowlist()
+
+
+def test_one_analyzer_per_target_each_knowing_every_target_and_the_allowlist() -> None:
+    asked: list[str] = []
+
+    def stored(key: str) -> list[ReferenceCapture]:
+        asked.append(key)
+        return []
+
+    scorer = build_analyzer(PROFILES, allowlist=ALLOWLIST, stored_references=stored)
+    assert [a.reference.target.key for a in scorer.analyzers] == [p.key for p in PROFILES]
+    assert asked == [p.key for p in PROFILES]
+    for analyzer in scorer.analyzers:
+        assert analyzer.reference.profiles == PROFILES
+        assert analyzer.reference.allowlist == ALLOWLIST
+        assert analyzer.reference.captures[0].kind == "fallback"  # nothing stored
+        assert tuple(analyzer.detectors) == all_detectors()
+
+
+def test_triage_runs_only_the_flagged_detectors() -> None:
+    scorer = build_analyzer(PROFILES, allowlist=ALLOWLIST, triage=True, strict=True)
+    for analyzer in scorer.analyzers:
+        assert tuple(analyzer.detectors) == triage_detectors()
+    scored = scorer.analyze(
+        kit.page("http://cx-mem-gov.cn/special", kit.html("clone_special.html"))
+    )
+    assert {s.detector for s in scored.signals} <= {d.name for d in triage_detectors()}
+    assert scored.verdict == "counterfeit" and scored.target == "mem"
+
+
+def test_a_page_official_for_any_target_is_official() -> None:
+    scorer = build_analyzer(PROFILES, allowlist=ALLOWLIST, strict=True)
+    for url in ("https://cnse.samr.gov.cn/", "https://www.chsi.com.cn/", "https://cx.mem.gov.cn/"):
+        scored = scorer.analyze(kit.page(url, kit.html("news.html")))
+        assert (scored.verdict, scored.score) == ("official", 0), url
+
+
+def test_a_government_host_serving_a_copy_is_possibly_compromised_not_official() -> None:
+    scorer = build_analyzer(PROFILES, allowlist=ALLOWLIST, strict=True)
+    page = kit.page("http://zscx.lqx.gov.cn/special", kit.html("clone_special.html"))
+    scored = scorer.analyze(page)
+    assert scored.verdict == "suspicious" and "possibly-compromised" in scored.categories
+    (official,) = [s for s in scored.signals if s.official]
+    assert GOVERNMENT_HOST in official.categories
+    # the genuine platform serving the same page is simply official
+    genuine = scorer.analyze(
+        kit.page("http://cx.mem.gov.cn/special", kit.html("clone_special.html"))
+    )
+    assert genuine.verdict == "official"

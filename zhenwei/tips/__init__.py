@@ -1,0 +1,1 @@
+"""Tips from the public and analysts: reading tip files and forms, checking them."""
