@@ -75,6 +75,8 @@ class Route:
     hang: bool = False
     ua_contains: str = ""
     ua_not_contains: str = ""
+    #: builds the body on demand (generated worlds: 10,000 sites never hold every page at once)
+    render: Callable[[], bytes] | None = None
 
     def matches(self, req: SimRequest) -> bool:
         if not _path_matches(self.path, req.path, req.raw_query):
@@ -149,6 +151,12 @@ class Site:
     ct: CtSpec
     routes: tuple[Route, ...]
     root: Path
+    #: ground truth beside the label: the negative class or the positive kit (generated worlds)
+    klass: str = ""
+    #: the gang behind a counterfeit or seller (generated worlds; campaign ground truth)
+    gang: str = ""
+    #: what a search engine indexes the site under besides its title and text
+    keywords: tuple[str, ...] = ()
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -336,7 +344,9 @@ class World:
         if route.redirect:
             status = route.status if 300 <= route.status < 400 else 302
             return SimResponse(status, (("Location", route.redirect), *extra), b"")
-        if route.file:
+        if route.render is not None:
+            raw = route.render()
+        elif route.file:
             resp = self._static(site, route.file.lstrip("/"), route.encoding)
             if resp.status == 404:
                 return resp

@@ -32,6 +32,7 @@ from twisted.python.failure import Failure as TwistedFailure
 
 from core.config import Settings
 from core.failures import Failure, FailureKind
+from core.netpath.browser import context_options
 from core.netpath.http import proxy_for
 from core.types import Candidate, Page
 from core.urls import BadUrl, normalise_url
@@ -223,6 +224,9 @@ class PagesSpider(scrapy.Spider):
                 "playwright": True,
                 "playwright_include_page": True,
                 "playwright_context": "mobile" if job.mobile else "desktop",
+                # When Chromium dies, scrapy-playwright re-creates a context from these: without
+                # them it would come back without our identity and certificate settings.
+                "playwright_context_kwargs": context_options(self.zw, mobile=job.mobile),
                 "playwright_page_init_callback": init_render,
                 "playwright_page_goto_kwargs": {
                     "wait_until": "domcontentloaded",
