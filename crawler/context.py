@@ -43,10 +43,24 @@ class PageStore(Protocol):
     def store(self, scored: ScoredPage, hits: Sequence[Candidate]) -> Stored: ...
 
 
-class Claims(Protocol):
-    """Distributed runs: which worker fetches a URL."""
+class CandidateFeed(Protocol):
+    """Distributed runs: candidates pulled from a queue shared by the workers of a run."""
 
-    def claim(self, url: str) -> bool: ...
+    def take(self, n: int) -> list[Candidate]:
+        """Up to `n` candidates for this worker now ([] when none are waiting)."""
+        ...
+
+    def add(self, candidate: Candidate) -> bool:
+        """Queue a link found mid-run for any worker; False when the run saw its URL before."""
+        ...
+
+    def done(self, url: str) -> None:
+        """The candidate `url` is finished here (stored, its links queued)."""
+        ...
+
+    def finished(self) -> bool:
+        """Nothing is left to anyone: every queued candidate was finished."""
+        ...
 
 
 class FollowedLog(Protocol):
@@ -86,7 +100,7 @@ class RunContext:
     tally: RunTally = field(default_factory=RunTally)
     #: link following out of flagged pages (the links source's rule and extraction)
     sources: SourceContext | None = None
-    claims: Claims | None = None
+    feed: CandidateFeed | None = None
     followed: FollowedLog | None = None
     #: called with each stored ScoredPage (progress display)
     on_page: Callable[[ScoredPage], Any] | None = None
