@@ -171,9 +171,10 @@ def test_a_worker_killed_mid_candidate_loses_nothing(  # type: ignore[no-untyped
     repo = Repository(Database.from_settings(Settings.from_env(envs["coordinator"])))
     runs = repo.runs.recent()
     assert [r.status for r in runs] == ["finished"]
-    assert runs[0].stats["_workers"] == split
     hosts = [lead.host for lead in repo.leads.find()]
     assert len(hosts) == len(set(hosts)) and set(SEED_HOSTS) <= set(hosts), "one lead per host"
+    assert runs[0].stats["_workers"] == split
+    assert f"新线索 {len(hosts)}" in err_c, "the coordinator counts the leads its workers found"
 
 
 def test_roles_are_checked_before_any_work(tmp_path: Path) -> None:

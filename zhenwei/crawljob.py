@@ -286,7 +286,7 @@ class CrawlJob:
         *,
         feed: Any = None,
         out_root: Path | None = None,
-    ) -> None:
+    ) -> Any:
         from crawler.runner import RunOptions, run
         from pipelines import chain
         from pipelines.storage import RepositoryStore
@@ -325,6 +325,7 @@ class CrawlJob:
         result = run(candidates, self.settings, options=options, context=context)
         if result.finish_reason is None:
             raise CrawlError("抓取未能启动或异常终止（详见日志）")
+        return result
 
 
 class CrawlError(RuntimeError):

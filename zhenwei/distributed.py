@@ -74,6 +74,7 @@ def coordinate(job: CrawlJob) -> CrawlSummary:
     while not queue.drained():
         time.sleep(POLL_SECONDS)
     split = queue.done_by()
+    summary.new_leads = _new_leads(job.repo, run_id)
     job.repo.campaigns.link()
     summary.finished_at = summary.finished_at or _now()
     stats: dict[str, dict[str, int]] = {k: dict(v) for k, v in summary.per_source.items()}
@@ -87,10 +88,16 @@ def coordinate(job: CrawlJob) -> CrawlSummary:
 def work(job: CrawlJob) -> CrawlSummary:
     """Pull candidates of the run key's run until the queue is drained."""
     opts = job.options
-    queue = _queue(job, job.worker_id())
-    run_id = queue.run_id(wait_seconds=opts.wait)
-    if run_id is None:
-        raise CrawlError(f"运行键 {job.run_key()} 在 {opts.wait:.0f} 秒内没有协调者发布候选")
+    deadline = time.monotonic() + opts.wait
+    while True:
+        # asked again each time: without --run-key the key is the date, and it moves on
+        queue = _queue(job, job.worker_id())
+        run_id = queue.run_id()
+        if run_id is not None and not queue.drained():
+            break  # a published run with work left (a drained one is last night's)
+        if time.monotonic() >= deadline:
+            raise CrawlError(f"运行键 {job.run_key()} 在 {opts.wait:.0f} 秒内没有待抓取的候选")
+        time.sleep(POLL_SECONDS)
     hits: dict[str, Sequence[Candidate]] = {}
 
     def is_stored(url: str) -> bool:
@@ -109,6 +116,17 @@ def work(job: CrawlJob) -> CrawlSummary:
     summary.candidates = queue.done_by().get(queue.consumer, 0)
     summary.finished_at = _now()
     return summary
+
+
+def _new_leads(repo: Any, run_id: int) -> list[int]:
+    """Leads created since the run started (by any worker): the digest's new leads."""
+    from sqlalchemy import select
+
+    from storage.models import CrawlRun, Lead
+
+    with repo.db.session() as s:
+        started = select(CrawlRun.started_at).where(CrawlRun.id == run_id).scalar_subquery()
+        return list(s.scalars(select(Lead.id).where(Lead.created_at >= started).order_by(Lead.id)))
 
 
 def _now() -> Any:
