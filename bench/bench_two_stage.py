@@ -40,7 +40,7 @@ def _bare(urls: list[str], concurrency: int, timeout: float) -> dict[str, Any]:
 
     got: list[int] = []
 
-    class Bare(scrapy.Spider):  # type: ignore[misc]
+    class Bare(scrapy.Spider):
         name = "bare"
 
         async def start(self) -> Any:
