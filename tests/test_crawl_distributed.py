@@ -62,7 +62,7 @@ def run_key() -> Iterator[str]:
     except redis.RedisError as exc:
         pytest.fail(f"Redis on 127.0.0.1:6379 is not reachable: {exc}")
     yield key
-    client.delete(*(f"zhenwei:crawl:{key}:{k}" for k in ("queue", "seen", "meta", "done-by")))
+    client.delete(*(f"zhenwei:crawl:{key}:{k}" for k in ("queue", "seen", "meta", "done-by", "given-up")))
 
 
 def _env(simnet: Any, data_dir: Path, db_url: str) -> dict[str, str]:

@@ -97,3 +97,17 @@ def test_feed_acknowledges_a_reclaimed_candidate_already_stored(key: str) -> Non
     time.sleep(0.4)
     assert feed.take(5) == []  # reclaimed, found stored: acknowledged, not fetched again
     assert feed.finished()
+
+
+def test_a_candidate_that_kills_every_worker_is_set_aside(key: str) -> None:
+    from zhenwei.workqueue import MAX_DELIVERIES
+
+    CandidateQueue(REDIS_URL, key, "coordinator").publish(1, _cands(1), {})
+    url = _cands(1)[0].url
+    for i in range(MAX_DELIVERIES):
+        q = CandidateQueue(REDIS_URL, key, f"w{i}", visibility_seconds=0.1)
+        assert [x.candidate.url for x in q.take(1)] == [url]  # then this worker dies
+        time.sleep(0.2)
+    last = CandidateQueue(REDIS_URL, key, "last", visibility_seconds=0.1)
+    assert last.take(1) == []
+    assert last.given_up() == {url: MAX_DELIVERIES + 1} and last.drained()

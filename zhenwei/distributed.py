@@ -80,6 +80,9 @@ def coordinate(job: CrawlJob) -> CrawlSummary:
     stats: dict[str, dict[str, int]] = {k: dict(v) for k, v in summary.per_source.items()}
     stats["_run"] = {"candidates": summary.candidates}
     stats["_workers"] = split
+    given_up = queue.given_up()
+    if given_up:
+        stats["_given_up"] = given_up
     job.repo.runs.finish(run_id, stats)
     summary.per_source["_workers"] = split
     return summary

@@ -12,7 +12,8 @@ meet in one worker's memory), so the work is shared per candidate, not per reque
   worker keeps its leases fresh with `heartbeat` (XCLAIM ... JUSTID resets the idle time).
 
 Keys (all under `zhenwei:crawl:<run key>:`): `queue` (stream, group `workers`), `seen`
-(set of URLs), `meta` (hash: run_id, published, total), `done-by` (hash: consumer → count).
+(set of URLs), `meta` (hash: run_id, published, total), `done-by` (hash: consumer → count),
+`given-up` (hash: URL → deliveries, candidates that took down every worker they went to).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ logger = logging.getLogger(__name__)
 GROUP = "workers"
 #: keys outlive any run that could still be worked on
 TTL_SECONDS = 14 * 86400
+#: a candidate handed out this often without being finished kills its workers: set aside
+MAX_DELIVERIES = 4
+KEYS = ("queue", "seen", "meta", "done-by", "given-up")
 
 
 class QueueUnavailable(RuntimeError):
@@ -104,7 +108,7 @@ class CandidateQueue:
         self.client.hset(self.prefix + "meta", mapping={"run_id": run_id, "published": 0})
         n = sum(1 for c in candidates if self.add(c, hits.get(c.url, ())))
         self.client.hset(self.prefix + "meta", mapping={"published": 1, "total": n})
-        for key in ("queue", "seen", "meta", "done-by"):
+        for key in KEYS:
             self.client.expire(self.prefix + key, TTL_SECONDS)
         return n
 
@@ -154,7 +158,8 @@ class CandidateQueue:
                                            min_idle_time=self.visibility_ms,
                                            start_id=self._cursor, count=n)
             self._cursor = reply[0]
-            out += [self._lease(mid, f, reclaimed=True) for mid, f in reply[1] if f]
+            out += [self._lease(mid, f, reclaimed=True) for mid, f in reply[1]
+                    if f and not self._poison(mid, f)]
             if len(out) < n:
                 got = self.client.xreadgroup(GROUP, self.consumer, {self.stream: ">"},
                                              count=n - len(out), block=block_ms)
@@ -169,6 +174,21 @@ class CandidateQueue:
             if lease.reclaimed:
                 logger.info("reclaimed %s from a silent worker", lease.candidate.url)
         return out
+
+    def _poison(self, msg_id: str, fields: Mapping[str, str]) -> bool:
+        """True (and set aside) when the candidate was handed out MAX_DELIVERIES times."""
+        info = self.client.xpending_range(self.stream, GROUP, min=msg_id, max=msg_id, count=1)
+        times = int(info[0]["times_delivered"]) if info else 0
+        if times <= MAX_DELIVERIES:
+            return False
+        logger.warning("giving up %s: handed out %d times, never finished", fields.get("url"), times)
+        self.client.hset(self.prefix + "given-up", fields.get("url", msg_id), times)
+        self.client.xack(self.stream, GROUP, msg_id)
+        return True
+
+    def given_up(self) -> dict[str, int]:
+        """Candidates set aside because every worker they went to died on them."""
+        return {k: int(v) for k, v in self.client.hgetall(self.prefix + "given-up").items()}
 
     def _lease(self, msg_id: str, fields: Mapping[str, str], *, reclaimed: bool) -> Lease:
         hits = tuple(_decode(h) for h in json.loads(fields.get("hits") or "[]"))
@@ -200,7 +220,7 @@ class CandidateQueue:
 
     def forget(self) -> None:
         """Delete the run's keys (tests; a finished run's keys otherwise expire)."""
-        self.client.delete(*(self.prefix + k for k in ("queue", "seen", "meta", "done-by")))
+        self.client.delete(*(self.prefix + k for k in KEYS))
 
 
 class QueueFeed:
