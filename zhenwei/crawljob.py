@@ -48,7 +48,8 @@ from zhenwei.runplan import (
 
 logger = logging.getLogger(__name__)
 
-RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down")
+#: dismissed sites too: one that turns counterfeit comes back for review (storage/hostlabels.py)
+RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down", "dismissed")
 ALL_SOURCES = ("permutations", "ct", "search", "seeds", "links", "recheck")
 #: per-source bound on collection, so one stuck source cannot eat the night
 SOURCE_TIMEOUT = 900.0

@@ -1,0 +1,370 @@
+"""Analysts' labels (`repo.labels`): decisions about a host or a whole registrable domain.
+
+An admin's "official", an analyst's confirmation or dismissal ("unrelated", "false positive")
+is kept as a label beside the lead, with who, when and why, and the lead's score and verdict
+at that moment. Labels are append-only: the newest decision covering a host (its own, or its
+registrable domain's) is its label, and a `withdrawn` row ends one. They count in later runs
+(an official label makes the host official; a host labelled benign is not queued again as a
+new lead, and comes back for review only when it turns counterfeit) and are exported as a
+labelled set for `zhenwei evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import pagedata, sql
+from storage.models import HostLabel, Lead
+from storage.records import LeadRecord
+from storage.reviews import append_event
+
+#: the labels `zhenwei evaluate` reads (zhenwei/evaluation.py LABELS)
+LABELS = ("official", "counterfeit", "seller", "parked", "benign")
+WITHDRAWN = "withdrawn"
+SCOPES = ("host", "domain")
+#: why a label was given or withdrawn
+REASONS = (
+    "official",
+    "confirmed",
+    "unrelated",
+    "false_positive",
+    "other",
+    "reopened",
+    "resurfaced",
+    "imported",
+)
+#: the user name of decisions zhenwei takes itself (a dismissed host turning counterfeit)
+SYSTEM_USER = "zhenwei"
+
+
+class LabelError(ValueError):
+    """A label, scope or reason zhenwei does not know."""
+
+
+@dataclass(frozen=True)
+class LabelRecord:
+    """One decision: the label of `name` (a host, or a registrable domain for scope domain)."""
+
+    id: int
+    name: str
+    scope: str
+    label: str
+    reason: str
+    note: str
+    user: str
+    at: datetime
+    lead_id: int | None
+    url: str
+    score: int | None
+    verdict: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "scope": self.scope,
+            "label": self.label,
+            "reason": self.reason,
+            "note": self.note,
+            "user": self.user,
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "lead_id": self.lead_id,
+            "url": self.url,
+            "score": self.score,
+            "verdict": self.verdict,
+        }
+
+
+def label_for_lead(verdict: str, categories: Sequence[str]) -> str:
+    """The evaluation label an analyst's confirmation gives a lead, from what it was flagged
+    for: an imitation is a counterfeit, else a seller, else a parked look-alike."""
+    cats = set(categories)
+    if cats & {"impersonation", "fake-verification"} or verdict == "counterfeit":
+        return "counterfeit"
+    if "seller" in cats:
+        return "seller"
+    if "parked-lookalike" in cats:
+        return "parked"
+    return "counterfeit"
+
+
+def _check(label: str, scope: str, reason: str) -> None:
+    if label not in (*LABELS, WITHDRAWN):
+        raise LabelError(f"unknown label {label!r} (known: {', '.join(LABELS)}, {WITHDRAWN})")
+    if scope not in SCOPES:
+        raise LabelError(f"unknown scope {scope!r} (host or domain)")
+    if reason not in REASONS:
+        raise LabelError(f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
+
+
+def _name(host: str, scope: str) -> str:
+    host = host.strip().lower().rstrip(".")
+    return pagedata.registered_domain(host) if scope == "domain" else host
+
+
+def _newest(rows: Iterable[HostLabel]) -> HostLabel | None:
+    return max(rows, key=lambda r: (r.at, r.id), default=None)
+
+
+def _covering(s: Session, host: str) -> HostLabel | None:
+    """The newest decision about `host` itself or its registrable domain (None: none, or the
+    newest one withdrew)."""
+    host = host.lower()
+    found = []
+    for name, scope in ((host, "host"), (pagedata.registered_domain(host), "domain")):
+        row = s.scalars(
+            select(HostLabel)
+            .where(HostLabel.name == name, HostLabel.scope == scope)
+            .order_by(HostLabel.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if row is not None:
+            found.append(row)
+    newest = _newest(found)
+    return newest if newest is not None and newest.label != WITHDRAWN else None
+
+
+def add_label(
+    s: Session,
+    host: str,
+    label: str,
+    *,
+    user: str,
+    reason: str,
+    note: str = "",
+    scope: str = "host",
+    lead: Lead | None = None,
+    url: str = "",
+) -> HostLabel:
+    """Append one decision inside the caller's transaction."""
+    _check(label, scope, reason)
+    name = _name(host, scope)
+    if not name:
+        raise LabelError(f"no host in {host!r}")
+    row = HostLabel(
+        name=name,
+        scope=scope,
+        label=label,
+        reason=reason,
+        note=note,
+        user=user,
+        at=sql.now(),
+        lead_id=lead.id if lead is not None else None,
+        url=url or (lead.url if lead is not None else ""),
+        score=lead.score if lead is not None else None,
+        verdict=lead.verdict if lead is not None else None,
+    )
+    s.add(row)
+    s.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class LabelIndex:
+    """Every name's newest decision, read once at the start of a run: the labels a scorer
+    applies without a query per page."""
+
+    newest: dict[tuple[str, str], LabelRecord]
+
+    def for_host(self, host: str) -> LabelRecord | None:
+        host = host.lower().rstrip(".")
+        found = [
+            r
+            for r in (
+                self.newest.get((host, "host")),
+                self.newest.get((pagedata.registered_domain(host), "domain")),
+            )
+            if r is not None
+        ]
+        newest = max(found, key=lambda r: (r.at, r.id), default=None)
+        return newest if newest is not None and newest.label != WITHDRAWN else None
+
+    def names(self, label: str, scope: str = "host") -> tuple[str, ...]:
+        return tuple(
+            sorted(n for (n, sc), r in self.newest.items() if sc == scope and r.label == label)
+        )
+
+
+class HostLabels(sql.Store):
+    """Append, resolve, list and export analysts' labels."""
+
+    def add(
+        self,
+        host: str,
+        label: str,
+        *,
+        user: str,
+        reason: str,
+        note: str = "",
+        scope: str = "host",
+        url: str = "",
+    ) -> LabelRecord:
+        """Record a decision about a host or its registrable domain (CLI, import); it is tied
+        to the host's lead when there is one."""
+        _check(label, scope, reason)
+
+        def run(s: Session) -> LabelRecord:
+            lead = s.scalars(select(Lead).where(Lead.host == host.strip().lower())).one_or_none()
+            row = add_label(
+                s, host, label, user=user, reason=reason, note=note, scope=scope, lead=lead, url=url
+            )
+            return sql.to_record(LabelRecord, row)
+
+        return sql.write(self.db, run)
+
+    def add_many(self, items: Sequence[dict[str, str]], *, user: str) -> int:
+        """Record many decisions in one transaction (all or nothing): `host`, `label`,
+        `reason`, and optionally `note`, `scope`, `url`, `user`."""
+        for item in items:
+            _check(item["label"], item.get("scope", "host"), item["reason"])
+
+        def run(s: Session) -> int:
+            for item in items:
+                host = item["host"].strip().lower()
+                lead = s.scalars(select(Lead).where(Lead.host == host)).one_or_none()
+                add_label(
+                    s,
+                    host,
+                    item["label"],
+                    user=item.get("user") or user,
+                    reason=item["reason"],
+                    note=item.get("note", ""),
+                    scope=item.get("scope", "host"),
+                    lead=lead,
+                    url=item.get("url", ""),
+                )
+            return len(items)
+
+        return sql.write(self.db, run)
+
+    def decide(
+        self,
+        lead_id: int,
+        *,
+        user: str,
+        action: str,
+        note: str = "",
+        new_status: str | None,
+        label: str | None,
+        reason: str,
+        scope: str = "host",
+    ) -> LabelRecord | None:
+        """A review action that is also a decision, in one transaction: the audited review
+        event (its note names the label) and the label row (`label` None: the action
+        withdraws the lead's label, if it has one)."""
+        if label is not None:
+            _check(label, scope, reason)
+
+        def run(s: Session) -> LabelRecord | None:
+            lead = sql.locked(s, Lead, lead_id)
+            current = _covering(s, lead.host)
+            if label is None:
+                append_event(s, lead, user=user, action=action, note=note, new_status=new_status)
+                if current is None:
+                    return None
+                row = add_label(
+                    s, lead.host, WITHDRAWN, user=user, reason=reason, note=note, lead=lead
+                )
+                return sql.to_record(LabelRecord, row)
+            where = lead.registered_domain if scope == "domain" else lead.host
+            said = f"标注为「{label}」（{where}，理由 {reason}）"
+            append_event(
+                s,
+                lead,
+                user=user,
+                action=action,
+                note=f"{said}；{note}" if note else said,
+                new_status=new_status,
+            )
+            row = add_label(
+                s, lead.host, label, user=user, reason=reason, note=note, scope=scope, lead=lead
+            )
+            return sql.to_record(LabelRecord, row)
+
+        return sql.write(self.db, run)
+
+    def for_host(self, host: str) -> LabelRecord | None:
+        """The label covering `host` now (its own or its registrable domain's)."""
+        with self.db.session() as s:
+            row = _covering(s, host)
+            return sql.to_record(LabelRecord, row) if row is not None else None
+
+    def history(self, host: str) -> list[LabelRecord]:
+        """Every decision about `host` and its registrable domain, oldest first."""
+        host = host.lower()
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(HostLabel)
+                .where(
+                    ((HostLabel.name == host) & (HostLabel.scope == "host"))
+                    | (
+                        (HostLabel.name == pagedata.registered_domain(host))
+                        & (HostLabel.scope == "domain")
+                    )
+                )
+                .order_by(HostLabel.at, HostLabel.id)
+            )
+            return [sql.to_record(LabelRecord, r) for r in rows]
+
+    def index(self) -> LabelIndex:
+        """The newest decision of every name (withdrawals included: they end a label)."""
+        newest: dict[tuple[str, str], LabelRecord] = {}
+        with self.db.session() as s:
+            for row in s.scalars(select(HostLabel).order_by(HostLabel.id)):
+                newest[(row.name, row.scope)] = sql.to_record(LabelRecord, row)
+        return LabelIndex(newest)
+
+    def current(self) -> list[LabelRecord]:
+        """Every label in force, newest first."""
+        live = [r for r in self.index().newest.values() if r.label != WITHDRAWN]
+        return sorted(live, key=lambda r: (r.at, r.id), reverse=True)
+
+    def labelled_leads(self) -> Iterator[tuple[LabelRecord, LeadRecord | None]]:
+        """Each label in force with every lead it covers now (a label covering no lead is
+        given once with None): the rows of the exported labelled set."""
+        from storage.leadquery import lead_records
+
+        index = self.index()
+        with self.db.session() as s:
+            for rec in self.current():
+                col = Lead.registered_domain if rec.scope == "domain" else Lead.host
+                rows = s.scalars(select(Lead).where(col == rec.name).order_by(Lead.id)).all()
+                covered = [r for r in rows if index.for_host(r.host) == rec]
+                if not covered and not rows:
+                    yield rec, None
+                for lead in lead_records(s, covered):
+                    yield rec, lead
+
+
+def apply_to_lead(s: Session, lead: Lead) -> None:
+    """What a benign label does to a lead just judged again (inside the recording transaction):
+    a new lead is dismissed at once, citing the decision; a dismissed one that now reads as a
+    counterfeit — when it was not one at the time of the decision — is reopened for review and
+    the label withdrawn, so a site that changes its content is not hidden by an old decision."""
+    current = _covering(s, lead.host)
+    if current is None or current.label != "benign":
+        return
+    when = current.at.strftime("%Y-%m-%d")
+    where = f"注册域名 {current.name}" if current.scope == "domain" else current.name
+    if lead.status == "new":
+        note = f"按 {current.user} 于 {when} 对 {where} 的标注（{current.reason}）自动排除"
+        append_event(
+            s, lead, user=SYSTEM_USER, action="dismiss", note=note, new_status="dismissed"
+        )
+    elif (
+        lead.status == "dismissed"
+        and lead.verdict == "counterfeit"
+        and current.verdict != "counterfeit"
+    ):
+        note = (
+            f"{current.user} 于 {when} 将 {where} 标注为无关（{current.reason}），"
+            f"现判定为仿冒（{lead.score} 分）：重新审核"
+        )
+        append_event(
+            s, lead, user=SYSTEM_USER, action="reviewing", note=note, new_status="reviewing"
+        )
+        add_label(s, lead.host, WITHDRAWN, user=SYSTEM_USER, reason="resurfaced", note=note, lead=lead)
