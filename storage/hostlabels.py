@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import labels as words
 from storage import pagedata, sql
 from storage.models import HostLabel, Lead
 from storage.records import LeadRecord
@@ -263,7 +264,9 @@ class HostLabels(sql.Store):
             lead = sql.locked(s, Lead, lead_id)
             current = _covering(s, lead.host)
             if label is None:
-                append_event(s, lead, user=user, action=action, note=note, new_status=new_status)
+                said = "撤销标注" if current is not None else ""
+                text = "；".join(x for x in (said, note) if x)
+                append_event(s, lead, user=user, action=action, note=text, new_status=new_status)
                 if current is None:
                     return None
                 row = add_label(
@@ -271,7 +274,9 @@ class HostLabels(sql.Store):
                 )
                 return sql.to_record(LabelRecord, row)
             where = lead.registered_domain if scope == "domain" else lead.host
-            said = f"标注为「{label}」（{where}，理由 {reason}）"
+            said = (
+                f"标注为「{words.host_label(label)}」（{where}，{words.label_reason(reason)}）"
+            )
             append_event(
                 s,
                 lead,
