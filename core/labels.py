@@ -88,7 +88,7 @@ def action_label(name: str) -> str:
     action = ACTIONS.get(name)
     if action is not None:
         return action.label
-    return {"status": "更改状态"}.get(name, name)
+    return {"status": "更改状态", "label": "标注"}.get(name, name)
 
 
 ARTIFACTS = {

@@ -56,6 +56,7 @@ class LabelRecord:
     scope: str
     label: str
     reason: str
+    klass: str
     note: str
     user: str
     at: datetime
@@ -70,6 +71,7 @@ class LabelRecord:
             "scope": self.scope,
             "label": self.label,
             "reason": self.reason,
+            "class": self.klass or self.reason,
             "note": self.note,
             "user": self.user,
             "at": self.at.isoformat().replace("+00:00", "Z"),
@@ -140,17 +142,21 @@ def add_label(
     scope: str = "host",
     lead: Lead | None = None,
     url: str = "",
+    klass: str = "",
 ) -> HostLabel:
     """Append one decision inside the caller's transaction."""
     _check(label, scope, reason)
     name = _name(host, scope)
     if not name:
         raise LabelError(f"no host in {host!r}")
+    if lead is not None and lead.host != host.strip().lower().rstrip("."):
+        lead = None  # a decision tied to another host's lead would be misleading
     row = HostLabel(
         name=name,
         scope=scope,
         label=label,
         reason=reason,
+        klass=klass,
         note=note,
         user=user,
         at=sql.now(),
@@ -161,6 +167,33 @@ def add_label(
     )
     s.add(row)
     s.flush()
+    return row
+
+
+def _add_audited(
+    s: Session,
+    host: str,
+    label: str,
+    user: str,
+    reason: str,
+    note: str,
+    scope: str,
+    url: str,
+    klass: str,
+) -> HostLabel:
+    """A decision taken outside the review UI (CLI, import): the label row, and a `label`
+    event in the audit trail of the host's lead when there is one (its status is left to the
+    next run, which applies the label)."""
+    host = host.strip().lower().rstrip(".")
+    lead = s.scalars(select(Lead).where(Lead.host == host).with_for_update()).one_or_none()
+    row = add_label(
+        s, host, label, user=user, reason=reason, note=note, scope=scope, lead=lead, url=url,
+        klass=klass,
+    )
+    if lead is not None:
+        where = lead.registered_domain if scope == "domain" else lead.host
+        said = f"标注为「{words.host_label(label)}」（{where}，{words.label_reason(reason)}）"
+        append_event(s, lead, user=user, action="label", note=f"{said}；{note}" if note else said)
     return row
 
 
@@ -209,10 +242,7 @@ class HostLabels(sql.Store):
         _check(label, scope, reason)
 
         def run(s: Session) -> LabelRecord:
-            lead = s.scalars(select(Lead).where(Lead.host == host.strip().lower())).one_or_none()
-            row = add_label(
-                s, host, label, user=user, reason=reason, note=note, scope=scope, lead=lead, url=url
-            )
+            row = _add_audited(s, host, label, user, reason, note, scope, url, "")
             return sql.to_record(LabelRecord, row)
 
         return sql.write(self.db, run)
@@ -225,18 +255,16 @@ class HostLabels(sql.Store):
 
         def run(s: Session) -> int:
             for item in items:
-                host = item["host"].strip().lower()
-                lead = s.scalars(select(Lead).where(Lead.host == host)).one_or_none()
-                add_label(
+                _add_audited(
                     s,
-                    host,
+                    item["host"],
                     item["label"],
-                    user=item.get("user") or user,
-                    reason=item["reason"],
-                    note=item.get("note", ""),
-                    scope=item.get("scope", "host"),
-                    lead=lead,
-                    url=item.get("url", ""),
+                    item.get("user") or user,
+                    item["reason"],
+                    item.get("note", ""),
+                    item.get("scope", "host"),
+                    item.get("url", ""),
+                    item.get("class", ""),
                 )
             return len(items)
 

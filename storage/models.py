@@ -372,6 +372,8 @@ class HostLabel(Base):
     label: Mapped[str] = mapped_column(String(20))
     #: why: official, confirmed, unrelated, false_positive, other, reopened, resurfaced, imported
     reason: Mapped[str] = mapped_column(String(30))
+    #: the class an exported labelled set gives it (an imported set's own; else the reason)
+    klass: Mapped[str] = mapped_column(String(50), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     user: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime]

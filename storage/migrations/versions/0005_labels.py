@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(length=10), nullable=False),
         sa.Column("label", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.String(length=30), nullable=False),
+        sa.Column("klass", sa.String(length=50), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("user", sa.String(length=100), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
