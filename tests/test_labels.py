@@ -90,6 +90,23 @@ def test_dismissed_domain_keeps_its_hosts_out_of_the_queue_until_one_turns_count
     assert status == "dismissed" and events == [("zhenwei", "new", "dismissed")]
     assert "li" in repo.leads.get(repo.leads.by_host("www.memchip.com").id).reviews[0].note  # type: ignore[union-attr]
 
+    # nor an alert in the run's digest
+    from zhenwei.notify.build import build_digest
+
+    www = repo.leads.by_host("www.memchip.com")
+    assert www is not None
+    digest = build_digest(
+        repo,
+        run_id=None,
+        started_at=T0,
+        finished_at=T0,
+        new_leads=[www.id],
+        changed={},
+        stats={},
+        min_score=0,
+    )
+    assert digest.items == ()
+
     # the same host again, still unrelated: stays dismissed, nothing added
     repo.leads.record(
         scored("shop.memchip.com", verdict="suspicious", score=48, at=T0 + timedelta(days=1)),
