@@ -11,8 +11,8 @@ labelled set for `zhenwei evaluate`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core import labels as words
 from storage import pagedata, sql
 from storage.models import HostLabel, Lead
-from storage.records import LeadRecord
+from storage.records import LeadRecord, iso
 from storage.reviews import append_event
 
 #: the labels `zhenwei evaluate` reads (zhenwei/evaluation.py LABELS)
@@ -66,20 +66,8 @@ class LabelRecord:
     verdict: str | None
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "scope": self.scope,
-            "label": self.label,
-            "reason": self.reason,
-            "class": self.klass or self.reason,
-            "note": self.note,
-            "user": self.user,
-            "at": self.at.isoformat().replace("+00:00", "Z"),
-            "lead_id": self.lead_id,
-            "url": self.url,
-            "score": self.score,
-            "verdict": self.verdict,
-        }
+        out = {k: v for k, v in asdict(self).items() if k not in ("id", "klass")}
+        return {**out, "at": iso(self.at), "class": self.klass or self.reason}
 
 
 def label_for_lead(verdict: str, categories: Sequence[str]) -> str:
@@ -109,10 +97,6 @@ def _name(host: str, scope: str) -> str:
     return pagedata.registered_domain(host) if scope == "domain" else host
 
 
-def _newest(rows: Iterable[HostLabel]) -> HostLabel | None:
-    return max(rows, key=lambda r: (r.at, r.id), default=None)
-
-
 def _covering(s: Session, host: str) -> HostLabel | None:
     """The newest decision about `host` itself or its registrable domain (None: none, or the
     newest one withdrew)."""
@@ -127,7 +111,7 @@ def _covering(s: Session, host: str) -> HostLabel | None:
         ).one_or_none()
         if row is not None:
             found.append(row)
-    newest = _newest(found)
+    newest = max(found, key=lambda r: (r.at, r.id), default=None)
     return newest if newest is not None and newest.label != WITHDRAWN else None
 
 
