@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from detectors.targets import build_analyzer
 from storage.db import Database
 from storage.hostlabels import LabelError, LabelIndex
 from storage.repository import Repository
-from zhenwei.analysis import LabelledAnalyzer
+from zhenwei.analysis import OfficialLabels
 from zhenwei.cli import main
 from zhenwei.evaluation import parse_labelled
 from zhenwei.web import create_app
@@ -167,10 +168,10 @@ def test_an_official_label_makes_the_host_official_with_the_label_as_reason() ->
     ).page
     plain = analyzer.analyze(page)
     assert plain.verdict != "official"
-    assert LabelledAnalyzer(analyzer, LabelIndex({})).analyze(page) == plain
+    assert OfficialLabels(LabelIndex({}))(plain) == plain
 
     repo_free_index = _index_with("cx-mem-query.com", "official")
-    judged = LabelledAnalyzer(analyzer, repo_free_index).analyze(page)
+    judged = OfficialLabels(repo_free_index)(plain)
     assert judged.verdict == "official" and judged.score == 0
     first = judged.signals[0]
     assert first.detector == "analyst-label" and first.official
@@ -179,7 +180,12 @@ def test_an_official_label_makes_the_host_official_with_the_label_as_reason() ->
     assert {s.detector for s in plain.signals} <= {s.detector for s in judged.signals}
     # a label on another host changes nothing
     other = _index_with("elsewhere.example", "official")
-    assert LabelledAnalyzer(analyzer, other).analyze(page).verdict == plain.verdict
+    assert OfficialLabels(other)(plain) == plain
+    # a genuine host serving a copy of the platform stays a lead: the label is one more reason
+    hacked = replace(plain, verdict="suspicious", categories=("possibly-compromised",))
+    kept = OfficialLabels(repo_free_index)(hacked)
+    assert (kept.verdict, kept.score) == ("suspicious", plain.score)
+    assert kept.signals[-1].detector == "analyst-label"
 
 
 def _index_with(host: str, label: str) -> LabelIndex:

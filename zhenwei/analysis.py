@@ -4,12 +4,11 @@ and the analysts' labels (an admin's "official" makes a host official in every l
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.config import Settings
 from core.profiles import load_allowlist, load_profiles
 from core.signals import Lookups, ScoredPage, Signal
-from core.types import Page
 from detectors.targets import TargetsAnalyzer, build_analyzer
 from storage.hostlabels import LabelIndex, LabelRecord
 from storage.pagedata import host_of
@@ -39,60 +38,74 @@ def label_signal(rec: LabelRecord, host: str) -> Signal:
         LABEL_VERSION,
         0.0,
         f"{rec.user} 于 {rec.at:%Y-%m-%d} 将 {where} 标注为官方网站{note}",
-        {"label": rec.label, "name": rec.name, "scope": rec.scope, "user": rec.user,
-         "at": rec.at.isoformat(), "reason": rec.reason, "host": host},
+        {
+            "label": rec.label,
+            "name": rec.name,
+            "scope": rec.scope,
+            "user": rec.user,
+            "at": rec.at.isoformat(),
+            "reason": rec.reason,
+            "host": host,
+        },
         ("official",),
         official=True,
     )
 
 
-@dataclass
-class LabelledAnalyzer:
-    """The detectors' judgement with the analysts' labels applied: a host labelled official is
-    `official`, its reason naming the label, unless the detectors find it possibly compromised
-    (a genuine host serving a copy of the platform), which the label does not hide."""
+@dataclass(frozen=True)
+class OfficialLabels:
+    """The analysts' labels applied to a judgement (the scoring pipeline calls it after the
+    detectors): a host labelled official is `official`, its first reason naming the label,
+    unless the detectors find it possibly compromised (a genuine host serving a copy of the
+    platform), which the label does not hide: the label's sentence is added to the reasons."""
 
-    inner: TargetsAnalyzer
     labels: LabelIndex
 
-    def analyze(self, page: Page) -> ScoredPage:
-        scored = self.inner.analyze(page)
+    def __call__(self, scored: ScoredPage) -> ScoredPage:
+        page = scored.page
         host = host_of(page.url) or host_of(page.final_url)
         rec = self.labels.for_host(host) if host else None
         if rec is None or rec.label != "official":
             return scored
         signal = label_signal(rec, host)
         if "possibly-compromised" in scored.categories:
-            return ScoredPage(
-                scored.page, (*scored.signals, signal), scored.score, scored.verdict,
-                scored.categories, scored.target, scored.errors, scored.failed_detectors,
-            )
-        return ScoredPage(
-            scored.page, (signal, *scored.signals), 0, "official", ("official",),
-            scored.target, scored.errors, scored.failed_detectors,
+            return replace(scored, signals=(*scored.signals, signal))
+        return replace(
+            scored,
+            signals=(signal, *scored.signals),
+            score=0,
+            verdict="official",
+            categories=("official",),
         )
+
+
+def labels_from_database(settings: Settings) -> OfficialLabels:
+    """The labels in force now, read once for the run."""
+    from storage.db import Database
+    from storage.repository import Repository
+
+    return OfficialLabels(Repository(Database.from_settings(settings)).labels.index())
 
 
 def analyzer_from_database(
     settings: Settings, *, strict: bool = False, triage: bool = False, labels: bool = True
-) -> TargetsAnalyzer | LabelledAnalyzer:
+) -> TargetsAnalyzer:
     """Every protected target with the references stored by `zhenwei reference update` (the
     shipped fallback when there are none); `triage` keeps only the cheap stage's detectors.
 
     With `labels` (the default), hosts an admin labelled official join the allowlist the
-    detectors measure against and are judged official; `zhenwei evaluate` turns them off, so
-    an evaluation measures the detectors alone."""
+    detectors measure against; `zhenwei evaluate` turns that off, so an evaluation measures
+    the detectors alone."""
     from storage.db import Database
     from storage.repository import Repository
 
     repo = Repository(Database.from_settings(settings))
-    index = repo.labels.index() if labels else LabelIndex({})
-    analyzer = build_analyzer(
+    official = repo.labels.index().names("official") if labels else ()
+    return build_analyzer(
         load_profiles(),
-        allowlist=(*load_allowlist(), *index.names("official")),
+        allowlist=(*load_allowlist(), *official),
         stored_references=repo.references.list,
         lookups=_offline_lookups(),
         strict=strict,
         triage=triage,
     )
-    return LabelledAnalyzer(analyzer, index) if labels else analyzer

@@ -283,11 +283,12 @@ class CrawlJob:
         from crawler.runner import RunOptions, run
         from pipelines import chain
         from pipelines.storage import RepositoryStore
-        from zhenwei.analysis import analyzer_from_database
+        from zhenwei.analysis import analyzer_from_database, labels_from_database
 
         context = RunContext(
             scorer=analyzer_from_database(self.settings),
             triage_scorer=analyzer_from_database(self.settings, triage=True),
+            labels=labels_from_database(self.settings),
             triage_threshold=self.options.triage_threshold,
             store=RepositoryStore(self.repo, run_id),
             hits={url: hits_as_candidates(url, hs) for url, hs in hits.items()},
