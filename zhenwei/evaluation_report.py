@@ -92,11 +92,12 @@ def format_comparison(before: Mapping[str, Any], after: Mapping[str, Any]) -> st
         ("average_precision", "平均精确率 AP"),
         ("fpr", "误报率 FPR"),
     ):
-        lines.append(f"  {name:28} {_cell(before.get(key))} → {_cell(after.get(key))}")
+        # values first: Chinese names do not pad to a column
+        lines.append(f"  {_cell(before.get(key))} → {_cell(after.get(key))}  {name}")
     ob, oa = before.get("officials_official") or {}, after.get("officials_official") or {}
     lines.append(
-        f"  {'官方网站判为 official':28} {ob.get('official', '-')}/{ob.get('pages', '-')}"
-        f" → {oa.get('official', '-')}/{oa.get('pages', '-')}"
+        f"  {ob.get('official', '-')}/{ob.get('pages', '-')}"
+        f" → {oa.get('official', '-')}/{oa.get('pages', '-')}  官方网站判为 official"
     )
     for key, title, what in (
         ("fpr_by_class", "误报率 FPR（按负类 class）", "flagged"),
