@@ -11,6 +11,10 @@ on the labels branch; the same here without importing it). Prints, per label and
 hosts in the queue and those at or above `suspicious` (verdict suspicious or counterfeit), and
 the target line: negatives (benign + official) flagged in the queue. Figures are whatever the
 detectors of the checkout give.
+
+--second-night plays the analysts' part (issue 8 item 9): every benign host flagged in the queue
+is dismissed as a false positive and every official one labelled official, through
+`zhenwei labels import`, and the crawl runs again: the same count, a night later.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from simworld import SimulatedInternet
 from simworld.generate import DEFAULT_SIZE, SPLITS, generate
@@ -49,6 +54,11 @@ def main() -> None:
     parser.add_argument("--split", choices=SPLITS, default="heldout")
     parser.add_argument("--size", type=int, default=DEFAULT_SIZE)
     parser.add_argument("--keep", type=Path, help="keep the data directory here")
+    parser.add_argument(
+        "--second-night",
+        action="store_true",
+        help="label the flagged negatives as an analyst would, then crawl again",
+    )
     args = parser.parse_args()
 
     gen = generate(args.seed, args.split, args.size)
@@ -72,18 +82,68 @@ def main() -> None:
             env.pop("ZHENWEI_DATABASE_URL", None)
             started = time.monotonic()
             _run(["reference", "update"], env, 1800)
-            _run(
-                [
-                    "crawl", "--nightly", "--no-progress", "--dns-rate", "2000",
-                    "--lookalike-limit", "25000", "--option", "ct.delay=0.1",
-                    "--option", "search.delay=0.1",
-                ],
-                env,
-                6 * 3600,
-            )
+            leads = _night(env)
             crawled = time.monotonic() - started
-            leads = [json.loads(x) for x in _run(["leads", "--json"], env, 600).splitlines() if x]
+            print(f"night 1: {len(leads)} leads stored in {crawled:.0f} s")
+            flagged = _report(leads, truth)
+            if args.second_night:
+                labels = Path(tmp) / "decisions.jsonl"
+                labels.write_text(
+                    "".join(
+                        json.dumps(
+                            {"host": host, "label": label, "reason": reason, "note": "bench"}
+                        )
+                        + "\n"
+                        for host, label, reason in _decisions(flagged, truth)
+                    ),
+                    "utf-8",
+                )
+                _run(["labels", "import", str(labels), "--user", "bench"], env, 600)
+                started = time.monotonic()
+                leads = _night(env)
+                print(
+                    f"night 2, after {len(flagged)} analysts' labels: {len(leads)} leads "
+                    f"in {time.monotonic() - started:.0f} s"
+                )
+                _report(leads, truth)
 
+
+def _night(env: dict[str, str]) -> list[dict[str, Any]]:
+    _run(
+        [
+            "crawl",
+            "--nightly",
+            "--no-progress",
+            "--dns-rate",
+            "2000",
+            "--lookalike-limit",
+            "25000",
+            "--option",
+            "ct.delay=0.1",
+            "--option",
+            "search.delay=0.1",
+        ],
+        env,
+        6 * 3600,
+    )
+    return [json.loads(x) for x in _run(["leads", "--json"], env, 600).splitlines() if x]
+
+
+def _decisions(flagged: list[str], truth: dict[str, tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """What an analyst reading the queue decides about each flagged negative."""
+    out = []
+    for host in flagged:
+        label = truth[host][0]
+        out.append(
+            (host, "official", "official")
+            if label == "official"
+            else (host, "benign", "false_positive")
+        )
+    return out
+
+
+def _report(leads: list[dict[str, Any]], truth: dict[str, tuple[str, str]]) -> list[str]:
+    """Print the queue per class; the negative hosts flagged in it."""
     in_queue: Counter[tuple[str, str]] = Counter()
     flagged: Counter[tuple[str, str]] = Counter()
     worst: list[tuple[int, str, str, str, str]] = []
@@ -96,7 +156,6 @@ def main() -> None:
             flagged[(label, klass)] += 1
             if label in NEGATIVE:
                 worst.append((lead["score"], lead["verdict"], label, klass, lead["host"]))
-    print(f"crawl: {len(leads)} leads stored in {crawled:.0f} s")
     print(f"  {'label':12}{'class':26}{'in queue':>9}{'>= suspicious':>15}")
     for key in sorted(in_queue, key=lambda k: (k[0] not in NEGATIVE, k)):
         print(f"  {key[0]:12}{key[1]:26}{in_queue[key]:>9}{flagged[key]:>15}")
@@ -108,6 +167,7 @@ def main() -> None:
     )
     for score, verdict, label, klass, host in sorted(worst, reverse=True)[:30]:
         print(f"  {score:3d} {verdict:11} {label:9} {klass:24} {host}")
+    return [host for *_, host in worst]
 
 
 if __name__ == "__main__":

@@ -341,8 +341,9 @@ class HostLabels(sql.Store):
         return sorted(live, key=lambda r: (r.at, r.id), reverse=True)
 
     def labelled_leads(self) -> Iterator[tuple[LabelRecord, LeadRecord | None]]:
-        """Each label in force with every lead it covers now (a label covering no lead is
-        given once with None): the rows of the exported labelled set."""
+        """Each label in force with every lead it covers now (a host label covering no lead
+        is given once with None; a domain label covering none is left out, as no page of it
+        was judged): the rows of the exported labelled set."""
         from storage.leadquery import lead_records
 
         index = self.index()
@@ -351,7 +352,7 @@ class HostLabels(sql.Store):
                 col = Lead.registered_domain if rec.scope == "domain" else Lead.host
                 rows = s.scalars(select(Lead).where(col == rec.name).order_by(Lead.id)).all()
                 covered = [r for r in rows if index.for_host(r.host) == rec]
-                if not covered and not rows:
+                if not rows and rec.scope == "host":
                     yield rec, None
                 for lead in lead_records(s, covered):
                     yield rec, lead
