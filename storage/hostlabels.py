@@ -6,152 +6,52 @@ at that moment. Labels are append-only: the newest decision covering a host (its
 registrable domain's) is its label, and a `withdrawn` row ends one. They count in later runs
 (an official label makes the host official; a host labelled benign is not queued again as a
 new lead, and comes back for review only when it turns counterfeit) and are exported as a
-labelled set for `zhenwei evaluate`.
+labelled set for `zhenwei evaluate`. A new label also takes effect at once on the leads it
+covers (dismissed, official), each change an audited event, so the queue follows the decision
+before the next crawl fetches the host again. The rows themselves: storage/labelrows.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import labels as words
 from storage import pagedata, sql
+from storage.labelrows import (
+    LABELS,
+    REASONS,
+    SCOPES,
+    SYSTEM_USER,
+    WITHDRAWN,
+    LabelError,
+    LabelIndex,
+    LabelRecord,
+    add_label,
+    check,
+    covering,
+    label_for_lead,
+)
 from storage.models import HostLabel, Lead
-from storage.records import LeadRecord, iso
+from storage.records import LeadRecord
 from storage.reviews import append_event
 
-#: the labels `zhenwei evaluate` reads (zhenwei/evaluation.py LABELS)
-LABELS = ("official", "counterfeit", "seller", "parked", "benign")
-WITHDRAWN = "withdrawn"
-SCOPES = ("host", "domain")
-#: why a label was given or withdrawn
-REASONS = (
-    "official",
-    "confirmed",
-    "unrelated",
-    "false_positive",
-    "other",
-    "reopened",
-    "resurfaced",
-    "imported",
-)
-#: the user name of decisions zhenwei takes itself (a dismissed host turning counterfeit)
-SYSTEM_USER = "zhenwei"
-
-
-class LabelError(ValueError):
-    """A label, scope or reason zhenwei does not know."""
-
-
-@dataclass(frozen=True)
-class LabelRecord:
-    """One decision: the label of `name` (a host, or a registrable domain for scope domain)."""
-
-    id: int
-    name: str
-    scope: str
-    label: str
-    reason: str
-    klass: str
-    note: str
-    user: str
-    at: datetime
-    lead_id: int | None
-    url: str
-    score: int | None
-    verdict: str | None
-
-    def to_json(self) -> dict[str, object]:
-        out = {k: v for k, v in asdict(self).items() if k not in ("id", "klass")}
-        return {**out, "at": iso(self.at), "class": self.klass or self.reason}
-
-
-def label_for_lead(verdict: str, categories: Sequence[str]) -> str:
-    """The evaluation label an analyst's confirmation gives a lead, from what it was flagged
-    for: an imitation is a counterfeit, else a seller, else a parked look-alike."""
-    cats = set(categories)
-    if cats & {"impersonation", "fake-verification"} or verdict == "counterfeit":
-        return "counterfeit"
-    if "seller" in cats:
-        return "seller"
-    if "parked-lookalike" in cats:
-        return "parked"
-    return "counterfeit"
-
-
-def _check(label: str, scope: str, reason: str) -> None:
-    if label not in (*LABELS, WITHDRAWN):
-        raise LabelError(f"unknown label {label!r} (known: {', '.join(LABELS)}, {WITHDRAWN})")
-    if scope not in SCOPES:
-        raise LabelError(f"unknown scope {scope!r} (host or domain)")
-    if reason not in REASONS:
-        raise LabelError(f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
-
-
-def _name(host: str, scope: str) -> str:
-    host = host.strip().lower().rstrip(".")
-    return pagedata.registered_domain(host) if scope == "domain" else host
-
-
-def _covering(s: Session, host: str) -> HostLabel | None:
-    """The newest decision about `host` itself or its registrable domain (None: none, or the
-    newest one withdrew)."""
-    host = host.lower()
-    found = []
-    for name, scope in ((host, "host"), (pagedata.registered_domain(host), "domain")):
-        row = s.scalars(
-            select(HostLabel)
-            .where(HostLabel.name == name, HostLabel.scope == scope)
-            .order_by(HostLabel.id.desc())
-            .limit(1)
-        ).one_or_none()
-        if row is not None:
-            found.append(row)
-    newest = max(found, key=lambda r: (r.at, r.id), default=None)
-    return newest if newest is not None and newest.label != WITHDRAWN else None
-
-
-def add_label(
-    s: Session,
-    host: str,
-    label: str,
-    *,
-    user: str,
-    reason: str,
-    note: str = "",
-    scope: str = "host",
-    lead: Lead | None = None,
-    url: str = "",
-    klass: str = "",
-) -> HostLabel:
-    """Append one decision inside the caller's transaction."""
-    _check(label, scope, reason)
-    name = _name(host, scope)
-    if not name:
-        raise LabelError(f"no host in {host!r}")
-    if lead is not None and lead.host != host.strip().lower().rstrip("."):
-        lead = None  # a decision tied to another host's lead would be misleading
-    row = HostLabel(
-        name=name,
-        scope=scope,
-        label=label,
-        reason=reason,
-        klass=klass,
-        note=note,
-        user=user,
-        at=sql.now(),
-        lead_id=lead.id if lead is not None else None,
-        url=url or (lead.url if lead is not None else ""),
-        score=lead.score if lead is not None else None,
-        verdict=lead.verdict if lead is not None else None,
-    )
-    s.add(row)
-    s.flush()
-    return row
+__all__ = [
+    "LABELS",
+    "REASONS",
+    "SCOPES",
+    "SYSTEM_USER",
+    "WITHDRAWN",
+    "HostLabels",
+    "LabelError",
+    "LabelIndex",
+    "LabelRecord",
+    "apply_now",
+    "apply_to_lead",
+    "label_for_lead",
+]
 
 
 def _add_audited(
@@ -165,46 +65,53 @@ def _add_audited(
     url: str,
     klass: str,
 ) -> HostLabel:
-    """A decision taken outside the review UI (CLI, import): the label row, and a `label`
-    event in the audit trail of the host's lead when there is one (its status is left to the
-    next run, which applies the label)."""
+    """A decision taken outside the review UI (CLI, import): the label row, applied at once to
+    the leads it covers (`apply_now`)."""
     host = host.strip().lower().rstrip(".")
     lead = s.scalars(select(Lead).where(Lead.host == host).with_for_update()).one_or_none()
     row = add_label(
-        s, host, label, user=user, reason=reason, note=note, scope=scope, lead=lead, url=url,
+        s,
+        host,
+        label,
+        user=user,
+        reason=reason,
+        note=note,
+        scope=scope,
+        lead=lead,
+        url=url,
         klass=klass,
     )
-    if lead is not None:
-        where = lead.registered_domain if scope == "domain" else lead.host
-        said = f"标注为「{words.host_label(label)}」（{where}，{words.label_reason(reason)}）"
-        append_event(s, lead, user=user, action="label", note=f"{said}；{note}" if note else said)
+    apply_now(s, row, own=lead.id if lead is not None else None)
     return row
 
 
-@dataclass(frozen=True)
-class LabelIndex:
-    """Every name's newest decision, read once at the start of a run: the labels a scorer
-    applies without a query per page."""
-
-    newest: dict[tuple[str, str], LabelRecord]
-
-    def for_host(self, host: str) -> LabelRecord | None:
-        host = host.lower().rstrip(".")
-        found = [
-            r
-            for r in (
-                self.newest.get((host, "host")),
-                self.newest.get((pagedata.registered_domain(host), "domain")),
+def apply_now(
+    s: Session, row: HostLabel, *, own: int | None = None, skip: int | None = None
+) -> None:
+    """A new label takes effect at once on the leads it covers (the host's, or every lead of
+    the domain whose newest decision it is), each change an audited event: a benign label
+    dismisses new leads, an official one makes them official. The lead `own` the decision
+    was taken on gets a `label` event even when its status stays; `skip` is left alone (the
+    review action that made the label has written its own event)."""
+    col = Lead.registered_domain if row.scope == "domain" else Lead.host
+    leads = s.scalars(select(Lead).where(col == row.name).order_by(Lead.id).with_for_update())
+    where = f"注册域名 {row.name}" if row.scope == "domain" else row.name
+    said = f"按 {row.user} 的标注「{words.host_label(row.label)}」（{where}，{words.label_reason(row.reason)}）"
+    note = f"{said}；{row.note}" if row.note else said
+    for lead in leads.all():
+        current = covering(s, lead.host)
+        if lead.id == skip or current is None or current.id != row.id:
+            continue
+        if row.label == "benign" and lead.status == "new":
+            append_event(
+                s, lead, user=row.user, action="dismiss", note=note, new_status="dismissed"
             )
-            if r is not None
-        ]
-        newest = max(found, key=lambda r: (r.at, r.id), default=None)
-        return newest if newest is not None and newest.label != WITHDRAWN else None
-
-    def names(self, label: str, scope: str = "host") -> tuple[str, ...]:
-        return tuple(
-            sorted(n for (n, sc), r in self.newest.items() if sc == scope and r.label == label)
-        )
+        elif row.label == "official" and lead.status != "official":
+            append_event(
+                s, lead, user=row.user, action="official", note=note, new_status="official"
+            )
+        elif lead.id == own:
+            append_event(s, lead, user=row.user, action="label", note=note)
 
 
 class HostLabels(sql.Store):
@@ -223,7 +130,7 @@ class HostLabels(sql.Store):
     ) -> LabelRecord:
         """Record a decision about a host or its registrable domain (CLI, import); it is tied
         to the host's lead when there is one."""
-        _check(label, scope, reason)
+        check(label, scope, reason)
 
         def run(s: Session) -> LabelRecord:
             row = _add_audited(s, host, label, user, reason, note, scope, url, "")
@@ -235,7 +142,7 @@ class HostLabels(sql.Store):
         """Record many decisions in one transaction (all or nothing): `host`, `label`,
         `reason`, and optionally `note`, `scope`, `url`, `user`."""
         for item in items:
-            _check(item["label"], item.get("scope", "host"), item["reason"])
+            check(item["label"], item.get("scope", "host"), item["reason"])
 
         def run(s: Session) -> int:
             for item in items:
@@ -270,11 +177,11 @@ class HostLabels(sql.Store):
         event (its note names the label) and the label row (`label` None: the action
         withdraws the lead's label, if it has one)."""
         if label is not None:
-            _check(label, scope, reason)
+            check(label, scope, reason)
 
         def run(s: Session) -> LabelRecord | None:
             lead = sql.locked(s, Lead, lead_id)
-            current = _covering(s, lead.host)
+            current = covering(s, lead.host)
             if label is None:
                 said = "撤销标注" if current is not None else ""
                 text = "；".join(x for x in (said, note) if x)
@@ -286,9 +193,7 @@ class HostLabels(sql.Store):
                 )
                 return sql.to_record(LabelRecord, row)
             where = lead.registered_domain if scope == "domain" else lead.host
-            said = (
-                f"标注为「{words.host_label(label)}」（{where}，{words.label_reason(reason)}）"
-            )
+            said = f"标注为「{words.host_label(label)}」（{where}，{words.label_reason(reason)}）"
             append_event(
                 s,
                 lead,
@@ -300,6 +205,8 @@ class HostLabels(sql.Store):
             row = add_label(
                 s, lead.host, label, user=user, reason=reason, note=note, scope=scope, lead=lead
             )
+            if scope == "domain":  # the domain's other leads follow at once
+                apply_now(s, row, skip=lead.id)
             return sql.to_record(LabelRecord, row)
 
         return sql.write(self.db, run)
@@ -307,7 +214,7 @@ class HostLabels(sql.Store):
     def for_host(self, host: str) -> LabelRecord | None:
         """The label covering `host` now (its own or its registrable domain's)."""
         with self.db.session() as s:
-            row = _covering(s, host)
+            row = covering(s, host)
             return sql.to_record(LabelRecord, row) if row is not None else None
 
     def history(self, host: str) -> list[LabelRecord]:
@@ -363,16 +270,14 @@ def apply_to_lead(s: Session, lead: Lead) -> None:
     a new lead is dismissed at once, citing the decision; a dismissed one that now reads as a
     counterfeit — when it was not one at the time of the decision — is reopened for review and
     the label withdrawn, so a site that changes its content is not hidden by an old decision."""
-    current = _covering(s, lead.host)
+    current = covering(s, lead.host)
     if current is None or current.label != "benign":
         return
     when = current.at.strftime("%Y-%m-%d")
     where = f"注册域名 {current.name}" if current.scope == "domain" else current.name
     if lead.status == "new":
         note = f"按 {current.user} 于 {when} 对 {where} 的标注（{current.reason}）自动排除"
-        append_event(
-            s, lead, user=SYSTEM_USER, action="dismiss", note=note, new_status="dismissed"
-        )
+        append_event(s, lead, user=SYSTEM_USER, action="dismiss", note=note, new_status="dismissed")
     elif (
         lead.status == "dismissed"
         and lead.verdict == "counterfeit"
@@ -385,4 +290,6 @@ def apply_to_lead(s: Session, lead: Lead) -> None:
         append_event(
             s, lead, user=SYSTEM_USER, action="reviewing", note=note, new_status="reviewing"
         )
-        add_label(s, lead.host, WITHDRAWN, user=SYSTEM_USER, reason="resurfaced", note=note, lead=lead)
+        add_label(
+            s, lead.host, WITHDRAWN, user=SYSTEM_USER, reason="resurfaced", note=note, lead=lead
+        )

@@ -135,9 +135,12 @@ def test_dismissed_domain_keeps_its_hosts_out_of_the_queue_until_one_turns_count
 def test_newest_decision_wins_and_reopening_withdraws(repo: Repository) -> None:
     lead = repo.leads.record(scored("yjj.example.cn", verdict="suspicious", score=60), run_id=None)
     repo.labels.add("yjj.example.cn", "benign", user="li", reason="false_positive")
+    # a label takes effect at once, before any crawl fetches the host again
+    assert _statuses(repo, "yjj.example.cn")[0] == "dismissed"
     domain = repo.labels.add(
         "example.cn", "official", user="root", reason="official", scope="domain"
     )
+    assert _statuses(repo, "yjj.example.cn")[0] == "official"
     assert repo.labels.for_host("yjj.example.cn") == domain  # newer, though less specific
     repo.labels.decide(
         lead.id,
@@ -154,7 +157,8 @@ def test_newest_decision_wins_and_reopening_withdraws(repo: Repository) -> None:
     assert index.for_host("yjj.example.cn") is None
     # the CLI-style decisions left audit entries on the lead
     actions = [e.action for e in repo.leads.get(lead.id).reviews]
-    assert actions == ["label", "reviewing"] and repo.reviews.verify_chain(lead.id).ok
+    assert actions == ["dismiss", "official", "reviewing"]
+    assert repo.reviews.verify_chain(lead.id).ok
     with pytest.raises(LabelError):
         repo.labels.add("x.example", "maybe", user="li", reason="other")
     assert len(repo.labels.history("yjj.example.cn")) == 3  # nothing half-written
@@ -301,6 +305,8 @@ def web(tmp_path: Path) -> Iterator[tuple[TestClient, Repository, dict[str, int]
             scored("yjt.example.gov.cn", verdict="suspicious", score=70), run_id=None
         ).id,
     }
+    # another host of the school's registrable domain
+    repo.leads.record(scored("shop.example.com", verdict="suspicious", score=30), run_id=None)
     for name, role in (("li", "analyst"), ("root", "admin")):
         repo.users.add(name, role, PASSWORDS[name])
     with TestClient(create_app(settings, secret_key="k"), follow_redirects=False) as c:
@@ -340,7 +346,10 @@ def test_ui_dismiss_asks_why_labels_the_domain_and_leaves_the_queue(
     assert "标注为「非线索」" in history and "安全培训学校" in history
 
     hosts = re.findall(r'<a href="/leads/\d+">([^<]+)</a>', c.get("/leads").text)
-    assert hosts == ["yjt.example.gov.cn"]  # the default queue: still to decide
+    # the default queue: still to decide; the domain's other host was dismissed with it
+    assert hosts == ["yjt.example.gov.cn"]
+    other = repo.leads.get(repo.leads.by_host("shop.example.com").id)  # type: ignore[union-attr]
+    assert other.lead.status == "dismissed" and other.reviews[0].user == "li"
     every = c.get("/leads", params={"status": "all"}).text
     assert "peixun.example.com" in every
 
