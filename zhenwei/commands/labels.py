@@ -69,9 +69,7 @@ def list_labels(as_json: bool, history: str | None) -> None:
     for r in rows:
         where = f"{r.name} (domain)" if r.scope == "domain" else r.name
         note = f"  {r.note}" if r.note else ""
-        click.echo(
-            f"{r.at:%Y-%m-%d %H:%M}Z  {r.label:11} {where:40} {r.reason:15} {r.user}{note}"
-        )
+        click.echo(f"{r.at:%Y-%m-%d %H:%M}Z  {r.label:11} {where:40} {r.reason:15} {r.user}{note}")
 
 
 @command.command("export")

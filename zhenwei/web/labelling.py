@@ -28,9 +28,7 @@ class Decision:
     scope: str = "host"
 
 
-def decision(
-    action: str, lead: LeadRecord, form: FormData, note: str
-) -> Decision | str | None:
+def decision(action: str, lead: LeadRecord, form: FormData, note: str) -> Decision | str | None:
     """The decision of `action` on `lead`, None when it is not one, or the error to show."""
     scope = "domain" if form_text(form, "label_scope", 10) == "domain" else "host"
     if action == "dismiss":
