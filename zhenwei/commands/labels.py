@@ -27,7 +27,8 @@ def command() -> None:
 
 def _export_line(rec: LabelRecord, lead: LeadRecord | None) -> dict[str, Any]:
     host = lead.host if lead is not None else rec.name
-    url = lead.url if lead is not None else (rec.url or f"http://{rec.name}/")
+    # no lead and no page named: null, as in a world's labelled set (evaluate skips it)
+    url = lead.url if lead is not None else (rec.url or None)
     return {
         "url": url,
         "host": host,
