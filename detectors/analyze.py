@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.signals import Lookups, Reference, ScoredPage, Signal
+from core.signals import PLATFORM_SPECIFIC, Lookups, Reference, ScoredPage, Signal
 from core.types import Page
 from detectors.base import Detector
 from detectors.registry import all_detectors, weights
@@ -44,7 +44,7 @@ class Analyzer:
                 errors.append(f"检测器 {det.name} 出错：{type(exc).__name__}: {exc}")
         judgement = combine(signals, weights(self.detectors), self.config)
         if "possibly-compromised" in judgement.categories:
-            signals.append(_compromised(page, judgement.score))
+            signals.append(_compromised(page, judgement.score, signals, self.reference))
         ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.detector)))
         return ScoredPage(
             page=page,
@@ -58,16 +58,19 @@ class Analyzer:
         )
 
 
-def _compromised(page: Page, score: int) -> Signal:
-    """The verdict's own sentence when a genuine government host serves a copy."""
+def _compromised(page: Page, score: int, signals: Sequence[Signal], reference: Reference) -> Signal:
+    """The verdict's own sentence when a genuine government host serves a copy: it names the
+    platform-specific imitation that makes the host suspect."""
+    evidence = [s.reason for s in signals if PLATFORM_SPECIFIC in s.categories][:2]
     return Signal(
         detector="scoring",
-        version="1.0",
+        version="1.1",
         score=round(score / 100, 3),
         reason=(
-            f"主机 {page.host} 属于只有政府机关能注册的域名，却在冒充受保护平台："
+            f"主机 {page.host} 属于只有政府机关能注册的域名，却在冒充“{reference.target.name}”"
+            f"（{'；'.join(evidence) or '仿冒该平台特有内容'}）："
             "该政府网站或其子域名可能已被入侵或接管，应通知其主管单位核查，而不是当作官方网站。"
         ),
-        details={"host": page.host},
+        details={"host": page.host, "evidence": evidence},
         categories=("possibly-compromised",),
     )
