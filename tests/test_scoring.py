@@ -194,7 +194,7 @@ def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
         strict=True,
         detectors=[
             Fixed("domain", [sig("domain", 0.0, GOVERNMENT_HOST, official=True)]),
-            Fixed("content", [sig("content", 0.95, "impersonation")]),
+            Fixed("content", [sig("content", 0.95, "impersonation", PLATFORM_SPECIFIC)]),
             Fixed("visual", [sig("visual", 0.9, "impersonation")]),
         ],
     )
