@@ -2,6 +2,7 @@
 simulated internet on it, `zhenwei reference update`, `zhenwei evaluate`, print the tables.
 
     .venv/bin/python bench/evaluate_heldout.py [--seed 2026] [--size 300] [--also-tune]
+    .venv/bin/python bench/evaluate_heldout.py --split tune   # the tuning split alone
 
 --also-tune evaluates the tuning split of the same seed afterwards, for comparison (rules and
 thresholds may be fitted there, never on the held-out split). Figures depend on the detectors
@@ -51,11 +52,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--also-tune", action="store_true")
     parser.add_argument(
+        "--split", choices=("heldout", "tune"), default="heldout", help="the split to evaluate"
+    )
+    parser.add_argument(
         "--keep", type=Path, help="keep labels.jsonl and check.jsonl per split here"
     )
     args = parser.parse_args()
-    evaluate_split(args.seed, "heldout", args.size, args.timeout, args.concurrency, args.keep)
-    if args.also_tune:
+    evaluate_split(args.seed, args.split, args.size, args.timeout, args.concurrency, args.keep)
+    if args.also_tune and args.split != "tune":
         evaluate_split(args.seed, "tune", args.size, args.timeout, args.concurrency, args.keep)
 
 

@@ -54,6 +54,10 @@ DEFAULT_RESULT_FIELDS = (
     "单位名称",
 )
 _NOT_RESULT_ONLY = {"姓名", "证件号码", "性别", "身份证号"}
+#: labels every certificate look-up shows (exam authorities, other trades): not this platform's
+GENERIC_RESULT_LABELS = frozenset(
+    {"证书编号", "有效期", "发证机关", "发证日期", "等级", "单位名称", "资格类型", "证书名称"}
+)
 
 #: words of warnings and news stories around a platform's name
 WARNING_WORDS = (
@@ -121,6 +125,11 @@ def is_official_host(host: str, reference: Reference) -> bool:
 def is_gov_host(host: str) -> bool:
     host = host.lower().rstrip(".")
     return any(host.endswith(s) for s in GOV_SUFFIXES)
+
+
+def topic_names(target: TargetProfile) -> tuple[str, ...]:
+    """Names of the platform's subject long enough to be distinctive (特种作业操作证, not 查询)."""
+    return tuple(n for n in (target.name, *target.names_zh) if len(n) >= 5)
 
 
 def _identity_names(target: TargetProfile) -> tuple[str, ...]:
@@ -262,6 +271,11 @@ def imitation_evidence(dom: Dom, reference: Reference, host: str, claim: Claim) 
     if fields:
         evidence.append(f"含{'/'.join(fields)}证件查询表单")
     labels = result_labels(dom, reference.target)
-    if len(labels) >= 3:
+    if is_result_page(labels):
         evidence.append(f"含查询结果表（{'、'.join(labels[:4])}）")
     return tuple(evidence)
+
+
+def is_result_page(labels: tuple[str, ...]) -> bool:
+    """Three result labels, two of them the platform's own (not any look-up's)."""
+    return len(labels) >= 3 and sum(1 for x in labels if x not in GENERIC_RESULT_LABELS) >= 2

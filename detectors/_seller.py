@@ -134,7 +134,8 @@ def seller_finding(dom: Dom, claim: Claim) -> Finding | None:
     if strong and contacts:
         score = 0.85
     elif strong:
-        score = 0.55
+        # no way to reach a seller: a question or a quote on a forum, not an offer
+        score = 0.3
     elif contacts:
         score = 0.4 if len(weak) >= 2 else 0.2
     else:

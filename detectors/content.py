@@ -24,11 +24,13 @@ from detectors._identity import (
     is_gov_host,
     is_login_form,
     is_official_host,
+    is_result_page,
     query_fields,
     query_semantics,
     result_labels,
+    topic_names,
 )
-from detectors._relevance import related_words, unrelated_live
+from detectors._relevance import unrelated_live
 from detectors._seller import seller_finding
 from detectors._variant import variant_to_score, zh
 
@@ -144,9 +146,10 @@ class ContentDetector:
                 details,
                 ("impersonation", "fake-verification", PLATFORM_SPECIFIC),
             )
-        topic = related_words(ctx.dom.text + ctx.dom.title, ctx.reference.target)
-        details["topic_words"] = list(topic[:6])
-        if not any(w in ctx.reference.target.names_zh for w in topic):
+        flat = squash(ctx.dom.text + ctx.dom.title)
+        topic = [n for n in topic_names(ctx.reference.target) if squash(n) in flat]
+        details["topic_words"] = topic[:6]
+        if not topic:
             # an exam authority's or another trade's look-up: a query form, not this platform's
             return self._signal(
                 0.15,
@@ -163,7 +166,14 @@ class ContentDetector:
 
     def _result(self, ctx: _Ctx) -> Signal | None:
         labels = result_labels(ctx.dom, ctx.reference.target)
-        if len(labels) < 3:
+        if not is_result_page(labels):
+            if len(labels) >= 3:
+                return self._signal(
+                    0.1,
+                    f"页面展示的查询结果表只有各类证书查询通用的栏目（{'、'.join(labels[:6])}），不是受保护平台特有的结果页。",
+                    {"result_labels": list(labels)},
+                    (),
+                )
             return None
         score = 0.9 if len(labels) >= 4 or ctx.claim.presents or ctx.claim.government else 0.7
         specific: tuple[str, ...] = (PLATFORM_SPECIFIC,)
