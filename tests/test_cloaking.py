@@ -91,3 +91,20 @@ def test_no_variants_or_official_host():
     assert run(kit.html("clone_special.html")) == []
     body = kit.html("genuine_special.html")
     assert run(body, variant("crawler", BLAND), url="http://cx.mem.gov.cn/") == []
+
+
+def test_wechat_only_clone_on_a_neutral_domain_gets_the_verdict_of_an_open_one():
+    """Issue 8: the variant that imitates is the one scored, and the reason says which."""
+    from core.profiles import load_profiles
+    from detectors.targets import build_analyzer
+
+    analyzer = build_analyzer(load_profiles(), strict=True)
+    clone = kit.html("clone_special.html")
+    url = "http://xinda-trade.com/"
+    wechat = variant("wechat", clone)
+    cloaked = analyzer.analyze(kit.page(url, BLAND, variants=(variant("crawler", BLAND), wechat)))
+    openly = analyzer.analyze(kit.page(url, clone))
+    assert cloaked.verdict == openly.verdict == "counterfeit"
+    scored = [s for s in cloaked.signals if s.details.get("scored_variant") == "wechat"]
+    assert {s.detector for s in scored} >= {"content", "cloaking"}
+    assert any("微信" in s.reason for s in scored if s.detector == "content")
