@@ -107,3 +107,6 @@ class Reference:
     #: other targets' captures): shared by genuine sites, so not evidence of copying this one
     common_assets: frozenset[str] = frozenset()
     common_phashes: tuple[str, ...] = ()
+    #: (url, viewport, full-page screenshot) of those genuine sites: a page that looks as much
+    #: like them as like the target shows a generic layout, not the target's
+    common_screenshots: tuple[tuple[str, bytes, bytes], ...] = ()

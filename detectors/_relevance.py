@@ -3,14 +3,15 @@
 A look-alike name is only a lead when its page is empty, parked, broken, or about
 certificates: a live note app or software company on a name with "cx" in it is a watched
 name, not a suspect. Relatedness is read from the page's words: the target's names, fields
-and result labels, certificate words, and seller vocabulary.
+and result labels, certificate words, and seller vocabulary. "Live" means a site: enough text, and its own navigation unless the
+text alone is plenty; parked, for-sale, default and error pages never count.
 """
 
 from __future__ import annotations
 
 from core.profiles import TargetProfile
 from core.types import Page
-from detectors._dom import Dom, squash
+from detectors._dom import Dom, host_of, squash
 from detectors._seller import SELLER_WORDS
 
 #: words of certificates, their checks and their trade
@@ -56,8 +57,10 @@ _PARKED_WORDS = (
     "页面不存在",
     "无法访问",
 )
-#: fewer visible characters than this is an empty page, not "live unrelated content"
-MIN_LIVE_CHARS = 200
+#: a live site: this much text with its own navigation, or plenty of text alone
+MIN_LIVE_CHARS = 80
+MIN_OWN_LINKS = 3
+RICH_CHARS = 200
 
 
 def related_words(text: str, target: TargetProfile) -> tuple[str, ...]:
@@ -78,8 +81,10 @@ def unrelated_live(page: Page, dom: Dom, target: TargetProfile) -> int:
         return 0
     text = dom.text or page.visible_text
     flat = squash(text)
-    if len(flat) < MIN_LIVE_CHARS:
-        return 0
+    host = page.host
+    own_links = {link.href for link in dom.links if host_of(link.href) == host}
+    if len(flat) < MIN_LIVE_CHARS or (len(flat) < RICH_CHARS and len(own_links) < MIN_OWN_LINKS):
+        return 0  # empty or a one-screen lander: the name may still be parked for a fake
     low = (text + " " + dom.title).lower()
     if any(w in low for w in _PARKED_WORDS):
         return 0

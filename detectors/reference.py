@@ -110,6 +110,11 @@ def build_reference(
         profiles=tuple(profiles),
         common_assets=frozenset(h.lower() for c in background for h in c.asset_hashes),
         common_phashes=tuple(sorted({p for c in background for p in c.image_phashes})),
+        common_screenshots=tuple(
+            (c.url, c.viewport_png, c.screenshot_png)
+            for c in background
+            if c.viewport_png or c.screenshot_png
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from core.imaging import hex_hash, shot, small_image_phash
+from core.imaging import Shot, hex_hash, shot, small_image_phash
 from core.infrastructure import known_infrastructure
 from core.netpath.domains import registrable_domain
 from core.signals import Lookups, Reference, Signal
@@ -91,6 +91,15 @@ class VisualDetector:
             return None
         score, part, url, (phash, dhash, colour) = best
         where = "首屏截图" if part == "viewport" else "页头区域（国徽、站名所在位置）"
+        generic = _generic_likeness(mine, part, best[0], reference)
+        if generic is not None:
+            return self._signal(
+                0.0,
+                f"页面{where}与官方页面{url}有一定相似（pHash差{phash}/64，dHash差{dhash}/64），"
+                f"但与其他正规网站{generic}同样相似，属于常见版式，不能说明仿冒。",
+                {"part": part, "reference_url": url, "generic_like": generic},
+                (),
+            )
         return self._signal(
             score,
             f"页面{where}与官方页面{url}的截图高度相似（pHash差{phash}/64，dHash差{dhash}/64），但所在域名{page.host}不是官方域名。",
@@ -187,6 +196,18 @@ class VisualDetector:
                 )
             )
         return found
+
+
+def _generic_likeness(mine: Shot, part: str, score: float, reference: Reference) -> str | None:
+    """A genuine site other than the target that the page looks at least as much like."""
+    for url, viewport, full in reference.common_screenshots:
+        other = shot(viewport, full)
+        a, b = (mine.viewport, other.viewport) if part == "viewport" else (mine.band, other.band)
+        if a is None or b is None:
+            continue
+        if _band(a.distance(b)) * (1.0 if part == "viewport" else 0.7) >= score:
+            return url
+    return None
 
 
 def _own(url: str, page: Page, reference: Reference) -> bool:

@@ -307,3 +307,21 @@ def test_a_copy_served_only_to_wechat_is_scored_on_the_wechat_variant():
     assert top(cloaked, "impersonation") == top(openly, "impersonation") >= 0.9
     form = [s for s in cloaked if "fake-verification" in s.categories]
     assert form and form[0].details["scored_variant"] == "wechat" and "微信" in form[0].reason
+
+
+def test_a_small_company_home_with_its_own_navigation_is_live_unrelated_content():
+    home = (
+        "<html><head><title>晨星存储-存储芯片模组与方案</title></head><body>"
+        '<nav><a href="/">首页</a><a href="/about.html">关于我们</a>'
+        '<a href="/products.html">产品中心</a><a href="/contact.html">联系我们</a></nav>'
+        "<h1>晨星存储</h1><p>存储芯片模组与方案</p><h4>eMMC模组</h4><h4>SSD主控</h4>"
+        "<footer>晨星存储 版权所有 电话：0755-88886666 地址：广东省深圳市 粤ICP备12345678号</footer>"
+        "</body></html>"
+    )
+    assert [s for s in run("https://cxmem-chip.com/", home) if "unrelated-content" in s.categories]
+    lander = home.replace(
+        '<a href="/about.html">关于我们</a><a href="/products.html">产品中心</a>', ""
+    )
+    assert not [
+        s for s in run("https://cxmem-chip.com/", lander) if "unrelated-content" in s.categories
+    ]

@@ -277,3 +277,20 @@ def test_files_from_third_parties_or_common_to_genuine_sites_are_not_reuse():
     # the platform's own bundle copied onto the site, or hot-linked from the platform, counts
     assert reuse(_res("http://static.shop.example.com/js/app.js", bundle))
     assert reuse(_res("http://cx.mem.gov.cn/js/app.js", bundle))
+
+
+def test_a_likeness_shared_with_other_genuine_sites_is_not_imitation():
+    """A generic layout (as close to another genuine site as to the target) proves nothing;
+    a true clone stays far closer to the target than to the background."""
+    import dataclasses
+
+    other = png(genuine(shift=4, title_len=700))  # another agency's page in the same template
+    ref = dataclasses.replace(REF, common_screenshots=(("http://other.gov.cn/", other, b""),))
+    page = kit.page("http://shop.example.com/", "<html><body>x</body></html>", viewport_png=other)
+    shots = by_part(detector.detect(page, ref, kit.NO_LOOKUPS), "viewport")
+    assert shots and shots[0].score == 0 and "http://other.gov.cn/" in shots[0].reason
+    school_bg = dataclasses.replace(
+        REF, common_screenshots=(("http://x.gov.cn/", png(school()), b""),)
+    )
+    clone = kit.page("http://cx-mem-gov.cn/", "<html></html>", viewport_png=png(genuine(shift=6)))
+    assert by_part(detector.detect(clone, school_bg, kit.NO_LOOKUPS), "viewport")[0].score >= 0.8
