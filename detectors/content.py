@@ -157,9 +157,11 @@ class ContentDetector:
                 details,
                 (),
             )
+        # A query form is common functionality: without the platform's name as the page's
+        # own, it takes a look-alike host or seller language beside it to make a lead.
         return self._signal(
-            0.45,
-            f"页面自带{field_names}证件查询表单，并涉及“{topic[0]}”，提交到非官方域名{target_text}，可能是自建的假查询入口。",
+            0.3,
+            f"页面自带{field_names}证件查询表单，并涉及“{topic[0]}”，提交到非官方域名{target_text}，可能是自建的假查询入口（仅凭表单不足以判定，需结合域名或售证话术）。",
             details,
             ("fake-verification",),
         )

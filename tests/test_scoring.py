@@ -204,3 +204,12 @@ def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
     assert "zscx.lqx.gov.cn" in explained.reason and "入侵" in explained.reason
     # the reason names the platform-specific imitation that makes the host suspect
     assert "content 理由" in explained.reason
+
+
+def test_a_bare_query_form_alone_is_not_a_lead_but_rises_with_a_lookalike_name() -> None:
+    from detectors.content import detector as content
+
+    form = sig("content", 0.3, "fake-verification")
+    assert judge([form]).verdict == "benign"
+    assert content.weight * 0.3 < CFG.suspicious / 100
+    assert judge([form, sig("domain", 0.6, "impersonation")]).verdict != "benign"
