@@ -129,9 +129,7 @@ class NotifyConfig:
             smtp_user=env.get("ZHENWEI_SMTP_USER") or None,
             smtp_password=env.get("ZHENWEI_SMTP_PASSWORD") or None,
             mail_from=env.get("ZHENWEI_MAIL_FROM", "zhenwei@localhost"),
-            mail_to=tuple(
-                a.strip() for a in env.get("ZHENWEI_MAIL_TO", "").split(",") if a.strip()
-            ),
+            mail_to=tuple(a.strip() for a in env.get("ZHENWEI_MAIL_TO", "").split(",") if a.strip()),
             min_score=min_score,
         )
 
@@ -161,7 +159,9 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        no_proxy = tuple(p.strip() for p in (_get(env, "NO_PROXY") or "").split(",") if p.strip())
+        no_proxy = tuple(
+            p.strip() for p in (_get(env, "NO_PROXY") or "").split(",") if p.strip()
+        )
         proxy = ProxySettings(
             http=_get(env, "HTTP_PROXY"), https=_get(env, "HTTPS_PROXY"), no_proxy=no_proxy
         )
@@ -173,9 +173,7 @@ class Settings:
         whois_raw = env.get("ZHENWEI_WHOIS_SERVER", "").strip()
         whois = parse_hostport(whois_raw, 43, "ZHENWEI_WHOIS_SERVER") if whois_raw else None
         data_dir = Path(env.get("ZHENWEI_DATA_DIR") or "var").expanduser()
-        db_url = (
-            env.get("ZHENWEI_DATABASE_URL") or f"sqlite:///{(data_dir / 'zhenwei.db').resolve()}"
-        )
+        db_url = env.get("ZHENWEI_DATABASE_URL") or f"sqlite:///{(data_dir / 'zhenwei.db').resolve()}"
         cert = env.get("SSL_CERT_FILE")
         return cls(
             proxy=proxy,
@@ -185,14 +183,10 @@ class Settings:
             database_url=db_url,
             ssl_cert_file=Path(cert) if cert else None,
             notify=NotifyConfig.from_env(env),
-            artifacts_dir=Path(env["ZHENWEI_ARTIFACTS_DIR"])
-            if env.get("ZHENWEI_ARTIFACTS_DIR")
-            else None,
+            artifacts_dir=Path(env["ZHENWEI_ARTIFACTS_DIR"]) if env.get("ZHENWEI_ARTIFACTS_DIR") else None,
             redis_url=env.get("ZHENWEI_REDIS_URL") or "redis://127.0.0.1:6379/0",
             secret_key=env.get("ZHENWEI_SECRET_KEY") or None,
-            signing_key_file=Path(env["ZHENWEI_SIGNING_KEY"])
-            if env.get("ZHENWEI_SIGNING_KEY")
-            else None,
+            signing_key_file=Path(env["ZHENWEI_SIGNING_KEY"]) if env.get("ZHENWEI_SIGNING_KEY") else None,
         )
 
     @property
