@@ -7,11 +7,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.signals import PLATFORM_SPECIFIC, Lookups, Reference, ScoredPage, Signal
+from core.signals import (
+    KNOWN_INFRASTRUCTURE,
+    PLATFORM_SPECIFIC,
+    UNRELATED_CONTENT,
+    Lookups,
+    Reference,
+    ScoredPage,
+    Signal,
+)
 from core.types import Page
 from detectors.base import Detector
 from detectors.registry import all_detectors, weights
-from detectors.scoring import ScoringConfig, combine
+from detectors.scoring import Judgement, ScoringConfig, combine
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +53,18 @@ class Analyzer:
         judgement = combine(signals, weights(self.detectors), self.config)
         if "possibly-compromised" in judgement.categories:
             signals.append(_compromised(page, judgement.score, signals, self.reference))
-        ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.detector)))
+        # the finding that decided the verdict first (an official host, known infrastructure,
+        # an unrelated live site), then the strongest: the first reason is the one people read
+        ordered = tuple(
+            sorted(
+                signals,
+                key=lambda s: (
+                    not _decisive(s, judgement, self.config.watched_category),
+                    -s.score,
+                    s.detector,
+                ),
+            )
+        )
         return ScoredPage(
             page=page,
             signals=ordered,
@@ -56,6 +75,16 @@ class Analyzer:
             errors=tuple(errors),
             failed_detectors=tuple(failed),
         )
+
+
+def _decisive(signal: Signal, judgement: Judgement, watched: str) -> bool:
+    if judgement.verdict == "official":
+        return signal.official
+    if KNOWN_INFRASTRUCTURE in judgement.categories:
+        return KNOWN_INFRASTRUCTURE in signal.categories
+    if watched in judgement.categories:
+        return UNRELATED_CONTENT in signal.categories
+    return False
 
 
 def _compromised(page: Page, score: int, signals: Sequence[Signal], reference: Reference) -> Signal:

@@ -304,8 +304,8 @@ class ContentDetector:
             return None
         return self._signal(
             0.0,
-            f"页面是正常运营、与证书及{ctx.reference.target.name}无关的网站内容（约{chars}字），"
-            "即使域名相似，也只作为观察名单定期复查，不作为线索。",
+            f"页面是正常运营的网站，内容与证书及{ctx.reference.target.name}无关（约{chars}字）；"
+            "若域名与平台相似，只作为观察名单定期复查，不作为线索。",
             {"chars": chars},
             (UNRELATED_CONTENT,),
         )
