@@ -64,7 +64,9 @@ def test_the_conac_verification_page_is_benign_not_forged_marks() -> None:
 
 def test_the_deciding_finding_comes_first() -> None:
     """The first reason is the one people read: for known infrastructure, say so first."""
-    body = "<html><body><h1>统计服务</h1>" + "<p>网站流量统计与分析服务。</p>" * 30 + "</body></html>"
+    body = (
+        "<html><body><h1>统计服务</h1>" + "<p>网站流量统计与分析服务。</p>" * 30 + "</body></html>"
+    )
     scored = build_analyzer(load_profiles(), strict=True, triage=True).analyze(
         _page("https://hm.baidu.com/hm.js?abc", body)
     )
