@@ -3,6 +3,7 @@
 A page fetched as a desktop browser, a WeChat phone and a crawler may differ (cloaking); the
 content detector judges the variant that claims the platform's identity or carries its query
 form or result table, so a copy served only to WeChat users is judged as if served openly.
+When the main render failed, the first variant that loaded is scored instead of nothing.
 """
 
 from __future__ import annotations
@@ -50,8 +51,10 @@ def variant_to_score(page: Page, reference: Reference) -> Scored:
     if not page.variants:
         return Scored(page, None, ())
     host = page.host
-    if imitation_of(dom_of(page), reference, host):
+    main_empty = not (page.rendered_html or page.raw_html or page.visible_text)
+    if not main_empty and imitation_of(dom_of(page), reference, host):
         return Scored(page, None, ())
+    fallback: Scored | None = None
     for v in sorted(page.variants, key=lambda v: _PREFERENCE.get(v.label, 9)):
         if v.error or not (v.raw_html or v.visible_text):
             continue
@@ -65,4 +68,7 @@ def variant_to_score(page: Page, reference: Reference) -> Scored:
         evidence = imitation_of(dom_of(swapped), reference, host)
         if evidence:
             return Scored(swapped, v.label, evidence)
-    return Scored(page, None, ())
+        if main_empty and fallback is None:
+            fallback = Scored(swapped, v.label, ())
+    # the main render failed (a timeout): a variant that loaded is better than nothing
+    return fallback or Scored(page, None, ())

@@ -108,3 +108,17 @@ def test_wechat_only_clone_on_a_neutral_domain_gets_the_verdict_of_an_open_one()
     scored = [s for s in cloaked.signals if s.details.get("scored_variant") == "wechat"]
     assert {s.detector for s in scored} >= {"content", "cloaking"}
     assert any("微信" in s.reason for s in scored if s.detector == "content")
+
+
+def test_when_the_browser_render_failed_a_variant_that_loaded_is_scored():
+    from detectors.content import detector as content
+
+    seller = (
+        "<html><head><title>特种作业证办理</title></head><body><h1>电工证 焊工证 免考包过</h1>"
+        "<p>不用到场，官网可查。微信：banzheng888</p></body></html>"
+    )
+    page = kit.page("http://cx-mem-gov.cn/", "", variants=(variant("crawler", seller),))
+    signals = content.detect(page, REF, kit.NO_LOOKUPS)
+    sold = [s for s in signals if "seller" in s.categories]
+    assert sold and sold[0].score >= 0.8 and sold[0].details["scored_variant"] == "crawler"
+    assert "爬虫" in sold[0].reason
