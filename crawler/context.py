@@ -27,6 +27,12 @@ class Scorer(Protocol):
     def analyze(self, page: Page) -> ScoredPage: ...
 
 
+class Relabel(Protocol):
+    """The analysts' labels applied to a judgement (an admin's official label wins)."""
+
+    def __call__(self, scored: ScoredPage) -> ScoredPage: ...
+
+
 @dataclass(frozen=True)
 class Stored:
     """What recording one page did to its lead."""
@@ -78,6 +84,8 @@ class RunContext:
     scorer: Scorer | None = None
     #: the cheap stage: detectors flagged `triage`, on one plain fetch
     triage_scorer: Scorer | None = None
+    #: the analysts' labels, applied to every judgement of both stages
+    labels: Relabel | None = None
     #: a triage score at or above this renders the candidate fully
     triage_threshold: int = 15
     store: PageStore | None = None

@@ -48,7 +48,8 @@ from zhenwei.runplan import (
 
 logger = logging.getLogger(__name__)
 
-RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down")
+#: dismissed sites too: one that turns counterfeit comes back for review (storage/hostlabels.py)
+RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down", "dismissed")
 ALL_SOURCES = ("permutations", "ct", "search", "seeds", "links", "recheck")
 #: per-source bound on collection, so one stuck source cannot eat the night
 SOURCE_TIMEOUT = 900.0
@@ -282,11 +283,12 @@ class CrawlJob:
         from crawler.runner import RunOptions, run
         from pipelines import chain
         from pipelines.storage import RepositoryStore
-        from zhenwei.analysis import analyzer_from_database
+        from zhenwei.analysis import analyzer_from_database, labels_from_database
 
         context = RunContext(
             scorer=analyzer_from_database(self.settings),
             triage_scorer=analyzer_from_database(self.settings, triage=True),
+            labels=labels_from_database(self.settings),
             triage_threshold=self.options.triage_threshold,
             store=RepositoryStore(self.repo, run_id),
             hits={url: hits_as_candidates(url, hs) for url, hs in hits.items()},
