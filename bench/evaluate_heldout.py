@@ -3,6 +3,7 @@ simulated internet on it, `zhenwei reference update`, `zhenwei evaluate`, print 
 
     .venv/bin/python bench/evaluate_heldout.py [--seed 2026] [--size 300] [--also-tune]
         [--keep DIR] [--compare DIR]
+    .venv/bin/python bench/evaluate_heldout.py --split tune   # the tuning split alone
 
 --keep DIR keeps each split's labels.jsonl, check.jsonl and report.json (`evaluate --json`);
 --compare DIR prints an earlier --keep run's figures beside this run's (before → now), per
@@ -71,13 +72,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--also-tune", action="store_true")
     parser.add_argument(
+        "--split", choices=("heldout", "tune"), default="heldout", help="the split to evaluate"
+    )
+    parser.add_argument(
         "--keep", type=Path, help="keep labels.jsonl and check.jsonl per split here"
     )
     parser.add_argument(
         "--compare", type=Path, help="an earlier --keep directory: print before → now"
     )
     args = parser.parse_args()
-    splits = ("heldout", "tune") if args.also_tune else ("heldout",)
+    splits = (args.split,) + (("tune",) if args.also_tune and args.split != "tune" else ())
     for split in splits:
         evaluate_split(
             args.seed, split, args.size, args.timeout, args.concurrency, args.keep, args.compare

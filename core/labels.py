@@ -27,6 +27,10 @@ CATEGORIES = {
     "cloaking": "区别对待访客",
     "possibly-compromised": "疑似被入侵",
     "government-host": "其他政府网站",
+    "platform-specific": "仿冒平台特有内容",
+    "known-infrastructure": "公共基础设施",
+    "unrelated-content": "无关的正常网站",
+    "watched-name": "观察名单域名",
     "official": "官方",
 }
 SOURCES = {

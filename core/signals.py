@@ -15,6 +15,13 @@ VERDICTS = ("official", "counterfeit", "suspicious", "benign")
 #: platform's) that is not the target's own: official, unless it serves a copy of the target,
 #: which makes it possibly compromised (detectors/scoring.py).
 GOVERNMENT_HOST = "government-host"
+#: Category of findings that only a copy of the protected platform shows (its name as the
+#: page's own, its query form, its result table): what makes a government host suspect.
+PLATFORM_SPECIFIC = "platform-specific"
+#: Category of the finding that the host is known web infrastructure (core/infrastructure.toml).
+KNOWN_INFRASTRUCTURE = "known-infrastructure"
+#: Category of the finding that a live page is about something unrelated to the platform.
+UNRELATED_CONTENT = "unrelated-content"
 
 
 @dataclass(frozen=True)
@@ -96,3 +103,10 @@ class Reference:
     #: every protected target of the run (the target may be among them): their genuine hosts
     #: are official, not look-alikes of this one
     profiles: tuple[TargetProfile, ...] = ()
+    #: file sha256s and image pHashes also seen on genuine sites other than the target (the
+    #: other targets' captures): shared by genuine sites, so not evidence of copying this one
+    common_assets: frozenset[str] = frozenset()
+    common_phashes: tuple[str, ...] = ()
+    #: (url, viewport, full-page screenshot) of those genuine sites: a page that looks as much
+    #: like them as like the target shows a generic layout, not the target's
+    common_screenshots: tuple[tuple[str, bytes, bytes], ...] = ()

@@ -20,6 +20,8 @@ from detectors._dom import Dom, host_of, squash
 DEFAULT_FORM_FIELDS = ("证件号码", "姓名", "验证码")
 #: how each query-form field shows itself in placeholders, labels and attribute names
 FIELD_HINTS: dict[str, tuple[str, ...]] = {
+    # first: a type selector lists 身份证 among its options
+    "证件类型": ("证件类型", "证件种类", "idcardtype", "zjlx"),
     "证件号码": (
         "证件号码",
         "证件号",
@@ -52,6 +54,10 @@ DEFAULT_RESULT_FIELDS = (
     "单位名称",
 )
 _NOT_RESULT_ONLY = {"姓名", "证件号码", "性别", "身份证号"}
+#: labels every certificate look-up shows (exam authorities, other trades): not this platform's
+GENERIC_RESULT_LABELS = frozenset(
+    {"证书编号", "有效期", "发证机关", "发证日期", "等级", "单位名称", "资格类型", "证书名称"}
+)
 
 #: words of warnings and news stories around a platform's name
 WARNING_WORDS = (
@@ -119,6 +125,11 @@ def is_official_host(host: str, reference: Reference) -> bool:
 def is_gov_host(host: str) -> bool:
     host = host.lower().rstrip(".")
     return any(host.endswith(s) for s in GOV_SUFFIXES)
+
+
+def topic_names(target: TargetProfile) -> tuple[str, ...]:
+    """Names of the platform's subject long enough to be distinctive (特种作业操作证, not 查询)."""
+    return tuple(n for n in (target.name, *target.names_zh) if len(n) >= 5)
 
 
 def _identity_names(target: TargetProfile) -> tuple[str, ...]:
@@ -227,3 +238,44 @@ def result_labels(dom: Dom, target: TargetProfile) -> tuple[str, ...]:
                 seen.append(f)
                 break
     return tuple(dict.fromkeys(seen))
+
+
+def is_login_form(dom: Dom) -> bool:
+    """A sign-in form (password field, or account + password wording), not a query form."""
+    for field in dom.fields:
+        if field.input_type == "password":
+            return True
+    texts = " ".join(f.describe.lower() for f in dom.fields)
+    return "密码" in texts or "password" in texts
+
+
+def query_semantics(dom: Dom, target: TargetProfile) -> tuple[str, ...]:
+    """The platform's query fields on THIS page, when the form means a certificate query:
+    an ID/certificate number with the holder's name and/or the document type (a captcha
+    alone is any login's). Empty for sign-in forms and anything less."""
+    if is_login_form(dom):
+        return ()
+    fields = query_fields(dom, target)
+    if "证件号码" not in fields or not ({"姓名", "证件类型"} & set(fields)):
+        return ()
+    return tuple(k for k in ("证件类型", "证件号码", "姓名", "验证码") if k in fields)
+
+
+def imitation_evidence(dom: Dom, reference: Reference, host: str, claim: Claim) -> tuple[str, ...]:
+    """Platform-specific imitation on one parsed page: it names itself as the platform, carries
+    the platform's query form, or shows its result table (Chinese phrases for reasons)."""
+    evidence: list[str] = []
+    if claim.presents:
+        evidence.append(f"自称“{claim.matched[0][:40]}”")
+    fields = query_semantics(dom, reference.target)
+    if fields:
+        evidence.append(f"含{'/'.join(fields)}证件查询表单")
+    labels = result_labels(dom, reference.target)
+    if is_result_page(labels):
+        evidence.append(f"含查询结果表（{'、'.join(labels[:4])}）")
+    return tuple(evidence)
+
+
+def is_result_page(labels: tuple[str, ...]) -> bool:
+    """Three result labels, two of them the platform's own (not any look-up's)."""
+    return len(labels) >= 3 and sum(1 for x in labels if x not in GENERIC_RESULT_LABELS) >= 2

@@ -7,11 +7,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.signals import Lookups, Reference, ScoredPage, Signal
+from core.signals import (
+    KNOWN_INFRASTRUCTURE,
+    PLATFORM_SPECIFIC,
+    UNRELATED_CONTENT,
+    Lookups,
+    Reference,
+    ScoredPage,
+    Signal,
+)
 from core.types import Page
 from detectors.base import Detector
 from detectors.registry import all_detectors, weights
-from detectors.scoring import ScoringConfig, combine
+from detectors.scoring import Judgement, ScoringConfig, combine
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +52,19 @@ class Analyzer:
                 errors.append(f"检测器 {det.name} 出错：{type(exc).__name__}: {exc}")
         judgement = combine(signals, weights(self.detectors), self.config)
         if "possibly-compromised" in judgement.categories:
-            signals.append(_compromised(page, judgement.score))
-        ordered = tuple(sorted(signals, key=lambda s: (-s.score, s.detector)))
+            signals.append(_compromised(page, judgement.score, signals, self.reference))
+        # the finding that decided the verdict first (an official host, known infrastructure,
+        # an unrelated live site), then the strongest: the first reason is the one people read
+        ordered = tuple(
+            sorted(
+                signals,
+                key=lambda s: (
+                    not _decisive(s, judgement, self.config.watched_category),
+                    -s.score,
+                    s.detector,
+                ),
+            )
+        )
         return ScoredPage(
             page=page,
             signals=ordered,
@@ -58,16 +77,29 @@ class Analyzer:
         )
 
 
-def _compromised(page: Page, score: int) -> Signal:
-    """The verdict's own sentence when a genuine government host serves a copy."""
+def _decisive(signal: Signal, judgement: Judgement, watched: str) -> bool:
+    if judgement.verdict == "official":
+        return signal.official
+    if KNOWN_INFRASTRUCTURE in judgement.categories:
+        return KNOWN_INFRASTRUCTURE in signal.categories
+    if watched in judgement.categories:
+        return UNRELATED_CONTENT in signal.categories
+    return False
+
+
+def _compromised(page: Page, score: int, signals: Sequence[Signal], reference: Reference) -> Signal:
+    """The verdict's own sentence when a genuine government host serves a copy: it names the
+    platform-specific imitation that makes the host suspect."""
+    evidence = [s.reason for s in signals if PLATFORM_SPECIFIC in s.categories][:2]
     return Signal(
         detector="scoring",
-        version="1.0",
+        version="1.1",
         score=round(score / 100, 3),
         reason=(
-            f"主机 {page.host} 属于只有政府机关能注册的域名，却在冒充受保护平台："
+            f"主机 {page.host} 属于只有政府机关能注册的域名，却在冒充“{reference.target.name}”"
+            f"（{'；'.join(evidence) or '仿冒该平台特有内容'}）："
             "该政府网站或其子域名可能已被入侵或接管，应通知其主管单位核查，而不是当作官方网站。"
         ),
-        details={"host": page.host},
+        details={"host": page.host, "evidence": evidence},
         categories=("possibly-compromised",),
     )

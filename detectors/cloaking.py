@@ -15,14 +15,14 @@ from rapidfuzz import fuzz
 from core.signals import Lookups, Reference, Signal
 from core.types import Page
 from detectors._dom import parse, squash
-from detectors._footer import page_marks
-from detectors._identity import claim_of, is_official_host, query_fields, result_labels
+from detectors._identity import is_official_host
+from detectors._variant import imitation_of
+from detectors._variant import zh as _zh
 
 NAME = "cloaking"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: a sign-in form is not the platform's query form
 #: texts less similar than this (rapidfuzz ratio, 0..100) count as different content
 DIFFERENT = 60.0
-_LABELS_ZH = {"browser": "浏览器", "crawler": "爬虫", "desktop": "桌面浏览器", "wechat": "微信"}
 
 
 @dataclass(frozen=True)
@@ -45,23 +45,8 @@ def _view(
     host: str,
 ) -> _View:
     dom = parse(html, url, text, title)
-    claim = claim_of(dom, reference, host, page_marks(dom).government)
-    evidence: list[str] = []
-    if claim.presents:
-        evidence.append(f"自称“{claim.matched[0][:40]}”")
-    fields = [k for k in ("证件号码", "姓名", "验证码") if k in query_fields(dom, reference.target)]
-    if len(fields) >= 2:
-        evidence.append(f"含{'/'.join(fields)}查询表单")
-    labels = result_labels(dom, reference.target)
-    if len(labels) >= 3:
-        evidence.append(f"含查询结果表（{'、'.join(labels[:4])}）")
-    return _View(
-        label, status, title or dom.title, squash(text or dom.text)[:4000], tuple(evidence)
-    )
-
-
-def _zh(label: str) -> str:
-    return _LABELS_ZH.get(label, label)
+    evidence = imitation_of(dom, reference, host)
+    return _View(label, status, title or dom.title, squash(text or dom.text)[:4000], evidence)
 
 
 class CloakingDetector:

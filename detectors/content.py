@@ -8,13 +8,12 @@ in its title and header and carries the query form or the result table on the pa
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from core.signals import Lookups, Reference, Signal
+from core.signals import PLATFORM_SPECIFIC, UNRELATED_CONTENT, Lookups, Reference, Signal
 from core.types import Page
 from detectors._dom import Dom, host_of, parse, squash
 from detectors._footer import Marks, page_marks, text_marks
@@ -23,83 +22,22 @@ from detectors._identity import (
     claim_of,
     host_matches,
     is_gov_host,
+    is_login_form,
     is_official_host,
+    is_result_page,
     query_fields,
+    query_semantics,
     result_labels,
+    topic_names,
 )
+from detectors._relevance import unrelated_live
+from detectors._seller import seller_finding
+from detectors._variant import variant_to_score, zh
 
 NAME = "content"
-VERSION = "1.1"  # 1.1: seller words condemned later in a sentence are not selling
-
-_STRONG_SELLER = (
-    "免考",
-    "包考包过",
-    "包过",
-    "保过",
-    "不用考试",
-    "无需考试",
-    "不用到场",
-    "无需到场",
-    "免培训",
-    "直接拿证",
-    "当天拿证",
-    "办证",
-)
-_WEAK_SELLER = (
-    "速成",
-    "加急",
-    "一站式服务",
-    "终身可查",
-    "终身有效",
-    "官网可查",
-    "官网查验",
-    "全国联网可查",
-    "可查验真假",
-    "随时可查",
-    "先拿证后付款",
-)
-_CONTACTS = (
-    ("手机", re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")),
-    ("电话", re.compile(r"(?<!\d)(?:0\d{2,3}-\d{7,8}|400-?\d{3}-?\d{4})(?!\d)")),
-    (
-        "微信",
-        re.compile(
-            r"(?:微信|薇信|威信|V信|vx|wx|加V|加v|加微)(?:号|同号)?\s*[：:]?\s*[A-Za-z][A-Za-z0-9_-]{4,19}",
-            re.I,
-        ),
-    ),
-    ("QQ", re.compile(r"(?:QQ|扣扣)\s*(?:号|群)?\s*[：:]?\s*\d{5,11}", re.I)),
-)
-#: words before a seller term that deny or report it rather than offer it
-_NEGATIONS = (
-    "不存在",
-    "不提供",
-    "没有",
-    "并无",
-    "绝无",
-    "拒绝",
-    "杜绝",
-    "谨防",
-    "警惕",
-    "宣称",
-    "声称",
-    "号称",
-    "所谓",
-    "鼓吹",
-    "打着",
-    "噱头",
-    "不要相信",
-    "并非",
-    "严禁",
-    "打击",
-    "虚假",
-    "假冒",
-)
-#: words after a seller term, in the same sentence, that condemn it ("…的办证广告均涉嫌违法")
-_CONDEMNATIONS = ("涉嫌", "违法", "请勿", "勿信", "轻信", "举报", "诈骗", "骗局", "犯罪", "上当")
-_QUOTES = "“「『\"'‘"
-_SENTENCE_END = "。！？!?；;\n"
-_CONTACT_LINKS = ("tencent://", "weixin://", "tel:", "wpa.qq.com", "mqqwpa://")
+# 1.1: seller words condemned later in a sentence are not selling
+# 1.2: query semantics (not logins), the imitating variant, unrelated live content
+VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -124,6 +62,8 @@ class ContentDetector:
         host = page.host
         if is_official_host(host, reference):
             return []  # the genuine site (or an allowlisted platform) copies nothing
+        scored = variant_to_score(page, reference)
+        page = scored.page
         html = page.rendered_html or page.raw_html
         dom = parse(html, page.final_url or page.url, page.visible_text, page.title)
         if not dom.text and not dom.title and not dom.fields:
@@ -139,8 +79,19 @@ class ContentDetector:
             self._similarity(ctx),
             self._footer(ctx),
             self._seller(ctx),
+            self._unrelated(ctx),
         ]
-        return [s for s in found if s is not None]
+        signals = [s for s in found if s is not None]
+        if scored.label is None:
+            return signals
+        # a cloaked copy: what was scored is the variant that imitates, and the reason says so
+        note = f"（按{zh(scored.label)}访问者看到的版本评分）"
+        return [
+            replace(
+                s, reason=s.reason + note, details={**s.details, "scored_variant": scored.label}
+            )
+            for s in signals
+        ]
 
     def _signal(
         self, score: float, reason: str, details: dict[str, Any], categories: tuple[str, ...]
@@ -151,8 +102,15 @@ class ContentDetector:
 
     def _form(self, ctx: _Ctx) -> Signal | None:
         fields = query_fields(ctx.dom, ctx.reference.target)
-        core = [k for k in ("证件号码", "姓名", "验证码") if k in fields]
-        if len(core) < 2:
+        core = list(query_semantics(ctx.dom, ctx.reference.target))
+        if not core:
+            if is_login_form(ctx.dom) and len(fields) >= 2:
+                return self._signal(
+                    0.0,
+                    "页面的表单是账号/密码登录表单（带验证码），不是证件查询表单，不构成假查询入口。",
+                    {"fields": {k: v[:3] for k, v in fields.items()}, "login": True},
+                    (),
+                )
             return None
         actions = {f.form_action for f in ctx.dom.fields if f.form_action}
         targets = sorted({host_of(a) or ctx.host for a in actions} or {ctx.host})
@@ -179,34 +137,56 @@ class ContentDetector:
                 0.92,
                 f"页面自称“{name}”，并含有{field_names}查询表单，但表单提交目标{target_text}不是官方域名{official_host}。",
                 details,
-                ("impersonation", "fake-verification"),
+                ("impersonation", "fake-verification", PLATFORM_SPECIFIC),
             )
         if ctx.claim.government:
             return self._signal(
                 0.8,
                 f"页面以政府机构身份（{'；'.join(ctx.claim.gov_evidence[:2])}）提供{field_names}证件查询表单，提交目标{target_text}不是官方域名{official_host}。",
                 details,
-                ("impersonation", "fake-verification"),
+                ("impersonation", "fake-verification", PLATFORM_SPECIFIC),
             )
+        flat = squash(ctx.dom.text + ctx.dom.title)
+        topic = [n for n in topic_names(ctx.reference.target) if squash(n) in flat]
+        details["topic_words"] = topic[:6]
+        if not topic:
+            # an exam authority's or another trade's look-up: a query form, not this platform's
+            return self._signal(
+                0.15,
+                f"页面自带{field_names}查询表单，但页面内容与{ctx.reference.target.name}无关，更像是其他机构的查询系统。",
+                details,
+                (),
+            )
+        # A query form is common functionality: without the platform's name as the page's
+        # own, it takes a look-alike host or seller language beside it to make a lead.
         return self._signal(
-            0.45,
-            f"页面自带{field_names}证件查询表单，提交到非官方域名{target_text}，可能是自建的假查询入口。",
+            0.3,
+            f"页面自带{field_names}证件查询表单，并涉及“{topic[0]}”，提交到非官方域名{target_text}，可能是自建的假查询入口（仅凭表单不足以判定，需结合域名或售证话术）。",
             details,
             ("fake-verification",),
         )
 
     def _result(self, ctx: _Ctx) -> Signal | None:
         labels = result_labels(ctx.dom, ctx.reference.target)
-        if len(labels) < 3:
+        if not is_result_page(labels):
+            if len(labels) >= 3:
+                return self._signal(
+                    0.1,
+                    f"页面展示的查询结果表只有各类证书查询通用的栏目（{'、'.join(labels[:6])}），不是受保护平台特有的结果页。",
+                    {"result_labels": list(labels)},
+                    (),
+                )
             return None
         score = 0.9 if len(labels) >= 4 or ctx.claim.presents or ctx.claim.government else 0.7
+        specific: tuple[str, ...] = (PLATFORM_SPECIFIC,)
         if ctx.claim.news_like and not ctx.claim.presents:
             score *= 0.4  # a story showing what a fake result looks like
+            specific = ()
         return self._signal(
             score,
             f"页面在非官方域名{ctx.host}上展示证书查询结果表（{'、'.join(labels[:6])}），冒充官方查询结果页。",
             {"result_labels": list(labels), "claimed_in": list(ctx.claim.where)},
-            ("fake-verification", "impersonation"),
+            ("fake-verification", "impersonation", *specific),
         )
 
     def _claim_only(self, ctx: _Ctx) -> Signal | None:
@@ -233,7 +213,7 @@ class ContentDetector:
                 0.6 if in_title else 0.45,
                 f"页面在{places}中自称“{claim.matched[0]}”，而域名{ctx.host}并非官方域名。",
                 details,
-                ("impersonation",),
+                ("impersonation", PLATFORM_SPECIFIC),
             )
         if claim.official_links and squash(name)[:8] in squash(ctx.dom.text):
             context = "，且带有警示/报道用语" if claim.news_like else ""
@@ -313,82 +293,22 @@ class ContentDetector:
         )
 
     def _seller(self, ctx: _Ctx) -> Signal | None:
-        text = ctx.dom.text
-        negated = [w for w in _STRONG_SELLER + _WEAK_SELLER if w in text and not _asserted(text, w)]
-        strong = [w for w in _STRONG_SELLER if w in text and w not in negated]
-        weak = [w for w in _WEAK_SELLER if w in text and w not in negated]
-        if not strong and not weak:
-            if not negated:
-                return None
-            return self._signal(
-                0.03,
-                f"页面提及售证用语（{'、'.join(negated[:4])}），但均处于否定或引用语境（如“不存在”“不提供”“宣称”），不是售证。",
-                {"negated": negated},
-                (),
-            )
-        contacts: list[str] = []
-        for label, pattern in _CONTACTS:
-            m = pattern.search(text)
-            if m:
-                contacts.append(f"{label} {m.group(0).strip()[:30]}")
-        contacts += [
-            link.href[:60] for link in ctx.dom.links if link.href.lower().startswith(_CONTACT_LINKS)
-        ][:3]
-        words = "、".join((strong + weak)[:6])
-        details = {
-            "strong": strong,
-            "weak": weak,
-            "contacts": contacts,
-            "warning_words": list(ctx.claim.warning_words),
-            "negated": negated,
-        }
-        if ctx.claim.news_like and not ctx.claim.presents:
-            score = 0.35 if contacts and strong else 0.08
-            warn = "、".join(ctx.claim.warning_words[:4])
-            return self._signal(
-                score,
-                f"页面出现售证用语（{words}），但处于警示/报道语境（{warn}），更像是新闻或提醒而非售证。",
-                details,
-                ("seller",) if score >= 0.3 else (),
-            )
-        if strong and contacts:
-            score = 0.85
-        elif strong:
-            score = 0.55
-        elif contacts:
-            score = 0.4 if len(weak) >= 2 else 0.2
-        else:
-            score = 0.15 if len(weak) >= 2 else 0.05
-        contact_text = f"，并留有联系方式（{'；'.join(contacts[:3])}）" if contacts else ""
+        found = seller_finding(ctx.dom, ctx.claim)
+        if found is None:
+            return None
+        return self._signal(found.score, found.reason, found.details, found.categories)
+
+    def _unrelated(self, ctx: _Ctx) -> Signal | None:
+        chars = unrelated_live(ctx.page, ctx.dom, ctx.reference.target)
+        if not chars:
+            return None
         return self._signal(
-            score,
-            f"页面使用售证话术（{words}）{contact_text}。",
-            details,
-            ("seller",) if score >= 0.2 else (),
+            0.0,
+            f"页面是正常运营的网站，内容与证书及{ctx.reference.target.name}无关（约{chars}字）；"
+            "若域名与平台相似，只作为观察名单定期复查，不作为线索。",
+            {"chars": chars},
+            (UNRELATED_CONTENT,),
         )
-
-
-def _asserted(text: str, term: str) -> bool:
-    """True when some occurrence of `term` is offered, not denied, quoted or reported."""
-    start = text.find(term)
-    while start != -1:
-        # the sentence around the term (bounded, so a page without punctuation stays cheap)
-        before = text[max(0, start - 60) : start]
-        before = before[max(before.rfind(ch) for ch in _SENTENCE_END) + 1 :]
-        after = text[start + len(term) : start + len(term) + 40]
-        ends = [i for i in (after.find(ch) for ch in _SENTENCE_END) if i != -1]
-        after = after[: min(ends)] if ends else after
-        near = before[-14:]
-        quoted = (
-            (bool(near) and near[-1] in _QUOTES)
-            or near.count("“") > near.count("”")
-            or near.count("「") > near.count("」")
-        )
-        denied = any(n in before for n in _NEGATIONS) or any(c in after for c in _CONDEMNATIONS)
-        if not quoted and not denied:
-            return True
-        start = text.find(term, start + len(term))
-    return False
 
 
 detector = ContentDetector()

@@ -11,9 +11,10 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from core.infrastructure import known_infrastructure
 from core.names import DomainIndex, DomainScore, normalise_host
 from core.profiles import TargetProfile
-from core.signals import GOVERNMENT_HOST, Lookups, Reference, Signal
+from core.signals import GOVERNMENT_HOST, KNOWN_INFRASTRUCTURE, Lookups, Reference, Signal
 from core.types import Page
 
 #: Look-alikes at or above this score support the `impersonation` category.
@@ -32,7 +33,8 @@ class DomainDetector:
     """Scores the page's host names (entry URL and final URL) against the protected targets."""
 
     name = "domain"
-    version = "1.1"  # 1.1: one platform pinyin word alone weighs less
+    # 1.1: one platform pinyin word alone weighs less; 1.2: known infrastructure
+    version = "1.2"
     description = "根据域名判断网址是否为官方地址，或是否用拼写、拼音、形近字、子域名等手法仿冒受保护平台的域名。"
     weight = 0.60  # a look-alike name alone is a lead, not a counterfeit
     triage = True  # reads the URLs alone
@@ -49,6 +51,19 @@ class DomainDetector:
             result = index.score(host)
             if result is not None:
                 signals.append(self._signal(result, reference.target, entry=position > 0))
+        infra = known_infrastructure(hosts[0]) if hosts else None
+        if infra is not None and not any(s.official for s in signals):
+            # never a lead, however it was reached (a crawl follows a fake's footer links here)
+            signals.append(
+                Signal(
+                    self.name,
+                    self.version,
+                    0.0,
+                    f"主机 {infra.host} 是已知的公共基础设施：{infra.reason}。",
+                    {"host": infra.host, "infrastructure": infra.category},
+                    categories=(KNOWN_INFRASTRUCTURE,),
+                )
+            )
         return signals
 
     def _signal(self, r: DomainScore, target: TargetProfile, *, entry: bool) -> Signal:

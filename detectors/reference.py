@@ -91,15 +91,30 @@ def build_reference(
     allowlist: Iterable[str] = (),
     *,
     profiles: Iterable[TargetProfile] = (),
+    background: Iterable[ReferenceCapture] = (),
 ) -> Reference:
     """The newest stored capture per URL, or the text fallback when nothing is stored, with
-    the allowlist and every protected target (`profiles`) the detectors compare against."""
+    the allowlist and every protected target (`profiles`) the detectors compare against.
+
+    `background` is captures of genuine sites other than the target (the other targets'):
+    their files and images are common to genuine sites, not distinctive to this one."""
     newest: dict[str, ReferenceCapture] = {}
     for cap in sorted(stored, key=lambda c: c.captured_at, reverse=True):
         newest.setdefault(cap.url, cap)
     captures = tuple(newest.values()) or fallback_captures(profile)
+    background = tuple(background)
     return Reference(
-        target=profile, captures=captures, allowlist=tuple(allowlist), profiles=tuple(profiles)
+        target=profile,
+        captures=captures,
+        allowlist=tuple(allowlist),
+        profiles=tuple(profiles),
+        common_assets=frozenset(h.lower() for c in background for h in c.asset_hashes),
+        common_phashes=tuple(sorted({p for c in background for p in c.image_phashes})),
+        common_screenshots=tuple(
+            (c.url, c.viewport_png, c.screenshot_png)
+            for c in background
+            if c.viewport_png or c.screenshot_png
+        ),
     )
 
 

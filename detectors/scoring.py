@@ -13,7 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.signals import GOVERNMENT_HOST, Signal
+from core.signals import (
+    GOVERNMENT_HOST,
+    KNOWN_INFRASTRUCTURE,
+    PLATFORM_SPECIFIC,
+    UNRELATED_CONTENT,
+    Signal,
+)
 
 DEFAULT_CONFIG = Path(__file__).with_name("scoring.toml")
 
@@ -29,6 +35,8 @@ class ScoringConfig:
     #: detectors that judge only the name: their imitation needs the page's to count
     name_only_detectors: tuple[str, ...] = ("domain",)
     parked_category: str = "parked-lookalike"
+    #: a look-alike name whose live page is about something else: watched, not a lead
+    watched_category: str = "watched-name"
 
     @classmethod
     def load(cls, path: Path | None = None) -> ScoringConfig:
@@ -52,6 +60,9 @@ class ScoringConfig:
             ),
             parked_category=str(
                 data.get("verdicts", {}).get("parked_category", cls.parked_category)
+            ),
+            watched_category=str(
+                data.get("verdicts", {}).get("watched_category", cls.watched_category)
             ),
         )
 
@@ -109,14 +120,34 @@ def combine(
     official = [s for s in signals if s.official]
     imitates = any(c in config.imitation_categories for c in categories)
     if official:
-        # A genuine government host that serves a copy of another agency's platform may be
-        # compromised: never call that official for the platform it copies.
+        # A genuine government host (or another target's) is official whatever it resembles,
+        # unless it serves platform-specific imitation (the platform's name as its own, its
+        # query form, its result page): then it may be compromised.
         gov_not_target = any(GOVERNMENT_HOST in s.categories for s in official)
-        if gov_not_target and imitates and score >= config.counterfeit:
+        specific = any(
+            PLATFORM_SPECIFIC in s.categories and s.score >= config.category_min_signal
+            for s in signals
+        )
+        if gov_not_target and specific and score >= config.suspicious:
             if "possibly-compromised" not in categories:
                 categories.append("possibly-compromised")
             return Judgement(score, "suspicious", tuple(categories), contributions)
         return Judgement(0, "official", ("official",), contributions)
+    if any(KNOWN_INFRASTRUCTURE in s.categories for s in signals):
+        return Judgement(0, "benign", (KNOWN_INFRASTRUCTURE,), contributions)
+    if (
+        not page_imitates
+        and score >= config.suspicious
+        and any(UNRELATED_CONTENT in s.categories for s in signals)
+    ):
+        # a live page about something else on a look-alike name: kept for re-checks only
+        rest = [c for c in categories if c != config.parked_category]
+        return Judgement(
+            config.suspicious - 1,
+            "benign",
+            (config.watched_category, *rest),
+            contributions,
+        )
 
     if score >= config.counterfeit and imitates:
         verdict = "counterfeit"

@@ -51,10 +51,14 @@ def build_analyzer(
     profiles = tuple(profiles)
     allowlist = tuple(allowlist)
     detectors = triage_detectors() if triage else all_detectors()
+    stored = {p.key: tuple(stored_references(p.key)) if stored_references else () for p in profiles}
     analyzers = []
     for profile in profiles:
-        stored = stored_references(profile.key) if stored_references else ()
-        reference = build_reference(profile, stored, allowlist, profiles=profiles)
+        # the other targets' genuine pages are the background of what genuine sites share
+        background = [c for p in profiles if p.key != profile.key for c in stored[p.key]]
+        reference = build_reference(
+            profile, stored[profile.key], allowlist, profiles=profiles, background=background
+        )
         analyzers.append(
             Analyzer(
                 reference=reference,

@@ -10,13 +10,16 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from core.imaging import hex_hash, shot, small_image_phash
+from core.imaging import Shot, hex_hash, shot, small_image_phash
+from core.infrastructure import known_infrastructure
+from core.netpath.domains import registrable_domain
 from core.signals import Lookups, Reference, Signal
 from core.types import Page
-from detectors._identity import is_official_host
+from detectors._dom import host_of
+from detectors._identity import host_matches, is_official_host
 
 NAME = "visual"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: only files distinctive to the platform count as reused
 
 #: pHash/dHash Hamming distances (of 64 bits) that mean "the same picture"
 _SAME = 6
@@ -88,6 +91,15 @@ class VisualDetector:
             return None
         score, part, url, (phash, dhash, colour) = best
         where = "首屏截图" if part == "viewport" else "页头区域（国徽、站名所在位置）"
+        generic = _generic_likeness(mine, part, best[0], reference)
+        if generic is not None:
+            return self._signal(
+                0.0,
+                f"页面{where}与官方页面{url}有一定相似（pHash差{phash}/64，dHash差{dhash}/64），"
+                f"但与其他正规网站{generic}同样相似，属于常见版式，不能说明仿冒。",
+                {"part": part, "reference_url": url, "generic_like": generic},
+                (),
+            )
         return self._signal(
             score,
             f"页面{where}与官方页面{url}的截图高度相似（pHash差{phash}/64，dHash差{dhash}/64），但所在域名{page.host}不是官方域名。",
@@ -133,8 +145,16 @@ class VisualDetector:
         return None
 
     def _reuse(self, page: Page, reference: Reference) -> list[Signal]:
-        ref_sha = {h.lower() for cap in reference.captures for h in cap.asset_hashes}
-        exact = [r for r in page.resources if r.sha256 and r.sha256.lower() in ref_sha]
+        # Distinctive files only: not those genuine sites share (the other targets' pages
+        # load them too), not those served by a third party (a badge, analytics, a CDN).
+        ref_sha = {
+            h.lower() for cap in reference.captures for h in cap.asset_hashes
+        } - reference.common_assets
+        exact = [
+            r
+            for r in page.resources
+            if r.sha256 and r.sha256.lower() in ref_sha and _own(r.url, page, reference)
+        ]
         found: list[Signal] = []
         if exact:
             urls = [r.url for r in exact]
@@ -150,15 +170,16 @@ class VisualDetector:
                 )
             )
         seen_sha = {r.sha256 for r in exact}
+        common = [h for h in (hex_hash(p) for p in reference.common_phashes) if h is not None]
         ref_phashes = [
             h
             for cap in reference.captures
             for h in (hex_hash(p) for p in cap.image_phashes)
-            if h is not None
+            if h is not None and all(int(h - c) > _IMAGE_SAME for c in common)
         ]
         close: list[dict[str, Any]] = []
         for image in page.images:
-            if image.sha256 in seen_sha:
+            if image.sha256 in seen_sha or not _own(image.url, page, reference):
                 continue
             mine = hex_hash(image.phash) if image.phash else None
             if mine is None:
@@ -175,6 +196,29 @@ class VisualDetector:
                 )
             )
         return found
+
+
+def _generic_likeness(mine: Shot, part: str, score: float, reference: Reference) -> str | None:
+    """A genuine site other than the target that the page looks at least as much like."""
+    for url, viewport, full in reference.common_screenshots:
+        other = shot(viewport, full)
+        a, b = (mine.viewport, other.viewport) if part == "viewport" else (mine.band, other.band)
+        if a is None or b is None:
+            continue
+        if _band(a.distance(b)) * (1.0 if part == "viewport" else 0.7) >= score:
+            return url
+    return None
+
+
+def _own(url: str, page: Page, reference: Reference) -> bool:
+    """Served by the page's own site or hot-linked from the platform: not a third party's."""
+    host = host_of(url) if url and not url.startswith("data:") else page.host
+    if not host or host == page.host or registrable_domain(host) == registrable_domain(page.host):
+        return True
+    if known_infrastructure(host) is not None:
+        return False
+    target = reference.target
+    return host_matches(host, target.official_hosts + target.registrable_domains)
 
 
 def _why(error: str | None) -> str:

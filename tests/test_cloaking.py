@@ -91,3 +91,34 @@ def test_no_variants_or_official_host():
     assert run(kit.html("clone_special.html")) == []
     body = kit.html("genuine_special.html")
     assert run(body, variant("crawler", BLAND), url="http://cx.mem.gov.cn/") == []
+
+
+def test_wechat_only_clone_on_a_neutral_domain_gets_the_verdict_of_an_open_one():
+    """Issue 8: the variant that imitates is the one scored, and the reason says which."""
+    from core.profiles import load_profiles
+    from detectors.targets import build_analyzer
+
+    analyzer = build_analyzer(load_profiles(), strict=True)
+    clone = kit.html("clone_special.html")
+    url = "http://xinda-trade.com/"
+    wechat = variant("wechat", clone)
+    cloaked = analyzer.analyze(kit.page(url, BLAND, variants=(variant("crawler", BLAND), wechat)))
+    openly = analyzer.analyze(kit.page(url, clone))
+    assert cloaked.verdict == openly.verdict == "counterfeit"
+    scored = [s for s in cloaked.signals if s.details.get("scored_variant") == "wechat"]
+    assert {s.detector for s in scored} >= {"content", "cloaking"}
+    assert any("微信" in s.reason for s in scored if s.detector == "content")
+
+
+def test_when_the_browser_render_failed_a_variant_that_loaded_is_scored():
+    from detectors.content import detector as content
+
+    seller = (
+        "<html><head><title>特种作业证办理</title></head><body><h1>电工证 焊工证 免考包过</h1>"
+        "<p>不用到场，官网可查。微信：banzheng888</p></body></html>"
+    )
+    page = kit.page("http://cx-mem-gov.cn/", "", variants=(variant("crawler", seller),))
+    signals = content.detect(page, REF, kit.NO_LOOKUPS)
+    sold = [s for s in signals if "seller" in s.categories]
+    assert sold and sold[0].score >= 0.8 and sold[0].details["scored_variant"] == "crawler"
+    assert "爬虫" in sold[0].reason

@@ -218,5 +218,110 @@ def test_seller_words_condemned_later_in_the_sentence_are_not_selling():
         "请勿轻信，发现线索可向公安机关举报。</p></body></html>"
     )
     assert top(run("http://example-school.com/", warning), "seller") == 0
-    offer = "<html><body><p>专业办证，全国可查。</p></body></html>"
+    offer = "<html><body><p>专业办证，全国可查。微信：zheng8888</p></body></html>"
     assert top(run("http://example-shop.com/", offer), "seller") >= 0.5
+
+
+# ---- issue 8: forms with meaning, unrelated content, the imitating variant
+
+
+LOGIN = """<html><head><title>统一身份认证</title></head><body><h1>某某大学统一身份认证</h1>
+<form action="/cas/login" method="post">
+<input name="username" placeholder="请输入学号/工号/身份证号">
+<input name="password" type="password" placeholder="请输入密码">
+<input name="captcha" placeholder="请输入验证码"><img src="/cas/captcha.jpg">
+<button>登录</button></form></body></html>"""
+
+EXAM_QUERY = """<html><head><title>某某省教育考试院 成绩查询</title></head><body>
+<h1>某某省教育考试院</h1><h2>考试成绩查询</h2>
+<form action="/score/query"><input name="idcard" placeholder="请输入身份证号">
+<input name="xm" placeholder="请输入姓名"><input name="yzm" placeholder="请输入验证码">
+<button>查询</button></form></body></html>"""
+
+CERT_FORM = EXAM_QUERY.replace("考试成绩查询", "特种作业操作证查询")
+
+
+def test_a_login_form_with_a_captcha_is_not_fake_verification():
+    signals = run("https://ids.example-univ.edu.cn/", LOGIN)
+    assert top(signals, "fake-verification") == 0
+    login = [s for s in signals if s.details.get("login")]
+    assert login and "登录" in login[0].reason and login[0].score == 0
+
+
+def test_a_query_form_about_something_else_is_not_the_platforms():
+    # the platform's field semantics (ID number + name) but another subject: exam scores
+    signals = run("https://query.example-exam.org.cn/", EXAM_QUERY)
+    assert top(signals, "fake-verification") == 0
+    # the same form about the platform's certificates is a fake query entry
+    assert top(run("https://query.example-exam.org.cn/", CERT_FORM), "fake-verification") >= 0.3
+
+
+def test_a_generic_result_table_is_not_the_platforms_result_page():
+    generic = (
+        "<html><body><table><tr><th>姓名</th><td>张三</td></tr><tr><th>证书编号</th><td>1</td></tr>"
+        "<tr><th>等级</th><td>三级</td></tr><tr><th>发证日期</th><td>2024-01-01</td></tr>"
+        "<tr><th>发证机关</th><td>某协会</td></tr></table></body></html>"
+    )
+    assert top(run("https://cert.example.org.cn/result", generic), "fake-verification") == 0
+
+
+def test_unrelated_live_content_is_marked_and_parked_pages_are_not():
+    shop = (
+        "<html><head><title>云记笔记</title></head><body><h1>云记笔记 - 随时随地记录灵感</h1>"
+        + "<p>多端同步、团队协作、离线编辑，让你的想法不再丢失。支持Markdown与手写笔记。</p>" * 6
+        + "</body></html>"
+    )
+    signals = run("https://cxmem-note.com/", shop)
+    assert [s for s in signals if "unrelated-content" in s.categories]
+    parked = (
+        "<html><body><h1>此域名正在出售</h1>"
+        + "<p>联系我们购买这个优质域名。</p>" * 12
+        + "</body></html>"
+    )
+    assert not [
+        s for s in run("https://cxmem-note.com/", parked) if "unrelated-content" in s.categories
+    ]
+    school = shop.replace("云记笔记 - 随时随地记录灵感", "特种作业操作证培训报名")
+    assert not [
+        s for s in run("https://cxmem-note.com/", school) if "unrelated-content" in s.categories
+    ]
+
+
+def test_a_copy_served_only_to_wechat_is_scored_on_the_wechat_variant():
+    from core.types import PageVariant
+    from detectors._dom import parse
+
+    bland = (
+        "<html><head><title>鑫达商贸有限公司</title></head><body><h1>鑫达商贸有限公司</h1>"
+        "<p>公司主营五金建材、劳保用品批发零售，欢迎来电洽谈合作。</p></body></html>"
+    )
+    clone = kit.html("clone_special.html")
+    dom = parse(clone, "http://xinda-trade.com/")
+    wechat = PageVariant(
+        "MicroMessenger", "wechat", 200, "http://xinda-trade.com/", dom.title, dom.text, clone
+    )
+    cloaked = detector.detect(
+        kit.page("http://xinda-trade.com/", bland, variants=(wechat,)), REF, kit.NO_LOOKUPS
+    )
+    openly = run("http://xinda-trade.com/", clone)
+    assert top(cloaked, "impersonation") == top(openly, "impersonation") >= 0.9
+    form = [s for s in cloaked if "fake-verification" in s.categories]
+    assert form and form[0].details["scored_variant"] == "wechat" and "微信" in form[0].reason
+
+
+def test_a_small_company_home_with_its_own_navigation_is_live_unrelated_content():
+    home = (
+        "<html><head><title>晨星存储-存储芯片模组与方案</title></head><body>"
+        '<nav><a href="/">首页</a><a href="/about.html">关于我们</a>'
+        '<a href="/products.html">产品中心</a><a href="/contact.html">联系我们</a></nav>'
+        "<h1>晨星存储</h1><p>存储芯片模组与方案</p><h4>eMMC模组</h4><h4>SSD主控</h4>"
+        "<footer>晨星存储 版权所有 电话：0755-88886666 地址：广东省深圳市 粤ICP备12345678号</footer>"
+        "</body></html>"
+    )
+    assert [s for s in run("https://cxmem-chip.com/", home) if "unrelated-content" in s.categories]
+    lander = home.replace(
+        '<a href="/about.html">关于我们</a><a href="/products.html">产品中心</a>', ""
+    )
+    assert not [
+        s for s in run("https://cxmem-chip.com/", lander) if "unrelated-content" in s.categories
+    ]

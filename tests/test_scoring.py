@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from core.signals import GOVERNMENT_HOST, Signal
+from core.signals import (
+    GOVERNMENT_HOST,
+    KNOWN_INFRASTRUCTURE,
+    PLATFORM_SPECIFIC,
+    UNRELATED_CONTENT,
+    Signal,
+)
 from detectors.registry import all_detectors, weights
 from detectors.scoring import ScoringConfig, combine
 
@@ -68,11 +74,50 @@ def test_official_host_is_official_with_zero_score() -> None:
 def test_gov_host_copying_another_platform_is_suspicious_not_official() -> None:
     signals = [
         sig("domain", 0.0, GOVERNMENT_HOST, official=True),
-        sig("content", 0.95, "impersonation"),
+        sig("content", 0.95, "impersonation", PLATFORM_SPECIFIC),
         sig("visual", 0.9, "impersonation"),
     ]
     j = judge(signals, CFG)
     assert j.verdict == "suspicious" and "possibly-compromised" in j.categories
+
+
+def test_gov_host_resembling_without_platform_specific_imitation_is_official() -> None:
+    # shared CMS template, badge and screenshot likeness: what every government site shows
+    signals = [
+        sig("domain", 0.0, GOVERNMENT_HOST, official=True),
+        sig("content", 0.9, "forged-marks", "impersonation"),
+        sig("visual", 0.9, "impersonation"),
+    ]
+    assert judge(signals, CFG).verdict == "official"
+
+
+def test_known_infrastructure_is_benign_whatever_it_shows() -> None:
+    signals = [
+        sig("domain", 0.0, KNOWN_INFRASTRUCTURE),
+        sig("content", 0.9, "forged-marks", "impersonation"),
+    ]
+    j = judge(signals, CFG)
+    assert (j.verdict, j.score, j.categories) == ("benign", 0, (KNOWN_INFRASTRUCTURE,))
+
+
+def test_lookalike_name_with_unrelated_live_content_stays_below_suspicious() -> None:
+    j = judge([sig("domain", 0.9, "impersonation"), sig("content", 0.0, UNRELATED_CONTENT)])
+    assert j.verdict == "benign" and j.score < CFG.suspicious
+    assert j.categories[0] == CFG.watched_category
+    # the same name with nothing live on it stays a parked look-alike lead
+    parked = judge([sig("domain", 0.9, "impersonation")])
+    assert parked.verdict == "suspicious" and CFG.parked_category in parked.categories
+
+
+def test_unrelated_content_does_not_hide_imitation() -> None:
+    j = judge(
+        [
+            sig("domain", 0.9, "impersonation"),
+            sig("content", 0.92, "impersonation", "fake-verification"),
+            sig("content", 0.0, UNRELATED_CONTENT),
+        ]
+    )
+    assert j.verdict == "counterfeit"
 
 
 def test_scoring_reads_typed_fields_never_details() -> None:
@@ -149,7 +194,7 @@ def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
         strict=True,
         detectors=[
             Fixed("domain", [sig("domain", 0.0, GOVERNMENT_HOST, official=True)]),
-            Fixed("content", [sig("content", 0.95, "impersonation")]),
+            Fixed("content", [sig("content", 0.95, "impersonation", PLATFORM_SPECIFIC)]),
             Fixed("visual", [sig("visual", 0.9, "impersonation")]),
         ],
     )
@@ -157,3 +202,14 @@ def test_analyzer_explains_a_possibly_compromised_gov_host() -> None:
     assert scored.verdict == "suspicious"
     (explained,) = [s for s in scored.signals if s.detector == "scoring"]
     assert "zscx.lqx.gov.cn" in explained.reason and "入侵" in explained.reason
+    # the reason names the platform-specific imitation that makes the host suspect
+    assert "content 理由" in explained.reason
+
+
+def test_a_bare_query_form_alone_is_not_a_lead_but_rises_with_a_lookalike_name() -> None:
+    from detectors.content import detector as content
+
+    form = sig("content", 0.3, "fake-verification")
+    assert judge([form]).verdict == "benign"
+    assert content.weight * 0.3 < CFG.suspicious / 100
+    assert judge([form, sig("domain", 0.6, "impersonation")]).verdict != "benign"

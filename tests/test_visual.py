@@ -228,3 +228,69 @@ def test_real_chromium_screenshots_of_fixture_pages():
     assert shot_score("clone_special.viewport.png") >= 0.8
     for other in ("school.viewport.png", "seller.viewport.png", "fake_result.viewport.png"):
         assert shot_score(other) < 0.4, other
+
+
+def _res(url: str, content: bytes) -> Resource:
+    return Resource(
+        url=url,
+        status=200,
+        content_type="image/png",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        resource_type="image",
+    )
+
+
+def test_files_from_third_parties_or_common_to_genuine_sites_are_not_reuse():
+    """Issue 8: a file counts only when distinctive to the platform."""
+    badge = b"conac red badge"
+    police = b"gongan beian icon"
+    bundle = b"app.3f2a.js genuine bundle"
+    ref = Reference(
+        target=kit.MEM,
+        captures=(
+            ReferenceCapture(
+                url="http://cx.mem.gov.cn/",
+                captured_at=kit.FETCHED,
+                title=kit.MEM.name,
+                visible_text="",
+                asset_hashes=tuple(hashlib.sha256(b).hexdigest() for b in (badge, police, bundle)),
+            ),
+        ),
+        # the 公安 icon is on another protected target's genuine pages too
+        common_assets=frozenset({hashlib.sha256(police).hexdigest()}),
+    )
+
+    def reuse(*resources: Resource) -> list:
+        page = kit.page(
+            "http://shop.example.com/", "<html><body>x</body></html>", resources=resources
+        )
+        return [
+            s
+            for s in detector.detect(page, ref, kit.NO_LOOKUPS)
+            if s.details.get("match") == "sha256"
+        ]
+
+    assert reuse(_res("https://dcs.conac.cn/image/red.png", badge)) == []  # known infrastructure
+    assert reuse(_res("https://static.other-cdn.example.net/red.png", badge)) == []  # third party
+    assert reuse(_res("http://shop.example.com/images/ga.png", police)) == []  # common
+    # the platform's own bundle copied onto the site, or hot-linked from the platform, counts
+    assert reuse(_res("http://static.shop.example.com/js/app.js", bundle))
+    assert reuse(_res("http://cx.mem.gov.cn/js/app.js", bundle))
+
+
+def test_a_likeness_shared_with_other_genuine_sites_is_not_imitation():
+    """A generic layout (as close to another genuine site as to the target) proves nothing;
+    a true clone stays far closer to the target than to the background."""
+    import dataclasses
+
+    other = png(genuine(shift=4, title_len=700))  # another agency's page in the same template
+    ref = dataclasses.replace(REF, common_screenshots=(("http://other.gov.cn/", other, b""),))
+    page = kit.page("http://shop.example.com/", "<html><body>x</body></html>", viewport_png=other)
+    shots = by_part(detector.detect(page, ref, kit.NO_LOOKUPS), "viewport")
+    assert shots and shots[0].score == 0 and "http://other.gov.cn/" in shots[0].reason
+    school_bg = dataclasses.replace(
+        REF, common_screenshots=(("http://x.gov.cn/", png(school()), b""),)
+    )
+    clone = kit.page("http://cx-mem-gov.cn/", "<html></html>", viewport_png=png(genuine(shift=6)))
+    assert by_part(detector.detect(clone, school_bg, kit.NO_LOOKUPS), "viewport")[0].score >= 0.8
