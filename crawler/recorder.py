@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Dialog, Download, Error, Page, Request, Response, Route
 
+from core.config import Settings
+from crawler.egress import SETTINGS_META_KEY, browser_guard
 from crawler.warc import MAX_WARC_BODY, Exchange, cap_body
 
 logger = logging.getLogger(__name__)
@@ -71,8 +73,10 @@ class _Pending:
 class PageRecorder:
     """Listens to one page: every request/response (with capped bodies), dialogs, popups, downloads."""
 
-    def __init__(self, limits: RenderLimits) -> None:
+    def __init__(self, limits: RenderLimits, settings: Settings | None = None) -> None:
         self.limits = limits
+        #: whose egress policy every request of the page passes (None: no check, unit tests)
+        self.settings = settings
         self.exchanges: list[tuple[int, Exchange, bool]] = []  # (seq, exchange, main document)
         self.events: list[str] = []
         #: URLs the page tried to push as file downloads (cancelled)
@@ -112,6 +116,9 @@ class PageRecorder:
         here: the browser follows each hop and each hop is recorded. Everything else falls
         through to scrapy-playwright's handler.
         """
+        if self.settings is not None and await browser_guard(route, self.settings):
+            self.events.append(f"blocked by the egress policy: {request.url}")
+            return
         if not self._is_main_document(request) or should_abort(request):
             await route.fallback()
             return
@@ -303,8 +310,30 @@ async def _quietly(coro: Any) -> None:
 async def init_page(page: Page, request: Any) -> None:
     """playwright_page_init_callback: attach the recorder before the navigation starts."""
     limits = request.meta.get(LIMITS_META_KEY) or RenderLimits()
-    recorder = PageRecorder(limits)
+    settings = request.meta.get(SETTINGS_META_KEY)
+    settings = settings if isinstance(settings, Settings) else None
+    recorder = PageRecorder(limits, settings)
     recorder.attach(page)
     # Registered after scrapy-playwright's own route, so it runs first (Playwright order).
     await page.route("**", recorder.route_document)
+    if settings is not None:
+        await _guard_context(page, settings)
     request.meta[RECORDER_META_KEY] = recorder
+
+
+_GUARDED_ATTR = "_zw_egress_guarded"
+
+
+async def _guard_context(page: Page, settings: Settings) -> None:
+    """The egress check on the whole browser context, once: popups and workers have no page
+    route of ours, and a context route is what sees their requests."""
+    context = page.context
+    if getattr(context, _GUARDED_ATTR, False):
+        return
+    setattr(context, _GUARDED_ATTR, True)
+
+    async def guard(route: Route, request: Request) -> None:
+        if not await browser_guard(route, settings):
+            await _quietly(route.fallback())
+
+    await context.route("**", guard)

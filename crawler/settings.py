@@ -28,6 +28,8 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.handler.BoundedPlaywrightHandler",
 }
 ADDONS = {"crawler.settings.NetworkPathAddon": 0}
+# The egress policy first: no request (nor redirect) reaches a downloader before it passed.
+DOWNLOADER_MIDDLEWARES = {"crawler.egress.EgressMiddleware": 50}
 
 # Evidence gathering, not scraping: a counterfeit's robots.txt does not bar us, and asking for it
 # would be one more request that tells the site someone is looking.

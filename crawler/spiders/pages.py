@@ -37,6 +37,7 @@ from core.netpath.http import proxy_for
 from core.types import Candidate, Page
 from core.urls import BadUrl, normalise_url
 from crawler.context import RunContext, context_of
+from crawler.egress import SETTINGS_META_KEY
 from crawler.enrich import Enricher
 from crawler.failures import from_exception, gateway_failure
 from crawler.handler import DEADLINE_META_KEY
@@ -233,6 +234,7 @@ class PagesSpider(scrapy.Spider):
                     "timeout": round(cfg.navigation_seconds * 1000),
                 },
                 LIMITS_META_KEY: cfg.limits,
+                SETTINGS_META_KEY: self.zw,
                 DEADLINE_META_KEY: cfg.browser_seconds,
                 "zw_index": job.index,
                 "download_timeout": cfg.navigation_seconds,
@@ -252,6 +254,7 @@ class PagesSpider(scrapy.Spider):
             dont_filter=True,
             meta={
                 "proxy": proxy_for(url, self.zw),
+                SETTINGS_META_KEY: self.zw,
                 "zw_plain": label,
                 "zw_candidate": candidate,
                 "zw_index": index,
@@ -331,7 +334,9 @@ class PagesSpider(scrapy.Spider):
             typed = Failure.of(FailureKind.DOWNLOAD, recorder.downloads[0])
         logger.info("render of %s failed: %s", job.url, typed.message)
         try:
-            if recorder is not None and typed.kind is not FailureKind.DOWNLOAD:
+            # A hop refused by the egress policy: whatever the page sent before it, the
+            # capture ends as blocked (never a lead) rather than as a salvaged page.
+            if recorder is not None and typed.kind not in (FailureKind.DOWNLOAD, FailureKind.BLOCKED):
                 # The server may have answered and only the browser failed: the site is up.
                 job.render = await salvage(recorder, f"render: {typed.message}", 2.0)
             if job.render is None:
