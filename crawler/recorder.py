@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import Dialog, Download, Error, Page, Request, Response, Route
 
 from core.config import Settings
-from crawler.egress import SETTINGS_META_KEY, browser_guard
+from core.netpath.egress import EgressRefused
+from crawler.egress import SETTINGS_META_KEY, browser_guard, resolver_for
 from crawler.warc import MAX_WARC_BODY, Exchange, cap_body
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,8 @@ class PageRecorder:
             logger.debug("own fetch of %s failed: %s", request.url, exc)
             await _quietly(route.fallback())
             return
+        if await self._redirect_refused(route, request, response):
+            return
         if request.url.startswith("https:") and response.status in (502, 503, 504):
             # Through a proxy, a refused CONNECT comes back from route.fetch() as the proxy's
             # 5xx page; the browser reports it as the network error it is, so let it decide.
@@ -140,6 +143,33 @@ class PageRecorder:
             return
         self._raw_documents[request] = (body, headers)
         await _quietly(route.fulfill(response=response))
+
+    async def _redirect_refused(self, route: Route, request: Request, response: Any) -> bool:
+        """Chromium follows a fulfilled redirect without routing the next hop: its target is
+        checked here, before the browser sees the 3xx, and the navigation aborted if refused."""
+        location = response.headers.get("location") if 300 <= response.status < 400 else None
+        if self.settings is None or not location:
+            return False
+        target = urljoin(request.url, location)
+        try:
+            await self.settings.egress.acheck_url(target, resolver_for(self.settings))
+        except EgressRefused as exc:
+            logger.warning("browser redirect blocked %s -> %s: %s", request.url, target, exc.why)
+            self.events.append(f"redirect blocked by the egress policy: {target}")
+            await _quietly(route.abort("blockedbyclient"))
+            return True
+        return False
+
+    async def _refused(self, url: str) -> str | None:
+        """The policy's refusal of a hop the browser made without asking a route (a redirect
+        of a sub-resource): its answer is never kept."""
+        if self.settings is None:
+            return None
+        try:
+            await self.settings.egress.acheck_url(url, resolver_for(self.settings))
+        except EgressRefused as exc:
+            return f"net::ERR_BLOCKED_BY_CLIENT (egress policy: {exc.address} {exc.why})"
+        return None
 
     # -- listeners (synchronous: they only schedule work we can wait for in `drain`)
 
@@ -223,6 +253,9 @@ class PageRecorder:
     async def _record_done(self, request: Request, pending: _Pending, failure: str | None) -> None:
         response: Response | None = None
         transcoded = False
+        refused = await self._refused(request.url)
+        if refused is not None:
+            failure = refused
         try:
             req_headers = tuple((h["name"], h["value"]) for h in await request.headers_array())
             response = await request.response()
@@ -238,6 +271,8 @@ class PageRecorder:
                 raw = self._raw_documents.pop(request, None)
                 if raw is not None:
                     body, resp_headers = raw  # the server's bytes and header spelling
+                if refused is not None:
+                    body, resp_headers = b"", ()  # nothing of an internal answer is kept
                 elif failure is None and not 300 <= status < 400:
                     body = await self._body(response)
                     transcoded = pending.main_document
