@@ -269,10 +269,10 @@ class PageRecorder:
                     (h["name"], h["value"]) for h in await response.headers_array()
                 )
                 raw = self._raw_documents.pop(request, None)
-                if raw is not None:
-                    body, resp_headers = raw  # the server's bytes and header spelling
                 if refused is not None:
-                    body, resp_headers = b"", ()  # nothing of an internal answer is kept
+                    resp_headers = ()  # nothing of an internal answer is kept
+                elif raw is not None:
+                    body, resp_headers = raw  # the server's bytes and header spelling
                 elif failure is None and not 300 <= status < 400:
                     body = await self._body(response)
                     transcoded = pending.main_document

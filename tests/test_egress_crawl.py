@@ -43,6 +43,7 @@ class Listener:
 
     def __init__(self, host: str, redirect: str | None = None) -> None:
         self.connections = 0
+        self.requests: list[str] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,6 +52,7 @@ class Listener:
                 super().setup()
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                outer.requests.append(f"{self.path} {self.headers.get('User-Agent', '')}")
                 if redirect:
                     self.send_response(302)
                     self.send_header("Location", redirect)
@@ -89,6 +91,12 @@ def build_world(root: Path, inner: Listener, target: Listener, popup: Listener) 
     site = root / "sites" / BAIT
     links = [*ISSUE_URLS, inner.url + "/", f"http://loop-mem.cn:{inner.port}/", "http://intranet-mem.cn/"]
     html = "".join(f'<a href="{u}">内部链接</a>' for u in links)
+    # A form Chromium's autofill would describe to Google (finding 7).
+    html += ('<form action="/result" method="post"><input name="name" autocomplete="name">'
+             '<input name="email" type="email" autocomplete="email"><input name="tel" type="tel" '
+             'autocomplete="tel"><input name="address" autocomplete="street-address"><input '
+             'name="city" autocomplete="address-level2"><input name="zip" autocomplete="postal-code">'
+             '<input name="idcard"><input type="submit"></form>')
     html += (f'<img src="{inner.url}/pixel.png"><iframe src="http://169.254.169.254/latest/"></iframe>'
              f'<script>window.open("{popup.url}/popup");</script>')
     index = site / "files" / "index.html"
@@ -143,6 +151,9 @@ def egress_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EgressCra
         with SimulatedInternet(world, workdir=tmp / "net") as net:
             env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(tmp / "data"),
                    "ZHENWEI_ALLOW_NETWORKS": "127.0.0.1/32"}
+            # As on the unit's network: internal services are reached directly, not proxied.
+            direct = "localhost,127.0.0.1,::1,127.0.0.2,127.0.0.3"
+            env.update(NO_PROXY=direct, no_proxy=direct)
             for key in ("ZHENWEI_DATABASE_URL", "ZHENWEI_WEBHOOK_URL", "ZHENWEI_SMTP_HOST"):
                 env.pop(key, None)
             _run(["reference", "update", "--timeout", "30"], env)
@@ -164,7 +175,8 @@ def egress_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EgressCra
 
 def test_no_internal_address_was_ever_connected(egress_crawl: EgressCrawl) -> None:
     assert egress_crawl.connections == {
-        "inner": 0, "target": 0, "popup": 0, "final": 0}
+        "inner": 0, "target": 0, "popup": 0, "final": 0}, {
+        k: v.requests for k, v in egress_crawl.listeners.items()}
 
 
 def test_the_proxy_never_saw_an_internal_address(egress_crawl: EgressCrawl) -> None:
