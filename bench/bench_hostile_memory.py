@@ -29,10 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from simworld import SimulatedInternet  # noqa: E402
-from simworld.handlers.hostile import PATHS  # noqa: E402
+from simworld.handlers.hostile import PATHS, warm_up  # noqa: E402
 from simworld.loader import load_world  # noqa: E402
 
 HOST = "hostile-mem.cn"
+
+
+def _kind(proc: psutil.Process) -> str:
+    cmd = proc.cmdline()
+    name = Path(cmd[0]).name if cmd else proc.name()
+    kind = next((a.split("=", 1)[1] for a in cmd if a.startswith("--type=")), "")
+    return f"{name} {kind}".strip()
 
 
 class Sampler(threading.Thread):
@@ -46,6 +53,8 @@ class Sampler(threading.Thread):
         self.peak_pss = 0
         self.peak_procs = 0
         self.samples = 0
+        #: peak RSS per kind of process (zhenwei, node driver, chromium browser, renderer...)
+        self.by_kind: dict[str, int] = {}
         self._halt = threading.Event()
 
     def _tree(self) -> list[psutil.Process]:
@@ -66,7 +75,10 @@ class Sampler(threading.Thread):
                         rss += info.rss
                         pss += getattr(info, "pss", info.rss)
                     else:
-                        rss += proc.memory_info().rss
+                        info = proc.memory_info()
+                        rss += info.rss
+                    kind = _kind(proc)
+                    self.by_kind[kind] = max(self.by_kind.get(kind, 0), info.rss)
                 except psutil.Error:
                     continue
             self.peak_rss = max(self.peak_rss, rss)
@@ -89,6 +101,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="zhenwei-hostile-"))
     world = load_world(ROOT / "simworld" / "hostile")
     urls = [f"http://{HOST}{path}" for path in PATHS]
+    warm_up()  # the bombs are built before the clock starts: served at once, as a server would
     with SimulatedInternet(world, workdir=work / "simnet") as net:
         env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(work / "data"),
                "ZHENWEI_ALLOW_NETWORKS": f"{net.dns_address[0]}/32"}
@@ -119,6 +132,8 @@ def main() -> int:
     print(f"peak memory of the process tree: RSS sum {sampler.peak_rss / 2**20:.0f} MiB, "
           f"PSS sum {sampler.peak_pss / 2**20:.0f} MiB ({sampler.peak_procs} processes at most, "
           f"{sampler.samples} samples every {opts.interval} s)")
+    print("peak RSS of one process, by kind: " + ", ".join(
+        f"{k} {v / 2**20:.0f} MiB" for k, v in sorted(sampler.by_kind.items(), key=lambda kv: -kv[1])))
     return 1 if bad or proc.returncode not in (0, 1) else 0
 
 

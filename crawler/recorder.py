@@ -1,3 +1,4 @@
+# Longer than 400 lines: one listener of one page load (routes, events, bounded bodies) kept together.
 """The Playwright listener of one page load: every request and response (capped bodies),
 dialogs dismissed, popups closed, downloads cancelled.
 
@@ -15,10 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpx
 from playwright.async_api import Dialog, Download, Error, Page, Request, Response, Route
 
 from core.config import Settings
 from core.netpath.egress import EgressRefused
+from core.netpath.http import document_client
+from crawler.docfetch import fetch_document
 from crawler.egress import SETTINGS_META_KEY, browser_guard, resolver_for
 from crawler.warc import MAX_WARC_BODY, Exchange, cap_body
 
@@ -58,6 +62,8 @@ class RenderLimits:
     #: bound of each browser step after navigation (screenshot, content, ...)
     step_seconds: float = 15.0
     max_favicon: int = 512 * 1024
+    #: cap on a main document as the browser gets it (inflated); a longer one is cut
+    max_document: int = 8 * 1024 * 1024
     #: bound of fetching one main document ourselves (see PageRecorder.route_document)
     document_seconds: float = 36.0
 
@@ -123,6 +129,9 @@ class PageRecorder:
         if not self._is_main_document(request) or should_abort(request):
             await route.fallback()
             return
+        if self.settings is not None:
+            await self._route_bounded(route, request, self.settings)
+            return
         try:
             response = await route.fetch(
                 max_redirects=0, timeout=self.limits.document_seconds * 1000
@@ -134,8 +143,6 @@ class PageRecorder:
             logger.debug("own fetch of %s failed: %s", request.url, exc)
             await _quietly(route.fallback())
             return
-        if await self._redirect_refused(route, request, response):
-            return
         if request.url.startswith("https:") and response.status in (502, 503, 504):
             # Through a proxy, a refused CONNECT comes back from route.fetch() as the proxy's
             # 5xx page; the browser reports it as the network error it is, so let it decide.
@@ -144,11 +151,37 @@ class PageRecorder:
         self._raw_documents[request] = (body, headers)
         await _quietly(route.fulfill(response=response))
 
-    async def _redirect_refused(self, route: Route, request: Request, response: Any) -> bool:
+    async def _route_bounded(self, route: Route, request: Request, settings: Settings) -> None:
+        """route_document's fetch with the body streamed and bounded (crawler.docfetch)."""
+        cap = self.limits.max_document
+        try:
+            headers = await request.all_headers()
+            async with document_client(settings, timeout=self.limits.document_seconds) as client:
+                doc = await fetch_document(
+                    client, request.method, request.url, headers, request.post_data_buffer, cap
+                )
+        except (httpx.HTTPError, ValueError, OSError, Error) as exc:
+            # Let the browser try itself: its error (refused, unresolvable, ...) is the record.
+            logger.debug("own fetch of %s failed: %s", request.url, exc)
+            await _quietly(route.fallback())
+            return
+        location = doc.header("location") if 300 <= doc.status < 400 else ""
+        if location and await self._redirect_refused(route, request, location):
+            return
+        if request.url.startswith("https:") and doc.status in (502, 503, 504):
+            await _quietly(route.fallback())  # a refused CONNECT, as above
+            return
+        if doc.truncated:
+            self.events.append(f"document cut at {cap} bytes: {request.url}")
+        self._raw_documents[request] = (doc.body, doc.headers)
+        await _quietly(
+            route.fulfill(status=doc.status, headers=doc.fulfil_headers(), body=doc.body)
+        )
+
+    async def _redirect_refused(self, route: Route, request: Request, location: str) -> bool:
         """Chromium follows a fulfilled redirect without routing the next hop: its target is
         checked here, before the browser sees the 3xx, and the navigation aborted if refused."""
-        location = response.headers.get("location") if 300 <= response.status < 400 else None
-        if self.settings is None or not location:
+        if self.settings is None:
             return False
         target = urljoin(request.url, location)
         try:
@@ -274,7 +307,7 @@ class PageRecorder:
                 elif raw is not None:
                     body, resp_headers = raw  # the server's bytes and header spelling
                 elif failure is None and not 300 <= status < 400:
-                    body = await self._body(response)
+                    body = await self._body(response, resp_headers)
                     transcoded = pending.main_document
         except Error as exc:
             # the page closed under us; keep what we know
@@ -303,7 +336,13 @@ class PageRecorder:
         )
         self.exchanges.append((pending.seq, exchange, pending.main_document))
 
-    async def _body(self, response: Response) -> bytes:
+    async def _body(self, response: Response, headers: tuple[tuple[str, str], ...]) -> bytes:
+        """The body, unless it announces more than we keep: a 60 MB body is never pulled
+        through the driver into this process only to be cut to `max_body`."""
+        length = next((v for k, v in headers if k.lower() == "content-length"), "")
+        if length.strip().isdigit() and int(length) > self.limits.max_body:
+            logger.info("body of %s not read: %s bytes announced", response.url, length)
+            return b""
         try:
             return await asyncio.wait_for(response.body(), self.limits.step_seconds)
         except (Error, TimeoutError) as exc:

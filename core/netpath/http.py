@@ -180,6 +180,24 @@ def http_client(
     )
 
 
+def document_client(settings: Settings, *, timeout: float) -> httpx.AsyncClient:
+    """The browser's own fetch of a main document, done here so its size stays bounded.
+
+    Like Chromium in our contexts (ignore_https_errors), a bad certificate does not stop it
+    (the TLS check judges certificates); redirects are not followed (the browser follows each
+    hop); the egress policy checks every request.
+    """
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return httpx.AsyncClient(
+        transport=_AsyncRoutingTransport(settings, context),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
 def async_http_client(
     settings: Settings,
     *,

@@ -122,5 +122,11 @@ def scripted(request: SimRequest, world: World) -> SimResponse:
 
 
 
+def warm_up() -> None:
+    """Build the compressed bombs now (seconds of CPU) rather than inside a request."""
+    _gzip_bomb()
+    _brotli_bomb()
+
+
 PATHS = ("/bomb/gzip", "/bomb/br", "/big", "/big-chunked", "/drip", "/loop/0",
          *(f"/js/{name}" for name in _SCRIPTS))
