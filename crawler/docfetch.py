@@ -22,10 +22,6 @@ _SKIP_REQUEST = {"host", "content-length", "connection", "keep-alive", "accept-e
 _SKIP_RESPONSE = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 
 
-class TooLarge(Exception):
-    """The inflated body passed the bound."""
-
-
 class _Inflater:
     """Incremental, output-bounded decoding of one Content-Encoding."""
 
@@ -44,22 +40,20 @@ class _Inflater:
         elif enc not in ("", "identity"):
             raise ValueError(f"unsupported Content-Encoding {encoding!r}")
 
-    def feed(self, data: bytes) -> bytes:
+    def feed(self, data: bytes) -> tuple[bytes, bool]:
+        """(inflated bytes, True when the bound is reached: stop reading)."""
         room = self.limit - self.size + 1
+        full = False
         if self._zlib is not None:
             out = self._zlib.decompress(data, room)
-            if self._zlib.unconsumed_tail:
-                raise TooLarge
+            full = bool(self._zlib.unconsumed_tail)
         elif self._br is not None:
             out = self._br.process(data, output_buffer_limit=room)
-            if len(out) >= room or not self._br.can_accept_more_data():
-                raise TooLarge
+            full = len(out) >= room or not self._br.can_accept_more_data()
         else:
             out = data[:room]
         self.size += len(out)
-        if self.size > self.limit:
-            raise TooLarge
-        return out
+        return out, full or self.size > self.limit
 
 
 @dataclass(frozen=True)
@@ -104,14 +98,13 @@ async def fetch_document(
         chunks: list[bytes] = []
         truncated = False
         raw = 0
-        try:
-            async for chunk in response.aiter_raw():
-                raw += len(chunk)
-                chunks.append(inflater.feed(chunk))
-                if raw > max_bytes:
-                    raise TooLarge
-        except TooLarge:
-            truncated = True
+        async for chunk in response.aiter_raw():
+            raw += len(chunk)
+            out, full = inflater.feed(chunk)
+            chunks.append(out)
+            if full or raw > max_bytes:
+                truncated = True
+                break
         data = b"".join(chunks)[:max_bytes]
         return Document(response.status_code, _raw_headers(response), data, truncated)
     finally:
