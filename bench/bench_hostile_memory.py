@@ -97,6 +97,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--interval", type=float, default=0.25)
     parser.add_argument("--timeout", type=float, default=30.0, help="zhenwei check --timeout")
+    parser.add_argument("--concurrency", type=int, default=4, help="zhenwei check --concurrency")
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="zhenwei-hostile-"))
     world = load_world(ROOT / "simworld" / "hostile")
@@ -109,7 +110,7 @@ def main() -> int:
         started = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, "-m", "zhenwei.cli", "check", "--json", "--timeout",
-             str(opts.timeout), *urls],
+             str(opts.timeout), "--concurrency", str(opts.concurrency), *urls],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         sampler = Sampler(proc.pid, opts.interval)
@@ -128,7 +129,8 @@ def main() -> int:
     if len(results) != len(urls):
         print(f"  only {len(results)} of {len(urls)} results; stderr tail:\n{err[-2000:]}")
         bad += len(urls) - len(results)
-    print(f"zhenwei check over {len(urls)} hostile pages: exit {proc.returncode}, {seconds:.0f} s")
+    print(f"zhenwei check --concurrency {opts.concurrency} over {len(urls)} hostile pages: "
+          f"exit {proc.returncode}, {seconds:.0f} s")
     print(f"peak memory of the process tree: RSS sum {sampler.peak_rss / 2**20:.0f} MiB, "
           f"PSS sum {sampler.peak_pss / 2**20:.0f} MiB ({sampler.peak_procs} processes at most, "
           f"{sampler.samples} samples every {opts.interval} s)")
