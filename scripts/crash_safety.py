@@ -171,8 +171,8 @@ def main() -> int:
         delays = []
         for _ in range(opts.kills):
             # Each restart spends seconds starting up before it resumes: moments within the
-            # first third of an uninterrupted run leave work for the next kill.
-            delay = rng.uniform(0.5, max(2.0, seconds / 3))
+            # first quarter of an uninterrupted run leave work for the next kill.
+            delay = rng.uniform(0.5, max(2.0, seconds / 4))
             delays.append(round(delay, 1))
             if kill_after(args, env, delay):
                 landed += 1
