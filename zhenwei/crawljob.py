@@ -219,7 +219,7 @@ class CrawlJob:
 
         tally = RunTally()
         if todo:
-            self._crawl(run_id, todo, hits, ctx, tally)
+            self._crawl(run_id, todo, hits, ctx, tally, frozenset(done))
         for source, counts in tally.per_source.items():
             row = summary.per_source.setdefault(source, {"candidates": 0, "failures": 0})
             for k, v in counts.items():
@@ -278,6 +278,7 @@ class CrawlJob:
         hits: dict[str, list[dict[str, Any]]],
         ctx: SourceContext,
         tally: RunTally,
+        done: frozenset[str] = frozenset(),
     ) -> None:
         from crawler.runner import RunOptions, run
         from pipelines import chain
@@ -294,6 +295,7 @@ class CrawlJob:
             sources=ctx,
             claims=self._claims() if self.options.distributed else None,
             followed=FollowedLog(self._run_dir(run_id)),
+            already_captured=done,
             on_page=self.progress,
         )
         official = sorted({h for p in self.profiles for h in p.official_hosts})

@@ -141,6 +141,10 @@ class PagesSpider(scrapy.Spider):
             return [failure_page(candidate, candidate.url, self.zw.desktop_user_agent, failure)]
         if url in self.seen or (urlsplit(url).hostname or "") in self.config.official_hosts:
             return []
+        done = self.context.already_captured
+        if candidate.url in done or url in done:
+            self._inc("resume/already-captured")
+            return []
         self.seen.add(url)
         if self.context.claims is not None and not self.context.claims.claim(url):
             self._inc("distributed/claimed-elsewhere")
