@@ -2,6 +2,11 @@
 simulated internet on it, `zhenwei reference update`, `zhenwei evaluate`, print the tables.
 
     .venv/bin/python bench/evaluate_heldout.py [--seed 2026] [--size 300] [--also-tune]
+        [--keep DIR] [--compare DIR]
+
+--keep DIR keeps each split's labels.jsonl, check.jsonl and report.json (`evaluate --json`);
+--compare DIR prints an earlier --keep run's figures beside this run's (before → now), per
+class and per variant: run it on the old checkout with --keep, then on the new with --compare.
 
 --also-tune evaluates the tuning split of the same seed afterwards, for comparison (rules and
 thresholds may be fitted there, never on the held-out split). Figures depend on the detectors
@@ -11,6 +16,7 @@ of the checkout and on the day the world is built for (ages count from today).
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -18,10 +24,17 @@ from pathlib import Path
 from simworld import SimulatedInternet
 from simworld.evaluate import run_evaluation
 from simworld.generate import DEFAULT_SIZE, generate
+from zhenwei.evaluation_report import format_comparison
 
 
 def evaluate_split(
-    seed: int, split: str, size: int, timeout: float, concurrency: int, keep: Path | None
+    seed: int,
+    split: str,
+    size: int,
+    timeout: float,
+    concurrency: int,
+    keep: Path | None,
+    compare: Path | None = None,
 ) -> None:
     started = time.monotonic()
     gen = generate(seed, split, size)
@@ -38,6 +51,13 @@ def evaluate_split(
                 net, work, entries=gen.entries, timeout=timeout, concurrency=concurrency
             )
     print(ev.text.rstrip())
+    if keep:
+        (keep / split / "report.json").write_text(
+            json.dumps(ev.report, ensure_ascii=False), "utf-8"
+        )
+    if compare is not None:
+        before = json.loads((compare / split / "report.json").read_text("utf-8"))
+        print(format_comparison(before, ev.report))
     print(
         f"== {ev.report['pages']} pages checked and evaluated in {ev.seconds:.1f} s\n", flush=True
     )
@@ -53,10 +73,15 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="keep labels.jsonl and check.jsonl per split here"
     )
+    parser.add_argument(
+        "--compare", type=Path, help="an earlier --keep directory: print before → now"
+    )
     args = parser.parse_args()
-    evaluate_split(args.seed, "heldout", args.size, args.timeout, args.concurrency, args.keep)
-    if args.also_tune:
-        evaluate_split(args.seed, "tune", args.size, args.timeout, args.concurrency, args.keep)
+    splits = ("heldout", "tune") if args.also_tune else ("heldout",)
+    for split in splits:
+        evaluate_split(
+            args.seed, split, args.size, args.timeout, args.concurrency, args.keep, args.compare
+        )
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def action_label(name: str) -> str:
     action = ACTIONS.get(name)
     if action is not None:
         return action.label
-    return {"status": "更改状态"}.get(name, name)
+    return {"status": "更改状态", "label": "标注"}.get(name, name)
 
 
 ARTIFACTS = {
@@ -110,3 +110,37 @@ def artifact_label(role: str) -> str:
         _, variant, rest = (role.split(":", 2) + ["", ""])[:3]
         return f"{ARTIFACTS.get(rest, rest)}（{variant} 版本）"
     return ARTIFACTS.get(role, role)
+
+
+#: analysts' labels of hosts (storage/hostlabels.py) and why they were given
+HOST_LABELS = {
+    "official": "官方网站",
+    "counterfeit": "仿冒网站",
+    "seller": "售卖假证",
+    "parked": "停放仿冒域名",
+    "benign": "非线索",
+    "withdrawn": "已撤销标注",
+}
+#: what the dismiss button asks: why this is not a lead
+DISMISS_REASONS = {
+    "unrelated": "无关网站",
+    "false_positive": "误报（与平台相关但无仿冒）",
+    "other": "其他（请在备注中说明）",
+}
+LABEL_REASONS = {
+    **DISMISS_REASONS,
+    "official": "管理员确认为官方",
+    "confirmed": "分析员确认",
+    "reopened": "重新审核",
+    "resurfaced": "内容变化，重新出现",
+    "imported": "批量导入",
+}
+LABEL_SCOPES = {"host": "仅此主机", "domain": "整个注册域名"}
+
+
+def host_label(label: str) -> str:
+    return HOST_LABELS.get(label, label)
+
+
+def label_reason(reason: str) -> str:
+    return LABEL_REASONS.get(reason, reason)

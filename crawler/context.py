@@ -27,6 +27,12 @@ class Scorer(Protocol):
     def analyze(self, page: Page) -> ScoredPage: ...
 
 
+class Relabel(Protocol):
+    """The analysts' labels applied to a judgement (an admin's official label wins)."""
+
+    def __call__(self, scored: ScoredPage) -> ScoredPage: ...
+
+
 @dataclass(frozen=True)
 class Stored:
     """What recording one page did to its lead."""
@@ -43,10 +49,24 @@ class PageStore(Protocol):
     def store(self, scored: ScoredPage, hits: Sequence[Candidate]) -> Stored: ...
 
 
-class Claims(Protocol):
-    """Distributed runs: which worker fetches a URL."""
+class CandidateFeed(Protocol):
+    """Distributed runs: candidates pulled from a queue shared by the workers of a run."""
 
-    def claim(self, url: str) -> bool: ...
+    def take(self, n: int) -> list[Candidate]:
+        """Up to `n` candidates for this worker now ([] when none are waiting)."""
+        ...
+
+    def add(self, candidate: Candidate) -> bool:
+        """Queue a link found mid-run for any worker; False when the run saw its URL before."""
+        ...
+
+    def done(self, url: str) -> None:
+        """The candidate `url` is finished here (stored, its links queued)."""
+        ...
+
+    def finished(self) -> bool:
+        """Nothing is left to anyone: every queued candidate was finished."""
+        ...
 
 
 class FollowedLog(Protocol):
@@ -78,6 +98,8 @@ class RunContext:
     scorer: Scorer | None = None
     #: the cheap stage: detectors flagged `triage`, on one plain fetch
     triage_scorer: Scorer | None = None
+    #: the analysts' labels, applied to every judgement of both stages
+    labels: Relabel | None = None
     #: a triage score at or above this renders the candidate fully
     triage_threshold: int = 15
     store: PageStore | None = None
@@ -86,7 +108,7 @@ class RunContext:
     tally: RunTally = field(default_factory=RunTally)
     #: link following out of flagged pages (the links source's rule and extraction)
     sources: SourceContext | None = None
-    claims: Claims | None = None
+    feed: CandidateFeed | None = None
     followed: FollowedLog | None = None
     #: called with each stored ScoredPage (progress display)
     on_page: Callable[[ScoredPage], Any] | None = None

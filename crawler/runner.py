@@ -144,7 +144,7 @@ def run(
 ) -> RunResult:
     """Crawl `candidates` once through the pipelines; every item comes back (once per process)."""
     started = time.monotonic()
-    if not candidates:
+    if not candidates and (context is None or context.feed is None):
         return RunResult((), {}, 0.0, "finished")
     process = _process(build_settings(settings, options))
     crawler = process.create_crawler(PagesSpider)

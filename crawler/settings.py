@@ -36,6 +36,11 @@ DOWNLOADER_MIDDLEWARES = {"crawler.egress.EgressMiddleware": 50}
 ROBOTSTXT_OBEY = False
 # One try per URL keeps every fetch inside its deadline; a re-check is a new crawl.
 RETRY_ENABLED = False
+# One item at most per response: Scrapy's default (100) starts 100 tasks for every response's
+# output, and the generator-return check parses each callback's source per response; both
+# cost more than scoring a page in the cheap stage (bench/bench_two_stage.py --profile).
+CONCURRENT_ITEMS = 4
+WARN_ON_GENERATOR_RETURN_VALUE = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening sockets in a crawler process
 COOKIES_ENABLED = True

@@ -34,7 +34,7 @@ class SpiderConfig:
     #: the protected targets' own hosts: never fetched as candidates
     official_hosts: frozenset[str] = frozenset()
     links_max_depth: int = 2
-    #: distributed runs: candidates in progress before the next one is claimed
+    #: distributed runs: candidates in progress before the next one is taken from the queue
     claim_slots: int = 4
 
     @property

@@ -1,4 +1,5 @@
-"""Scrapy item pipelines, in the order a page passes them: capture → scoring → storage → links."""
+"""Scrapy item pipelines, in the order a page passes them: capture → scoring → storage → links
+(→ ack, in distributed runs)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ ORDER: dict[str, tuple[str, int]] = {
     "scoring": ("pipelines.scoring.ScoringPipeline", 300),
     "storage": ("pipelines.storage.StoragePipeline", 400),
     "links": ("pipelines.links.LinkFollowPipeline", 500),
+    "ack": ("pipelines.ack.AckPipeline", 900),
 }
 
 

@@ -48,6 +48,8 @@ class ScoringPipeline:
         scorer = self.context.triage_scorer if triage else self.scorer
         assert scorer is not None
         scored: ScoredPage = scorer.analyze(item)
+        if self.context.labels is not None:
+            scored = self.context.labels(scored)
         for name in scored.failed_detectors:
             self._inc(f"detectors/{name}/errors")
         if triage and item.failure is None and self._worth_full(scored):

@@ -27,6 +27,9 @@ from storage import sql
 from storage.models import Lead, LeadSource, UTCDateTime
 from storage.records import LeadRecord
 
+#: Leads an analyst has decided are not leads (dismissed, official): kept, re-checked, and
+#: left out of the review queue unless asked for.
+CLOSED_STATUSES = ("dismissed", "official")
 #: The largest count a listing shows exactly; above it, "more than".
 COUNT_CAP = 10_000
 #: A host search is matched by trigrams: shorter text is ignored.
@@ -47,6 +50,8 @@ class LeadFilter:
     #: part of the host name, any case (`mem-gov`, `.top`)
     host: str = ""
     campaign: int | None = None
+    #: statuses left out (the review queue's default hides CLOSED_STATUSES)
+    hide: tuple[str, ...] = ()
 
     def clauses(self, host_ids: Sequence[int] | None = None) -> list[ColumnElement[bool]]:
         """SQL conditions; the host search as `host_ids` when given (see `conditions`)."""
@@ -55,6 +60,8 @@ class LeadFilter:
             out.append(_one_or_in(Lead.status, self.status))
         if self.verdict:
             out.append(_one_or_in(Lead.verdict, self.verdict))
+        if self.hide:
+            out.append(Lead.status.not_in(list(self.hide)))
         if self.min_score is not None:
             out.append(Lead.score >= self.min_score)
         needle = search_term(self.host)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.signals import ScoredPage
 from core.types import Page
-from storage import artifacts, captures, leadquery, linkfeatures, pagedata, sql
+from storage import artifacts, captures, hostlabels, leadquery, linkfeatures, pagedata, sql
 from storage.campaigns import campaign_record
 from storage.leadquery import Cursor, LeadFilter, LeadPage, lead_records
 from storage.models import Lead, LeadSource
@@ -185,6 +185,8 @@ class Leads(sql.Store):
             lead.status = "official"
         elif lead.status == "official" and not lead.review_head and scored.verdict != "official":
             lead.status = "new"
+        # An analyst's label counts in every later run (storage/hostlabels.py).
+        hostlabels.apply_to_lead(s, lead)
 
     # ------------------------------------------------------------------ reading
     def find(

@@ -352,3 +352,33 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HostLabel(Base):
+    """An analyst's decision about a host or a whole registrable domain (storage/hostlabels.py).
+
+    Append-only: the newest decision covering a host is its label, and `withdrawn` ends one,
+    so who decided what, when and why is never overwritten."""
+
+    __tablename__ = "host_label"
+    __table_args__ = (Index("ix_host_label_name", "name", "scope", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the host, or the registrable domain when `scope` is "domain"; lower case
+    name: Mapped[str] = mapped_column(String(255))
+    scope: Mapped[str] = mapped_column(String(10), default="host")
+    #: official | counterfeit | seller | parked | benign (the labels `zhenwei evaluate` reads)
+    #: or withdrawn
+    label: Mapped[str] = mapped_column(String(20))
+    #: why: official, confirmed, unrelated, false_positive, other, reopened, resurfaced, imported
+    reason: Mapped[str] = mapped_column(String(30))
+    #: the class an exported labelled set gives it (an imported set's own; else the reason)
+    klass: Mapped[str] = mapped_column(String(50), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    user: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id", ondelete="SET NULL"))
+    #: the page the decision was taken on, and how zhenwei judged it then
+    url: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[int | None] = mapped_column(Integer)
+    verdict: Mapped[str | None] = mapped_column(String(20))

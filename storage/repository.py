@@ -3,6 +3,7 @@ aggregate, each returning frozen records only.
 
     repo.leads       record scored pages; list and read leads; recheck history
     repo.reviews     audited review events and status changes; audit-chain check
+    repo.labels      analysts' labels of hosts and domains, applied to later runs, exported
     repo.runs        crawl runs and their statistics
     repo.campaigns   leads linked by strong link evidence; the pivot over every capture
     repo.tips        tips (12345 hotline, the UI form) and what checking them found
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 from storage.artifacts import Artifacts
 from storage.campaigns import Campaigns
 from storage.db import Database
+from storage.hostlabels import HostLabels
 from storage.leads import ACTIVE_STATUSES, Leads
 from storage.models import Base
 from storage.records import SourceHit
@@ -35,6 +37,7 @@ class Repository:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.leads = Leads(db)
+        self.labels = HostLabels(db)
         self.reviews = Reviews(db)
         self.runs = Runs(db)
         self.campaigns = Campaigns(db)

@@ -32,6 +32,47 @@ def lead_reviews(s: Session, lead_id: int) -> tuple[ReviewEventRecord, ...]:
     return tuple(sql.to_record(ReviewEventRecord, r) for r in rows)
 
 
+def append_event(
+    s: Session,
+    lead: Lead,
+    *,
+    user: str,
+    action: str,
+    note: str = "",
+    new_status: str | None = None,
+) -> ReviewEvent:
+    """Append one review event to a (locked) lead's chain inside the caller's transaction, and
+    change its status when asked and allowed: the one place an event is written."""
+    old = lead.status
+    new = new_status or old
+    audit.check_transition(old, new)
+    last = s.scalars(
+        select(ReviewEvent.hash)
+        .where(ReviewEvent.lead_id == lead.id)
+        .order_by(ReviewEvent.id.desc())
+        .limit(1)
+    ).one_or_none()
+    prev = last or audit.GENESIS
+    at = sql.now()
+    event = ReviewEvent(
+        lead_id=lead.id,
+        user=user,
+        action=action,
+        note=note,
+        old_status=old,
+        new_status=new,
+        at=at,
+        prev_hash=prev,
+    )
+    event.hash = audit.chain_hash(prev, _payload(event))
+    s.add(event)
+    lead.status = new
+    lead.review_head = event.hash
+    lead.updated_at = at
+    s.flush()
+    return event
+
+
 class Reviews(sql.Store):
     """Appends review events and checks their chain."""
 
@@ -48,33 +89,9 @@ class Reviews(sql.Store):
 
         def run(s: Session) -> ReviewEventRecord:
             lead = sql.locked(s, Lead, lead_id)
-            old = lead.status
-            new = new_status or old
-            audit.check_transition(old, new)
-            last = s.scalars(
-                select(ReviewEvent.hash)
-                .where(ReviewEvent.lead_id == lead_id)
-                .order_by(ReviewEvent.id.desc())
-                .limit(1)
-            ).one_or_none()
-            prev = last or audit.GENESIS
-            at = sql.now()
-            event = ReviewEvent(
-                lead_id=lead_id,
-                user=user,
-                action=action,
-                note=note,
-                old_status=old,
-                new_status=new,
-                at=at,
-                prev_hash=prev,
+            event = append_event(
+                s, lead, user=user, action=action, note=note, new_status=new_status
             )
-            event.hash = audit.chain_hash(prev, _payload(event))
-            s.add(event)
-            lead.status = new
-            lead.review_head = event.hash
-            lead.updated_at = at
-            s.flush()
             return sql.to_record(ReviewEventRecord, event)
 
         return sql.write(self.db, run)

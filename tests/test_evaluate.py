@@ -194,3 +194,45 @@ def test_cli_refuses_a_broken_labelled_set(tmp_path: Path) -> None:
     bad.write_text('{"url": "http://x/", "label": "maybe"}\n', "utf-8")
     out = CliRunner().invoke(main, ["evaluate", str(bad), "--results", str(bad)])
     assert out.exit_code == 2 and "label" in out.output
+
+
+def test_cli_compares_with_an_earlier_report(tmp_path: Path) -> None:
+    labels, results = _write(tmp_path)
+    runner = CliRunner()
+    before = runner.invoke(main, ["evaluate", str(labels), "--results", str(results), "--json"])
+    (tmp_path / "before.json").write_text(before.stdout, "utf-8")
+    # a later run flags the news page: its class must show the change, the others none
+    _, worse = _write(tmp_path, plant(WORLD, 9, 72, "counterfeit"))
+    out = runner.invoke(
+        main,
+        [
+            "evaluate",
+            str(labels),
+            "--results",
+            str(worse),
+            "--compare",
+            str(tmp_path / "before.json"),
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    compared = out.output.split("对比（之前 → 现在）", 1)[1]
+    news = next(line for line in compared.splitlines() if line.strip().startswith("news "))
+    assert "0/1    0.00 →    1/1    1.00" in news
+    login_row = next(ln for ln in compared.splitlines() if ln.strip().startswith("login-captcha"))
+    assert login_row.count("0/2") == 2
+    fpr = next(ln for ln in compared.splitlines() if "误报率 FPR" in ln and "→" in ln)
+    assert fpr.split()[:3] == ["0.00", "→", "0.20"]  # 1 of the 5 judged negatives
+
+    (tmp_path / "junk.json").write_text("[1, 2]", "utf-8")
+    bad = runner.invoke(
+        main,
+        [
+            "evaluate",
+            str(labels),
+            "--results",
+            str(worse),
+            "--compare",
+            str(tmp_path / "junk.json"),
+        ],
+    )
+    assert bad.exit_code == 2 and "not a `zhenwei evaluate --json` report" in bad.output

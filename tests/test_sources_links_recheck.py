@@ -81,7 +81,7 @@ def test_links_source_filters_and_depth(tmp_path: Path) -> None:
     assert result.candidates[0].target == "mem"
 
 
-def test_recheck_emits_takedown_and_parked(tmp_path: Path) -> None:
+def test_recheck_emits_takedown_parked_and_dismissed(tmp_path: Path) -> None:
     leads = [
         KnownLead(1, "http://cx-mem-gov.cn/", "confirmed", "counterfeit", ("impersonation",)),
         KnownLead(2, "https://tzzy-cx.com/q", "referred", "counterfeit"),
@@ -97,6 +97,7 @@ def test_recheck_emits_takedown_and_parked(tmp_path: Path) -> None:
         "http://cx-mem-gov.cn/": ("takedown", 1),
         "https://tzzy-cx.com/q": ("takedown", 2),
         "http://memgov.xyz/": ("parked", 3),
+        "http://school.example.cn/": ("dismissed", 4),
         "http://gone.top/": ("takedown", 6),
     }
     assert len(result.failures) == 1 and "线索 7" in result.failures[0].reason

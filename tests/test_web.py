@@ -122,9 +122,12 @@ def login(c: TestClient, name: str, password: str | None = None) -> httpx.Respon
     )
 
 
-def act(c: TestClient, lead_id: int, action: str, note: str = "") -> httpx.Response:
+def act(
+    c: TestClient, lead_id: int, action: str, note: str = "", **form: str
+) -> httpx.Response:
     token = csrf_of(c.get(f"/leads/{lead_id}").text)
-    return c.post(f"/leads/{lead_id}/review", data={"action": action, "note": note, "csrf": token})
+    data = {"action": action, "note": note, "csrf": token, **form}
+    return c.post(f"/leads/{lead_id}/review", data=data)
 
 
 def test_anonymous_is_sent_to_login(client: TestClient, seeded: dict[str, int]) -> None:
@@ -289,7 +292,7 @@ def test_tampered_review_shows_broken_chain(
     lead_id = seeded["fake"]
     login(client, "li")
     act(client, lead_id, "reviewing", "开始核查")
-    act(client, lead_id, "dismiss", "培训机构，非仿冒")
+    act(client, lead_id, "dismiss", "培训机构，非仿冒", dismiss_reason="false_positive")
     assert "审计链完整" in client.get(f"/leads/{lead_id}").text
     db = Database.from_settings(Settings.from_env(env))
     with db.session(write=True) as s:

@@ -20,10 +20,9 @@ from core.config import Settings
 from core.signals import ScoredPage, Signal
 from core.types import Candidate, Page
 from core.urls import BadUrl, normalise_url
-from crawler.context import RunContext, Scorer
+from crawler.context import Relabel, RunContext, Scorer
 
 logger = logging.getLogger(__name__)
-
 
 
 class InputError(ValueError):
@@ -126,6 +125,7 @@ def check_inputs(
     settings: Settings,
     *,
     analyzer: Scorer,
+    labels: Relabel | None = None,
     timeout: float = 60.0,
     concurrency: int = 4,
     out_root: Path | None = None,
@@ -144,7 +144,9 @@ def check_inputs(
         out_root=out_root,
         pipelines=chain("capture", "scoring") if out_root is not None else chain("scoring"),
     )
-    result = run(candidates, settings, options=options, context=RunContext(scorer=analyzer))
+    result = run(
+        candidates, settings, options=options, context=RunContext(scorer=analyzer, labels=labels)
+    )
     items = result.for_candidates(candidates, settings)
     by_input = dict(zip((id(i) for i in todo), items, strict=True))
     results = []

@@ -5,11 +5,9 @@ and every link followed during the run is appended there before it is scheduled,
 killed at any point (even SIGKILL) is picked up by the next `zhenwei crawl`, which skips what
 the dead run already stored and collects nothing twice.
 
-Distributed runs (`--distributed`): every worker has its own data directory (and run lock)
-and shares the database and Redis. Workers of one run share a run key (`--run-key`, default
-the UTC date); each URL is fetched by the worker that first claims it in the Redis hash
-`zhenwei:crawl:<run key>:claims` (HSETNX url → worker id). A worker that dies keeps its
-claims: when it resumes, URLs it claimed are still its own to fetch.
+Distributed runs (`--coordinator` once, `--distributed` per worker) are in
+zhenwei/distributed.py: one coordinator runs the sources and queues the candidates in Redis,
+workers pull them (zhenwei/workqueue.py); they reuse this job's pieces.
 """
 
 from __future__ import annotations
@@ -37,7 +35,6 @@ from crawler.sources.base import (
     SourceLimits,
     SourceResult,
 )
-from zhenwei.claims import RedisClaims, RedisUnavailable
 from zhenwei.runplan import (
     FollowedLog,
     hits_as_candidates,
@@ -48,7 +45,8 @@ from zhenwei.runplan import (
 
 logger = logging.getLogger(__name__)
 
-RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down")
+#: dismissed sites too: one that turns counterfeit comes back for review (storage/hostlabels.py)
+RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down", "dismissed")
 ALL_SOURCES = ("permutations", "ct", "search", "seeds", "links", "recheck")
 #: per-source bound on collection, so one stuck source cannot eat the night
 SOURCE_TIMEOUT = 900.0
@@ -68,10 +66,17 @@ class CrawlOptions:
     dns_rate: float = 200.0
     #: per-source tunables, e.g. {"ct": {"delay": 0.2}} (from `--option ct.delay=0.2`)
     source_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: a worker of a distributed run (pulls candidates from the run's queue)
     distributed: bool = False
+    #: the coordinator of a distributed run (runs the sources, queues the candidates)
+    coordinator: bool = False
     redis_url: str = "redis://127.0.0.1:6379/0"
     #: shared by every worker of one distributed run (None: the UTC date, YYYY-MM-DD)
     run_key: str | None = None
+    #: distributed: seconds a silent worker's candidate waits before another worker takes it
+    visibility: float = 300.0
+    #: distributed workers: seconds to wait for the coordinator to publish the run
+    wait: float = 3600.0
     #: stop after collecting (tests of the resume path, dry runs)
     collect_only: bool = False
 
@@ -185,6 +190,13 @@ class CrawlJob:
     def run(self) -> CrawlSummary:
         from crawler.sources.registry import build_sources
 
+        if self.options.coordinator or self.options.distributed:
+            from zhenwei import distributed
+
+            if self.options.coordinator:
+                return distributed.coordinate(self)
+            return distributed.work(self)
+
         names = self.options.sources or ALL_SOURCES
         sources = build_sources(names)  # unknown names fail here, before any work
         ctx = source_context(self.settings, self.profiles, self.repo, self.options)
@@ -241,7 +253,7 @@ class CrawlJob:
         return self.options.run_key or datetime.now(UTC).strftime("%Y-%m-%d")
 
     def worker_id(self) -> str:
-        """Stable per data directory, so a restarted worker recognises its own claims."""
+        """Stable per data directory: the worker's consumer name in the run's queue."""
         path = self.settings.data_dir / "worker-id"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -249,12 +261,6 @@ class CrawlJob:
             tmp.write_text(uuid.uuid4().hex, encoding="ascii")
             os.replace(tmp, path)
         return path.read_text(encoding="ascii").strip()
-
-    def _claims(self) -> RedisClaims:
-        try:
-            return RedisClaims(self.options.redis_url, self.run_key(), self.worker_id())
-        except RedisUnavailable as exc:
-            raise CrawlError(f"无法连接 Redis（{self.options.redis_url}）：{exc}") from None
 
     def _run_dir(self, run_id: int) -> Path:
         return self.settings.data_dir / "runs" / str(run_id)
@@ -279,22 +285,28 @@ class CrawlJob:
         ctx: SourceContext,
         tally: RunTally,
         done: frozenset[str] = frozenset(),
-    ) -> None:
+        *,
+        feed: Any = None,
+        out_root: Path | None = None,
+    ) -> Any:
         from crawler.runner import RunOptions, run
         from pipelines import chain
         from pipelines.storage import RepositoryStore
-        from zhenwei.analysis import analyzer_from_database
+        from zhenwei.analysis import analyzer_from_database, labels_from_database
 
         context = RunContext(
             scorer=analyzer_from_database(self.settings),
             triage_scorer=analyzer_from_database(self.settings, triage=True),
+            labels=labels_from_database(self.settings),
             triage_threshold=self.options.triage_threshold,
             store=RepositoryStore(self.repo, run_id),
-            hits={url: hits_as_candidates(url, hs) for url, hs in hits.items()},
+            hits=feed.hits if feed is not None else {
+                url: hits_as_candidates(url, hs) for url, hs in hits.items()
+            },
             tally=tally,
             sources=ctx,
-            claims=self._claims() if self.options.distributed else None,
-            followed=FollowedLog(self._run_dir(run_id)),
+            feed=feed,
+            followed=None if feed is not None else FollowedLog(self._run_dir(run_id)),
             already_captured=done,
             on_page=self.progress,
         )
@@ -302,8 +314,8 @@ class CrawlJob:
         options = RunOptions(
             timeout=self.options.timeout,
             concurrency=self.options.concurrency,
-            out_root=self._run_dir(run_id) / "captures",
-            pipelines=chain("capture", "scoring", "storage", "links"),
+            out_root=out_root or self._run_dir(run_id) / "captures",
+            pipelines=chain("capture", "scoring", "storage", "links", *(("ack",) if feed else ())),
             extra={
                 "ZHENWEI_LINKS_MAX_DEPTH": self.options.links_max_depth,
                 "ZHENWEI_OFFICIAL_HOSTS": official,
@@ -317,6 +329,7 @@ class CrawlJob:
         result = run(candidates, self.settings, options=options, context=context)
         if result.finish_reason is None:
             raise CrawlError("抓取未能启动或异常终止（详见日志）")
+        return result
 
 
 class CrawlError(RuntimeError):

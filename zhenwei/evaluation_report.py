@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from zhenwei.evaluation import LABELS, VERDICT_COLUMNS, Judged, Report, ratio
 
@@ -59,4 +60,49 @@ def format_report(r: Report, *, worst: int = 15) -> str:
         lines += [_brief(j) for j in r.false_negatives[:worst]]
     if r.missing:
         lines.append("没有结果的页面：" + ", ".join(r.missing[:worst]))
+    return "\n".join(lines)
+
+
+def _cell(x: object) -> str:
+    return "   -" if not isinstance(x, int | float) else f"{x:.2f}"
+
+
+def _rate_rows(
+    title: str, before: Mapping[str, Any], after: Mapping[str, Any], what: str
+) -> list[str]:
+    lines = [title]
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key) or {}, after.get(key) or {}
+        lines.append(
+            f"  {key:24} {what} {b.get('flagged', '-')!s:>4}/{b.get('pages', '-')!s:<4}"
+            f" {_cell(b.get('rate'))} → {a.get('flagged', '-')!s:>4}/{a.get('pages', '-')!s:<4}"
+            f" {_cell(a.get('rate'))}"
+        )
+    return lines
+
+
+def format_comparison(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """Two `evaluate --json` reports side by side (before → after): the headline figures, the
+    FPR of each negative class and the recall of each positive class and variant."""
+    lines = ["对比（之前 → 现在）"]
+    for key, name in (
+        ("precision", "精确率 precision"),
+        ("recall", "召回率 recall（仿冒+售假）"),
+        ("lead_recall", "含停放 leads recall"),
+        ("average_precision", "平均精确率 AP"),
+        ("fpr", "误报率 FPR"),
+    ):
+        # values first: Chinese names do not pad to a column
+        lines.append(f"  {_cell(before.get(key))} → {_cell(after.get(key))}  {name}")
+    ob, oa = before.get("officials_official") or {}, after.get("officials_official") or {}
+    lines.append(
+        f"  {ob.get('official', '-')}/{ob.get('pages', '-')}"
+        f" → {oa.get('official', '-')}/{oa.get('pages', '-')}  官方网站判为 official"
+    )
+    for key, title, what in (
+        ("fpr_by_class", "误报率 FPR（按负类 class）", "flagged"),
+        ("recall_by_class", "召回率（按正类 class）", "caught "),
+        ("recall_by_variant", "召回率（按变体 variant）", "caught "),
+    ):
+        lines += _rate_rows(title, before.get(key) or {}, after.get(key) or {}, what)
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Re-check known leads: are confirmed/referred sites down yet, have parked look-alikes gone live?
+"""Re-check known leads: are confirmed/referred sites down yet, have parked look-alikes gone live,
+has a dismissed site turned into a counterfeit (it then comes back for review)?
 
 The storage records when a site went down or came back after the fetch; this source only
 says which leads to fetch again and why.
@@ -16,10 +17,12 @@ PARKED_CATEGORIES = frozenset({"parked-lookalike", "parked"})
 
 
 def recheck_kind(lead: KnownLead) -> str | None:
-    """'takedown', 'parked' or None (not re-checked)."""
+    """'takedown', 'parked', 'dismissed' or None (not re-checked)."""
     if lead.status in TAKEDOWN_STATUSES:
         return "takedown"  # taken_down too: we record when one comes back
-    if lead.status in ("dismissed", "official"):
+    if lead.status == "dismissed":
+        return "dismissed"  # an analyst's "unrelated" holds only while the content does
+    if lead.status == "official":
         return None
     if PARKED_CATEGORIES & set(lead.categories):
         return "parked"

@@ -124,13 +124,27 @@ class PagesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for candidate in self.candidates:
-            if self.context.claims is not None:
-                # Claim only with a free slot: Scrapy drains start() eagerly, and a worker
-                # claiming the whole plan at once would leave nothing to the others.
-                while len(self.jobs) + self.triage_pending >= self.config.claim_slots:
-                    await asyncio.sleep(0.1)
             for item in self.schedule(candidate):
                 yield item
+        feed = self.context.feed
+        if feed is None:
+            return
+        slots = self.config.claim_slots
+        while True:
+            # Take only into free slots: Scrapy drains start() eagerly, and a worker taking
+            # the whole queue at once would leave nothing to the others.
+            free = slots - len(self.jobs) - self.triage_pending
+            got = feed.take(free) if free > 0 else []
+            for candidate in got:
+                items = self.schedule(candidate)
+                if not items:
+                    feed.done(candidate.url)  # seen here before, or an official host
+                for item in items:
+                    yield item
+            if not got:
+                if free >= slots and feed.finished():
+                    return
+                await asyncio.sleep(0.2)
 
     def schedule(self, candidate: Candidate) -> list[Any]:
         """Requests (or a failure Page) for one candidate; [] when already seen or official."""
@@ -146,9 +160,6 @@ class PagesSpider(scrapy.Spider):
             self._inc("resume/already-captured")
             return []
         self.seen.add(url)
-        if self.context.claims is not None and not self.context.claims.claim(url):
-            self._inc("distributed/claimed-elsewhere")
-            return []
         self.depth_of[candidate.url] = int(candidate.context.get("depth", 0) or 0)
         if self.context.triage_scorer is None or candidate.source in ALWAYS_RENDER:
             self._inc("full/direct")
@@ -172,6 +183,10 @@ class PagesSpider(scrapy.Spider):
         n = 0
         for candidate in candidates:
             if int(candidate.context.get("depth", 1)) > self.config.links_max_depth:
+                continue
+            if self.context.feed is not None:
+                # distributed: queued for any worker, once per run (the queue's seen-set)
+                n += int(self.context.feed.add(candidate))
                 continue
             if self.context.followed is not None and candidate.url not in self.seen:
                 self.context.followed.add(candidate)

@@ -146,7 +146,7 @@ def _run(
     from sqlalchemy.exc import SQLAlchemyError
 
     from core.config import ConfigError, Settings
-    from zhenwei.analysis import analyzer_from_database
+    from zhenwei.analysis import analyzer_from_database, labels_from_database
     from zhenwei.checking import check_inputs
 
     try:
@@ -155,6 +155,7 @@ def _run(
         raise click.UsageError(f"configuration error: {exc}") from None
     try:
         analyzer = analyzer_from_database(settings)
+        labels = labels_from_database(settings)
     except (SQLAlchemyError, OSError) as exc:
         click.echo(f"zhenwei check: cannot load the references from the database: {exc}", err=True)
         sys.exit(1)
@@ -164,6 +165,7 @@ def _run(
         inputs,
         settings,
         analyzer=analyzer,
+        labels=labels,
         timeout=timeout,
         concurrency=concurrency,
         out_root=out_dir,

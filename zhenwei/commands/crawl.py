@@ -59,12 +59,18 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
 @click.option("--option", "source_opts", multiple=True, metavar="SOURCE.KEY=VALUE",
               help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.")
 @click.option("--nightly", is_flag=True, help="Scheduled run: also send the digest.")
+@click.option("--coordinator", is_flag=True,
+              help="Distributed run: discover once, queue the candidates in Redis "
+                   "(ZHENWEI_REDIS_URL) and wait until the workers have done them all.")
 @click.option("--distributed", is_flag=True,
-              help="One of several workers sharing the database and Redis (ZHENWEI_REDIS_URL): "
-                   "each URL is fetched by the worker that claims it first.")
+              help="Distributed run: a worker pulling the candidates its coordinator queued.")
 @click.option("--run-key", metavar="KEY",
-              help="With --distributed: the key shared by the workers of one run "
+              help="Distributed: the key shared by the coordinator and workers of one run "
                    "(default: today's UTC date, YYYY-MM-DD).")
+@click.option("--visibility", type=float, default=300.0, show_default=True,
+              help="Distributed: seconds before a silent worker's candidate goes to another.")
+@click.option("--wait", "wait", type=float, default=3600.0, show_default=True,
+              help="Distributed worker: seconds to wait for the coordinator to publish the run.")
 @click.option("--no-progress", is_flag=True, help="No progress bar (logs only).")
 def command(
     sources_opt: str | None,
@@ -77,8 +83,11 @@ def command(
     dns_rate: float,
     source_opts: tuple[str, ...],
     nightly: bool,
+    coordinator: bool,
     distributed: bool,
     run_key: str | None,
+    visibility: float,
+    wait: float,
     no_progress: bool,
 ) -> None:
     """Discover candidates, score them and update the lead queue."""
@@ -87,8 +96,12 @@ def command(
     from zhenwei.lock import ALREADY_RUNNING, AlreadyRunning, RunLock
 
     sources = _parse_sources(sources_opt)
-    if run_key is not None and not distributed:
-        raise click.UsageError("--run-key only applies with --distributed")
+    if coordinator and distributed:
+        raise click.UsageError("--coordinator and --distributed are two roles: pick one")
+    if run_key is not None and not (distributed or coordinator):
+        raise click.UsageError("--run-key only applies with --distributed or --coordinator")
+    if visibility <= 0 or wait < 0:
+        raise click.UsageError("--visibility must be > 0 and --wait ≥ 0")
     for path in seeds:
         if not path.is_file():
             raise click.UsageError(f"seed file not found: {path}")
@@ -108,7 +121,10 @@ def command(
         dns_rate=dns_rate,
         source_options=parse_source_options(source_opts),
         distributed=distributed,
+        coordinator=coordinator,
         run_key=run_key,
+        visibility=visibility,
+        wait=wait,
         redis_url=settings.redis_url,
     )
     try:

@@ -3,7 +3,8 @@
 Without --results, every labelled page is checked now through the normal `check` path (pages
 labelled `open_as: qr` as a phone scanning a certificate would open them); with it, the given
 `check --json` output is evaluated. Prints the confusion matrix, precision, recall, AP, FPR per
-negative class, recall per positive class and variant, and a precision–recall table.
+negative class, recall per positive class and variant, and a precision–recall table; with
+--compare, an earlier report's figures beside them (before → now).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -49,7 +51,8 @@ def _check_now(
     except ConfigError as exc:
         raise click.UsageError(f"configuration error: {exc}") from None
     try:
-        analyzer = analyzer_from_database(settings)
+        # the detectors alone: analysts' labels would grade an exported labelled set by itself
+        analyzer = analyzer_from_database(settings, labels=False)
     except (SQLAlchemyError, OSError) as exc:
         click.echo(
             f"zhenwei evaluate: cannot load the references from the database: {exc}", err=True
@@ -74,6 +77,19 @@ def _check_now(
     return lines
 
 
+def _read_report(path: Path) -> dict[str, Any]:
+    """An earlier `evaluate --json` report, or a usage error saying why not."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.UsageError(
+            f"--compare {str(path)!r}: not a readable JSON report: {exc}"
+        ) from None
+    if not isinstance(data, dict) or "fpr_by_class" not in data:
+        raise click.UsageError(f"--compare {str(path)!r}: not a `zhenwei evaluate --json` report")
+    return data
+
+
 @click.command(name="evaluate")
 @click.argument("labelled", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option(
@@ -89,6 +105,12 @@ def _check_now(
     help="Keep the check results of this run (JSON Lines) for later --results.",
 )
 @click.option("--json", "as_json", is_flag=True, help="The report as one JSON object.")
+@click.option(
+    "--compare",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="An earlier `evaluate --json` report: print before → now per class and variant.",
+)
 @click.option("--class", "classes", multiple=True, help="Only pages of this class (repeatable).")
 @click.option(
     "--timeout",
@@ -110,13 +132,16 @@ def command(
     results: Path | None,
     save_results: Path | None,
     as_json: bool,
+    compare: Path | None,
     classes: tuple[str, ...],
     timeout: float,
     concurrency: int,
     worst: int,
 ) -> None:
     """Evaluate verdicts against a labelled set (JSON Lines: url, label, class, variants …)."""
-    from zhenwei.evaluation_report import format_report
+    from zhenwei.evaluation_report import format_comparison, format_report
+
+    baseline = _read_report(compare) if compare is not None else None
 
     try:
         items = parse_labelled(_read_lines(labelled), str(labelled))
@@ -140,5 +165,7 @@ def command(
         click.echo(json.dumps(report_json(report), ensure_ascii=False))
     else:
         click.echo(format_report(report, worst=worst))
+        if baseline is not None:
+            click.echo(format_comparison(baseline, report_json(report)))
     if missing:
         click.echo(f"zhenwei evaluate: {len(missing)} labelled page(s) without a result", err=True)

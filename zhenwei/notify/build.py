@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from storage.leadquery import CLOSED_STATUSES
 from storage.records import CampaignRecord
 from storage.repository import Repository
 from zhenwei.notify.digest import JOINED, Digest, DigestItem
@@ -38,7 +39,8 @@ def build_digest(
     for lead_id, change in [(i, "new") for i in new_leads] + [(i, "changed") for i in changed]:
         detail = repo.leads.get(lead_id)
         lead = detail.lead
-        if lead.score < min_score:
+        # an analyst's decision (dismissed, official) holds: no alert until one reopens it
+        if lead.score < min_score or lead.status in CLOSED_STATUSES:
             continue
         reason = ""
         if detail.captures and detail.captures[0].signals:

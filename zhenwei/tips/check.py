@@ -66,7 +66,7 @@ def check_tips(
     from crawler.runner import RunOptions, page_of, run
     from pipelines import chain
     from pipelines.storage import RepositoryStore
-    from zhenwei.analysis import analyzer_from_database
+    from zhenwei.analysis import analyzer_from_database, labels_from_database
 
     tips = repo.tips.pending(tip_ids)
     candidates = candidates_of(tips)
@@ -80,6 +80,7 @@ def check_tips(
     out_root = settings.data_dir / "runs" / str(run_id) / "captures"
     context = RunContext(
         scorer=analyzer_from_database(settings),
+        labels=labels_from_database(settings),
         store=RepositoryStore(repo, run_id),
         hits=hits,
     )

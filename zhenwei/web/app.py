@@ -35,6 +35,7 @@ from storage.audit import StatusError, check_transition
 from storage.db import Database
 from storage.records import CaptureRecord, LeadDetail
 from storage.repository import NotFoundError, Repository
+from zhenwei.web import labelling
 from zhenwei.web.campaigns import routes as campaign_routes
 from zhenwei.web.context import WebContext, tip_check_process
 from zhenwei.web.queue import routes as queue_routes
@@ -85,6 +86,8 @@ def _environment() -> jinja2.Environment:
     env.filters["source"] = lambda v: labels.SOURCES.get(v, v)
     env.filters["action"] = labels.action_label
     env.filters["artifact"] = labels.artifact_label
+    env.filters["host_label"] = labels.host_label
+    env.filters["label_reason"] = labels.label_reason
     env.filters["pretty"] = lambda v: json.dumps(
         v, ensure_ascii=False, indent=2, sort_keys=True, default=str
     )
@@ -187,6 +190,11 @@ def create_app(
                 # campaigns, tips and pivots (zhenwei/web/campaigns.py, tips.py)
                 "tips": repo.tips.for_lead(detail.lead.id),
                 "features": repo.campaigns.features_of(detail.lead.id),
+                # the analysts' label of the host and every decision about it
+                "label": repo.labels.for_host(detail.lead.host),
+                "label_history": repo.labels.history(detail.lead.host),
+                "dismiss_reasons": labels.DISMISS_REASONS,
+                "label_scopes": labels.LABEL_SCOPES,
             },
             status,
         )
@@ -213,20 +221,17 @@ def create_app(
                 f"您的角色（{labels.ROLES.get(user['role'], user['role'])}）无权执行「{action.label}」",
             )
         note = form_text(form, "note", NOTE_LIMIT).strip()
-        await _detail(lead_id)  # 404 before anything is written
+        current = await _detail(lead_id)  # 404 before anything is written
         error: str | None = None
+        decision = labelling.decision(action.name, current.lead, form, note)
         if action.name == "note" and not note:
             error = "备注不能为空"
+        elif isinstance(decision, str):
+            error = decision
         else:
             try:
                 await run_in_threadpool(
-                    lambda: repo.reviews.add(
-                        lead_id,
-                        user=user["name"],
-                        action=action.name,
-                        note=note,
-                        new_status=action.new_status,
-                    )
+                    lambda: labelling.record(repo, lead_id, user["name"], action, note, decision)
                 )
             except StatusError as exc:
                 log.info("refused status change on lead %d: %s", lead_id, exc)

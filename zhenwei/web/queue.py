@@ -16,7 +16,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core import labels
-from storage.leadquery import COUNT_CAP, MIN_SEARCH, Cursor, LeadFilter, search_term
+from storage.leadquery import (
+    CLOSED_STATUSES,
+    COUNT_CAP,
+    MIN_SEARCH,
+    Cursor,
+    LeadFilter,
+    search_term,
+)
 from zhenwei.web.context import WebContext
 from zhenwei.web.security import login_required
 
@@ -25,7 +32,11 @@ PAGE_SIZE = 100
 
 def read_filter(q: QueryParams) -> tuple[LeadFilter, dict[str, str]]:
     """The filter of a queue URL, and the form values to show back (unknown values dropped)."""
-    status = q.get("status") if q.get("status") in labels.STATUSES else None
+    raw_status = q.get("status") or ""
+    status = raw_status if raw_status in labels.STATUSES else None
+    # by default the queue holds what is still to decide: dismissed and official leads stay
+    # out (kept and re-checked) unless a status, or all, is asked for
+    hide = () if status or raw_status == "all" else CLOSED_STATUSES
     verdict = q.get("verdict") if q.get("verdict") in labels.VERDICTS else None
     raw_score = (q.get("min_score") or "").strip()
     min_score = min(int(raw_score), 100) if raw_score.isdigit() else None
@@ -36,9 +47,10 @@ def read_filter(q: QueryParams) -> tuple[LeadFilter, dict[str, str]]:
         verdict=(verdict,) if verdict else (),
         min_score=min_score,
         host=host,
+        hide=hide,
     )
     shown = {
-        "status": status or "",
+        "status": status or ("all" if raw_status == "all" else ""),
         "verdict": verdict or "",
         "min_score": str(min_score) if min_score is not None else "",
         "q": typed,
