@@ -1,3 +1,4 @@
+# Longer than 400 lines: the one spider (scheduling, triage, full capture, variants) in one place.
 """PagesSpider: the one spider. Each candidate becomes exactly one frozen Page.
 
 Per candidate, either
@@ -155,10 +156,8 @@ class PagesSpider(scrapy.Spider):
             return [failure_page(candidate, candidate.url, self.zw.desktop_user_agent, failure)]
         if url in self.seen or (urlsplit(url).hostname or "") in self.config.official_hosts:
             return []
-        done = self.context.already_captured
-        if candidate.url in done or url in done:
-            self._inc("resume/already-captured")
-            return []
+        if {candidate.url, url} & self.context.already_captured:
+            return []  # stored by the interrupted run this one resumes
         self.seen.add(url)
         self.depth_of[candidate.url] = int(candidate.context.get("depth", 0) or 0)
         if self.context.triage_scorer is None or candidate.source in ALWAYS_RENDER:
@@ -353,8 +352,7 @@ class PagesSpider(scrapy.Spider):
             typed = Failure.of(FailureKind.DOWNLOAD, recorder.downloads[0])
         logger.info("render of %s failed: %s", job.url, typed.message)
         try:
-            # A hop refused by the egress policy: whatever the page sent before it, the
-            # capture ends as blocked (never a lead) rather than as a salvaged page.
+            # A hop refused by the egress policy ends the capture as blocked, never salvaged.
             if recorder is not None and typed.kind not in (FailureKind.DOWNLOAD, FailureKind.BLOCKED):
                 # The server may have answered and only the browser failed: the site is up.
                 job.render = await salvage(recorder, f"render: {typed.message}", 2.0)
