@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.netpath.egress import EgressPolicy, IPNetwork, parse_networks
+
 DESKTOP_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
@@ -155,6 +157,13 @@ class Settings:
     secret_key: str | None = None
     #: Ed25519 private key (PEM file) that signs evidence manifests (ZHENWEI_SIGNING_KEY)
     signing_key_file: Path | None = None
+    #: ZHENWEI_ALLOW_NETWORKS: the only non-public networks a fetch may reach (demo, tests)
+    allow_networks: tuple[IPNetwork, ...] = ()
+
+    @property
+    def egress(self) -> EgressPolicy:
+        """The egress policy every fetch path asks before it connects."""
+        return EgressPolicy(self.allow_networks)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -175,7 +184,12 @@ class Settings:
         data_dir = Path(env.get("ZHENWEI_DATA_DIR") or "var").expanduser()
         db_url = env.get("ZHENWEI_DATABASE_URL") or f"sqlite:///{(data_dir / 'zhenwei.db').resolve()}"
         cert = env.get("SSL_CERT_FILE")
+        try:
+            allow = parse_networks(env.get("ZHENWEI_ALLOW_NETWORKS", ""))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
         return cls(
+            allow_networks=allow,
             proxy=proxy,
             dns_servers=dns,
             whois_server=whois,

@@ -112,6 +112,9 @@ class RunContext:
     followed: FollowedLog | None = None
     #: called with each stored ScoredPage (progress display)
     on_page: Callable[[ScoredPage], Any] | None = None
+    #: candidate URLs a resumed run already stored: never fetched again, even when a page
+    #: of this run links to them (issue 9, item 10: a resumed run captured such a URL twice)
+    already_captured: frozenset[str] = frozenset()
 
 
 class Escalated(DropItem):

@@ -25,6 +25,7 @@ from twisted.internet import error as tx_error
 from twisted.web._newclient import ResponseFailed
 
 from core.failures import Failure, FailureKind
+from core.netpath.egress import EgressRefused
 from core.types import DnsFacts
 
 _NET_ERROR = re.compile(r"\bnet::(ERR_[A-Z_]+)")
@@ -105,6 +106,9 @@ def kind_of(exc: BaseException) -> FailureKind:
 
 def from_exception(exc: BaseException) -> Failure:
     """A typed failure with the standard sentence and the exception's first line as detail."""
+    refused = next((e for e in _chain(exc) if isinstance(e, EgressRefused)), None)
+    if refused is not None:
+        return refused.failure()
     text = str(exc).strip()
     detail = text.splitlines()[0] if text else type(exc).__name__
     return Failure.of(kind_of(exc), detail)

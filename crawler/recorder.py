@@ -1,3 +1,4 @@
+# Longer than 400 lines: one listener of one page load (routes, events, bounded bodies) kept together.
 """The Playwright listener of one page load: every request and response (capped bodies),
 dialogs dismissed, popups closed, downloads cancelled.
 
@@ -13,10 +14,16 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+import httpx
 from playwright.async_api import Dialog, Download, Error, Page, Request, Response, Route
 
+from core.config import Settings
+from core.netpath.egress import EgressRefused
+from core.netpath.http import document_client
+from crawler.docfetch import fetch_document
+from crawler.egress import SETTINGS_META_KEY, browser_guard, resolver_for
 from crawler.warc import MAX_WARC_BODY, Exchange, cap_body
 
 logger = logging.getLogger(__name__)
@@ -55,6 +62,8 @@ class RenderLimits:
     #: bound of each browser step after navigation (screenshot, content, ...)
     step_seconds: float = 15.0
     max_favicon: int = 512 * 1024
+    #: cap on a main document as the browser gets it (inflated); a longer one is cut
+    max_document: int = 8 * 1024 * 1024
     #: bound of fetching one main document ourselves (see PageRecorder.route_document)
     document_seconds: float = 36.0
 
@@ -71,8 +80,10 @@ class _Pending:
 class PageRecorder:
     """Listens to one page: every request/response (with capped bodies), dialogs, popups, downloads."""
 
-    def __init__(self, limits: RenderLimits) -> None:
+    def __init__(self, limits: RenderLimits, settings: Settings | None = None) -> None:
         self.limits = limits
+        #: whose egress policy every request of the page passes (None: no check, unit tests)
+        self.settings = settings
         self.exchanges: list[tuple[int, Exchange, bool]] = []  # (seq, exchange, main document)
         self.events: list[str] = []
         #: URLs the page tried to push as file downloads (cancelled)
@@ -112,8 +123,14 @@ class PageRecorder:
         here: the browser follows each hop and each hop is recorded. Everything else falls
         through to scrapy-playwright's handler.
         """
+        if self.settings is not None and await browser_guard(route, self.settings):
+            self.events.append(f"blocked by the egress policy: {request.url}")
+            return
         if not self._is_main_document(request) or should_abort(request):
             await route.fallback()
+            return
+        if self.settings is not None:
+            await self._route_bounded(route, request, self.settings)
             return
         try:
             response = await route.fetch(
@@ -133,6 +150,59 @@ class PageRecorder:
             return
         self._raw_documents[request] = (body, headers)
         await _quietly(route.fulfill(response=response))
+
+    async def _route_bounded(self, route: Route, request: Request, settings: Settings) -> None:
+        """route_document's fetch with the body streamed and bounded (crawler.docfetch)."""
+        cap = self.limits.max_document
+        try:
+            headers = await request.all_headers()
+            async with document_client(settings, timeout=self.limits.document_seconds) as client:
+                doc = await fetch_document(
+                    client, request.method, request.url, headers, request.post_data_buffer, cap
+                )
+        except (httpx.HTTPError, ValueError, OSError, Error) as exc:
+            # Let the browser try itself: its error (refused, unresolvable, ...) is the record.
+            logger.debug("own fetch of %s failed: %s", request.url, exc)
+            await _quietly(route.fallback())
+            return
+        location = doc.header("location") if 300 <= doc.status < 400 else ""
+        if location and await self._redirect_refused(route, request, location):
+            return
+        if request.url.startswith("https:") and doc.status in (502, 503, 504):
+            await _quietly(route.fallback())  # a refused CONNECT, as above
+            return
+        if doc.truncated:
+            self.events.append(f"document cut at {cap} bytes: {request.url}")
+        self._raw_documents[request] = (doc.body, doc.headers)
+        await _quietly(
+            route.fulfill(status=doc.status, headers=doc.fulfil_headers(), body=doc.body)
+        )
+
+    async def _redirect_refused(self, route: Route, request: Request, location: str) -> bool:
+        """Chromium follows a fulfilled redirect without routing the next hop: its target is
+        checked here, before the browser sees the 3xx, and the navigation aborted if refused."""
+        if self.settings is None:
+            return False
+        target = urljoin(request.url, location)
+        try:
+            await self.settings.egress.acheck_url(target, resolver_for(self.settings))
+        except EgressRefused as exc:
+            logger.warning("browser redirect blocked %s -> %s: %s", request.url, target, exc.why)
+            self.events.append(f"redirect blocked by the egress policy: {target}")
+            await _quietly(route.abort("blockedbyclient"))
+            return True
+        return False
+
+    async def _refused(self, url: str) -> str | None:
+        """The policy's refusal of a hop the browser made without asking a route (a redirect
+        of a sub-resource): its answer is never kept."""
+        if self.settings is None:
+            return None
+        try:
+            await self.settings.egress.acheck_url(url, resolver_for(self.settings))
+        except EgressRefused as exc:
+            return f"net::ERR_BLOCKED_BY_CLIENT (egress policy: {exc.address} {exc.why})"
+        return None
 
     # -- listeners (synchronous: they only schedule work we can wait for in `drain`)
 
@@ -216,6 +286,9 @@ class PageRecorder:
     async def _record_done(self, request: Request, pending: _Pending, failure: str | None) -> None:
         response: Response | None = None
         transcoded = False
+        refused = await self._refused(request.url)
+        if refused is not None:
+            failure = refused
         try:
             req_headers = tuple((h["name"], h["value"]) for h in await request.headers_array())
             response = await request.response()
@@ -229,10 +302,12 @@ class PageRecorder:
                     (h["name"], h["value"]) for h in await response.headers_array()
                 )
                 raw = self._raw_documents.pop(request, None)
-                if raw is not None:
+                if refused is not None:
+                    resp_headers = ()  # nothing of an internal answer is kept
+                elif raw is not None:
                     body, resp_headers = raw  # the server's bytes and header spelling
                 elif failure is None and not 300 <= status < 400:
-                    body = await self._body(response)
+                    body = await self._body(response, resp_headers)
                     transcoded = pending.main_document
         except Error as exc:
             # the page closed under us; keep what we know
@@ -261,7 +336,13 @@ class PageRecorder:
         )
         self.exchanges.append((pending.seq, exchange, pending.main_document))
 
-    async def _body(self, response: Response) -> bytes:
+    async def _body(self, response: Response, headers: tuple[tuple[str, str], ...]) -> bytes:
+        """The body, unless it announces more than we keep: a 60 MB body is never pulled
+        through the driver into this process only to be cut to `max_body`."""
+        length = next((v for k, v in headers if k.lower() == "content-length"), "")
+        if length.strip().isdigit() and int(length) > self.limits.max_body:
+            logger.info("body of %s not read: %s bytes announced", response.url, length)
+            return b""
         try:
             return await asyncio.wait_for(response.body(), self.limits.step_seconds)
         except (Error, TimeoutError) as exc:
@@ -303,8 +384,30 @@ async def _quietly(coro: Any) -> None:
 async def init_page(page: Page, request: Any) -> None:
     """playwright_page_init_callback: attach the recorder before the navigation starts."""
     limits = request.meta.get(LIMITS_META_KEY) or RenderLimits()
-    recorder = PageRecorder(limits)
+    settings = request.meta.get(SETTINGS_META_KEY)
+    settings = settings if isinstance(settings, Settings) else None
+    recorder = PageRecorder(limits, settings)
     recorder.attach(page)
     # Registered after scrapy-playwright's own route, so it runs first (Playwright order).
     await page.route("**", recorder.route_document)
+    if settings is not None:
+        await _guard_context(page, settings)
     request.meta[RECORDER_META_KEY] = recorder
+
+
+_GUARDED_ATTR = "_zw_egress_guarded"
+
+
+async def _guard_context(page: Page, settings: Settings) -> None:
+    """The egress check on the whole browser context, once: popups and workers have no page
+    route of ours, and a context route is what sees their requests."""
+    context = page.context
+    if getattr(context, _GUARDED_ATTR, False):
+        return
+    setattr(context, _GUARDED_ATTR, True)
+
+    async def guard(route: Route, request: Request) -> None:
+        if not await browser_guard(route, settings):
+            await _quietly(route.fallback())
+
+    await context.route("**", guard)

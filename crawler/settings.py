@@ -28,6 +28,8 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.handler.BoundedPlaywrightHandler",
 }
 ADDONS = {"crawler.settings.NetworkPathAddon": 0}
+# The egress policy first: no request (nor redirect) reaches a downloader before it passed.
+DOWNLOADER_MIDDLEWARES = {"crawler.egress.EgressMiddleware": 50}
 
 # Evidence gathering, not scraping: a counterfeit's robots.txt does not bar us, and asking for it
 # would be one more request that tells the site someone is looking.
@@ -44,8 +46,10 @@ REMOTE_CONTROL_ENABLED = False  # no listening sockets in a crawler process
 COOKIES_ENABLED = True
 REDIRECT_MAX_TIMES = 10
 HTTPERROR_ALLOW_ALL = True  # a 404 or 502 page is still evidence
-DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Plain fetches stop past 8 MB, inflated size included (Scrapy bounds decompression by it):
+# a bomb or a 60 MB body ends as a too-large failure, never in memory (issue 9, finding 8).
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 USER_AGENT = Settings().desktop_user_agent
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"

@@ -15,6 +15,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from core.failures import FailureKind
 from core.signals import ScoredPage
 from core.types import Candidate
 from crawler.context import PageStore, RunContext, Stored, context_of
@@ -78,6 +79,14 @@ class StoragePipeline:
         page = item.page
         hits = list(self.context.hits.get(page.url, ()))
         tally = self.context.tally
+        if page.failure is not None and page.failure.kind is FailureKind.BLOCKED:
+            # Refused by the egress policy before any connection: never a lead, never archived.
+            logger.warning("not stored, %s: %s", page.url, page.failure.message)
+            for name in sorted({h.source for h in hits} or {page.source or "unknown"}):
+                tally.inc(name, "blocked")
+            if self.stats is not None:
+                self.stats.inc_value("zhenwei/egress/blocked")
+            return item
         async with self.lock:
             try:
                 stored = await asyncio.to_thread(self.store.store, item, hits)

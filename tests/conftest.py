@@ -18,6 +18,8 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 for _var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
     os.environ.pop(_var, None)
 os.environ.setdefault("ZHENWEI_TESTING", "1")
+# The egress policy's one opt-in: tests reach their own loopback listeners (and nothing else).
+os.environ.setdefault("ZHENWEI_ALLOW_NETWORKS", "127.0.0.0/8")
 
 import pytest  # noqa: E402
 

@@ -12,7 +12,11 @@ import trustme
 from netpath_servers import Zone, dns_server, origin, proxy, write_ca
 
 from core.config import ProxySettings, Settings
+from core.netpath.egress import parse_networks
 from core.netpath.http import async_http_client, http_client, proxy_for
+
+#: these tests talk to loopback servers of their own: the egress policy's test opt-in
+LOOPBACK_NETS = parse_networks("127.0.0.0/8")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +52,9 @@ def system_resolver_calls(monkeypatch):
 
 def test_plain_http_goes_through_the_proxy_and_no_proxy_goes_direct():
     with proxy() as p, origin() as direct:
-        settings = Settings(proxy=ProxySettings(http=p.url, https=p.url, no_proxy=("localhost",)))
+        settings = Settings(
+            proxy=ProxySettings(http=p.url, https=p.url, no_proxy=("localhost",)), allow_networks=LOOPBACK_NETS
+        )
         with http_client(settings) as client:
             proxied = client.get("http://crt.test/?q=%25.mem.gov.cn")
             local = client.get(f"http://localhost:{direct.port}/direct")
@@ -95,7 +101,7 @@ def test_async_client_through_the_proxy(tls_origin, ca_file):
 def test_direct_connections_resolve_through_the_configured_dns(system_resolver_calls):
     zone = Zone({"api.test": {"A": ["127.0.0.1"]}})
     with dns_server(zone) as dns_port, origin() as server:
-        settings = Settings(dns_servers=(("127.0.0.1", dns_port),))
+        settings = Settings(dns_servers=(("127.0.0.1", dns_port),), allow_networks=LOOPBACK_NETS)
         with http_client(settings) as client:
             sync = client.get(f"http://api.test:{server.port}/sync")
 

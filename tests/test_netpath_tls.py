@@ -11,7 +11,11 @@ import trustme
 from netpath_servers import Zone, dns_server, origin, proxy, write_ca
 
 from core.config import ProxySettings, Settings
+from core.netpath.egress import parse_networks
 from core.netpath.tls import check_tls
+
+#: these tests talk to loopback servers of their own: the egress policy's test opt-in
+LOOPBACK_NETS = parse_networks("127.0.0.0/8")
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +105,7 @@ def test_direct_connection_resolves_through_our_dns(tls_origin, ca_file, monkeyp
             proxy=ProxySettings(https=p.url, no_proxy=("site.test",)),  # NO_PROXY: direct
             dns_servers=(("127.0.0.1", dns_port),),
             ssl_cert_file=ca_file,
+            allow_networks=LOOPBACK_NETS,
         )
         facts = check_tls("www.site.test", tls_origin.port, settings)
     assert facts.verified is True

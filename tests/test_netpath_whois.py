@@ -8,7 +8,11 @@ import pytest
 from netpath_servers import LOOPBACK, free_port, whois_server
 
 from core.config import Settings
+from core.netpath.egress import parse_networks
 from core.netpath.whois import WhoisClient, WhoisError, parse
+
+#: these tests talk to loopback servers of their own: the egress policy's test opt-in
+LOOPBACK_NETS = parse_networks("127.0.0.0/8")
 
 CNNIC = """Domain Name: cx-mem-gov.cn
 ROID: 20260914s10001s55512345-cn
@@ -128,7 +132,9 @@ def test_thin_registry_referral_is_followed_without_a_configured_server():
         )
         with whois_server({"cx-mem-gov.com": thin}) as registry:
             registry_addr = f"{LOOPBACK}:{registry.port}"
-            client = WhoisClient(Settings(), servers={"com": registry_addr}, thin={registry_addr})
+            client = WhoisClient(
+                Settings(allow_networks=LOOPBACK_NETS), servers={"com": registry_addr}, thin={registry_addr}
+            )
             facts = client.lookup("cx-mem-gov.com")
     assert registry.queries == ["cx-mem-gov.com"]
     assert registrar.queries == ["cx-mem-gov.com"]

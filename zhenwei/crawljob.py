@@ -231,7 +231,7 @@ class CrawlJob:
 
         tally = RunTally()
         if todo:
-            self._crawl(run_id, todo, hits, ctx, tally)
+            self._crawl(run_id, todo, hits, ctx, tally, frozenset(done))
         for source, counts in tally.per_source.items():
             row = summary.per_source.setdefault(source, {"candidates": 0, "failures": 0})
             for k, v in counts.items():
@@ -284,6 +284,7 @@ class CrawlJob:
         hits: dict[str, list[dict[str, Any]]],
         ctx: SourceContext,
         tally: RunTally,
+        done: frozenset[str] = frozenset(),
         *,
         feed: Any = None,
         out_root: Path | None = None,
@@ -306,6 +307,7 @@ class CrawlJob:
             sources=ctx,
             feed=feed,
             followed=None if feed is not None else FollowedLog(self._run_dir(run_id)),
+            already_captured=done,
             on_page=self.progress,
         )
         official = sorted({h for p in self.profiles for h in p.official_hosts})

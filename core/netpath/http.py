@@ -16,9 +16,18 @@ import httpx
 
 from core.config import Settings
 from core.netpath.dns import Resolver
+from core.netpath.egress import EgressRefused
 from core.netpath.tls import verify_context
 
 logger = logging.getLogger(__name__)
+
+
+class EgressBlocked(httpx.ConnectError):
+    """The egress policy refused the request's address (or a redirect's); nothing was sent."""
+
+    def __init__(self, refused: EgressRefused, request: httpx.Request) -> None:
+        super().__init__(str(refused), request=request)
+        self.refused = refused
 
 
 def proxy_for(url: str, settings: Settings) -> str | None:
@@ -85,10 +94,13 @@ def _adirect(settings: Settings, context: ssl.SSLContext) -> httpx.AsyncHTTPTran
 
 
 class _RoutingTransport(httpx.BaseTransport):
-    """Sends each request direct or through its proxy, chosen per URL."""
+    """Sends each request direct or through its proxy, chosen per URL, once the egress policy
+    let its address pass (httpx follows redirects through here, so every hop is checked)."""
 
-    def __init__(self, settings: Settings, context: ssl.SSLContext) -> None:
+    def __init__(self, settings: Settings, context: ssl.SSLContext, policed: bool = True) -> None:
         self._settings = settings
+        self._resolver = Resolver(settings) if policed else None
+        self._policed = policed
         self._direct = _direct(settings, context)
         self._proxied = {
             url: httpx.HTTPTransport(verify=context, proxy=url, trust_env=False)
@@ -97,6 +109,11 @@ class _RoutingTransport(httpx.BaseTransport):
         }
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._policed:
+            try:
+                self._settings.egress.check_url(str(request.url), self._resolver)
+            except EgressRefused as exc:
+                raise EgressBlocked(exc, request) from exc
         proxy = self._settings.proxy.for_url(str(request.url))
         transport = self._proxied[proxy] if proxy else self._direct
         return transport.handle_request(request)
@@ -108,8 +125,10 @@ class _RoutingTransport(httpx.BaseTransport):
 
 
 class _AsyncRoutingTransport(httpx.AsyncBaseTransport):
-    def __init__(self, settings: Settings, context: ssl.SSLContext) -> None:
+    def __init__(self, settings: Settings, context: ssl.SSLContext, policed: bool = True) -> None:
         self._settings = settings
+        self._resolver = Resolver(settings) if policed else None
+        self._policed = policed
         self._direct = _adirect(settings, context)
         self._proxied = {
             url: httpx.AsyncHTTPTransport(verify=context, proxy=url, trust_env=False)
@@ -118,6 +137,11 @@ class _AsyncRoutingTransport(httpx.AsyncBaseTransport):
         }
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._policed:
+            try:
+                await self._settings.egress.acheck_url(str(request.url), self._resolver)
+            except EgressRefused as exc:
+                raise EgressBlocked(exc, request) from exc
         proxy = self._settings.proxy.for_url(str(request.url))
         transport = self._proxied[proxy] if proxy else self._direct
         return await transport.handle_async_request(request)
@@ -136,11 +160,19 @@ def _headers(settings: Settings, user_agent: str | None) -> dict[str, str]:
 
 
 def http_client(
-    settings: Settings, *, timeout: float = 20.0, user_agent: str | None = None
+    settings: Settings,
+    *,
+    timeout: float = 20.0,
+    user_agent: str | None = None,
+    policed: bool = True,
 ) -> httpx.Client:
-    """A client for API calls: proxy per URL, SSL_CERT_FILE honoured, redirects followed."""
+    """A client for API calls: proxy per URL, SSL_CERT_FILE honoured, redirects followed.
+
+    Every request (and redirect) passes the egress policy first; `policed=False` is only for
+    destinations the operator configured (the unit's own webhook), never for a site's URL.
+    """
     return httpx.Client(
-        transport=_RoutingTransport(settings, verify_context(settings)),
+        transport=_RoutingTransport(settings, verify_context(settings), policed),
         timeout=timeout,
         follow_redirects=True,
         headers=_headers(settings, user_agent),
@@ -148,12 +180,34 @@ def http_client(
     )
 
 
+def document_client(settings: Settings, *, timeout: float) -> httpx.AsyncClient:
+    """The browser's own fetch of a main document, done here so its size stays bounded.
+
+    Like Chromium in our contexts (ignore_https_errors), a bad certificate does not stop it
+    (the TLS check judges certificates); redirects are not followed (the browser follows each
+    hop); the egress policy checks every request.
+    """
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return httpx.AsyncClient(
+        transport=_AsyncRoutingTransport(settings, context),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
 def async_http_client(
-    settings: Settings, *, timeout: float = 20.0, user_agent: str | None = None
+    settings: Settings,
+    *,
+    timeout: float = 20.0,
+    user_agent: str | None = None,
+    policed: bool = True,
 ) -> httpx.AsyncClient:
     """The asyncio twin of `http_client`."""
     return httpx.AsyncClient(
-        transport=_AsyncRoutingTransport(settings, verify_context(settings)),
+        transport=_AsyncRoutingTransport(settings, verify_context(settings), policed),
         timeout=timeout,
         follow_redirects=True,
         headers=_headers(settings, user_agent),

@@ -123,6 +123,8 @@ def open_tunnel(proxy: str, host: str, port: int, timeout: float) -> socket.sock
 def _connect(
     host: str, port: int, settings: Settings, resolver: Resolver, timeout: float
 ) -> socket.socket:
+    # Before any packet: the egress policy on the name (through our resolver) or literal.
+    settings.egress.check_host(host, resolver)
     proxy = settings.proxy.for_url(f"https://{host}:{port}/")
     if proxy:
         return open_tunnel(proxy, host, port, timeout)

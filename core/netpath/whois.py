@@ -23,6 +23,7 @@ from whois.parser import WhoisEntry
 from core.config import ConfigError, Settings, parse_hostport
 from core.netpath.dns import Resolver
 from core.netpath.domains import is_ip, registrable_domain, to_ascii, to_unicode
+from core.netpath.egress import EgressRefused
 from core.types import WhoisFacts
 
 logger = logging.getLogger(__name__)
@@ -134,9 +135,14 @@ class WhoisClient:
         self._timeout = timeout
         self._retries = retries
         self._resolver = Resolver(settings, timeout=min(timeout, 3.0))
+        self._egress = settings.egress
 
     # -- transport ---------------------------------------------------------------------
     def _ask_once(self, host: str, port: int, query: str) -> str:
+        if (host, port) != self._server:
+            # The configured server is the operator's choice; registries and referrals (named
+            # by an answer we do not control) must pass the egress policy.
+            self._egress.check_host(host, self._resolver)
         address = self._resolver.address(host)  # our DNS servers, never getaddrinfo
         # A server trickling bytes must not hold us forever: one deadline for the whole answer.
         deadline = time.monotonic() + 2 * self._timeout
@@ -160,6 +166,8 @@ class WhoisClient:
         for attempt in range(self._retries + 1):
             try:
                 text = self._ask_once(host, port, query)
+            except EgressRefused as exc:
+                raise WhoisError(exc.reason) from exc
             except TimeoutError:
                 last = "连接超时"
             except ConnectionRefusedError:

@@ -1,3 +1,4 @@
+# Longer than 400 lines: the one spider (scheduling, triage, full capture, variants) in one place.
 """PagesSpider: the one spider. Each candidate becomes exactly one frozen Page.
 
 Per candidate, either
@@ -37,6 +38,7 @@ from core.netpath.http import proxy_for
 from core.types import Candidate, Page
 from core.urls import BadUrl, normalise_url
 from crawler.context import RunContext, context_of
+from crawler.egress import SETTINGS_META_KEY
 from crawler.enrich import Enricher
 from crawler.failures import from_exception, gateway_failure
 from crawler.handler import DEADLINE_META_KEY
@@ -154,6 +156,8 @@ class PagesSpider(scrapy.Spider):
             return [failure_page(candidate, candidate.url, self.zw.desktop_user_agent, failure)]
         if url in self.seen or (urlsplit(url).hostname or "") in self.config.official_hosts:
             return []
+        if {candidate.url, url} & self.context.already_captured:
+            return []  # stored by the interrupted run this one resumes
         self.seen.add(url)
         self.depth_of[candidate.url] = int(candidate.context.get("depth", 0) or 0)
         if self.context.triage_scorer is None or candidate.source in ALWAYS_RENDER:
@@ -248,6 +252,7 @@ class PagesSpider(scrapy.Spider):
                     "timeout": round(cfg.navigation_seconds * 1000),
                 },
                 LIMITS_META_KEY: cfg.limits,
+                SETTINGS_META_KEY: self.zw,
                 DEADLINE_META_KEY: cfg.browser_seconds,
                 "zw_index": job.index,
                 "download_timeout": cfg.navigation_seconds,
@@ -267,6 +272,7 @@ class PagesSpider(scrapy.Spider):
             dont_filter=True,
             meta={
                 "proxy": proxy_for(url, self.zw),
+                SETTINGS_META_KEY: self.zw,
                 "zw_plain": label,
                 "zw_candidate": candidate,
                 "zw_index": index,
@@ -346,7 +352,8 @@ class PagesSpider(scrapy.Spider):
             typed = Failure.of(FailureKind.DOWNLOAD, recorder.downloads[0])
         logger.info("render of %s failed: %s", job.url, typed.message)
         try:
-            if recorder is not None and typed.kind is not FailureKind.DOWNLOAD:
+            # A hop refused by the egress policy ends the capture as blocked, never salvaged.
+            if recorder is not None and typed.kind not in (FailureKind.DOWNLOAD, FailureKind.BLOCKED):
                 # The server may have answered and only the browser failed: the site is up.
                 job.render = await salvage(recorder, f"render: {typed.message}", 2.0)
             if job.render is None:

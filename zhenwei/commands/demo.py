@@ -44,6 +44,8 @@ def command(data_dir: Path, fresh: bool, serve: bool) -> None:
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         env.update(net.env)
         env["ZHENWEI_DATA_DIR"] = str(data_dir)
+        # The one opt-in of the egress policy: the simulated internet's own loopback address.
+        env["ZHENWEI_ALLOW_NETWORKS"] = f"{net.dns_address[0]}/32"
         env.pop("ZHENWEI_DATABASE_URL", None)
         labels = net.world.labels()
         click.echo(
@@ -72,6 +74,7 @@ def command(data_dir: Path, fresh: bool, serve: bool) -> None:
             click.echo("模拟互联网保持运行；按 Ctrl-C 结束。环境变量：", err=True)
             for k, v in net.env.items():
                 click.echo(f"export {k}={v}")
+            click.echo(f"export ZHENWEI_ALLOW_NETWORKS={env['ZHENWEI_ALLOW_NETWORKS']}")
             try:
                 while True:
                     time.sleep(3600)
