@@ -111,7 +111,8 @@ class PermutationsSource:
                      if not self._skip(lk, ctx, flog)]
             # wildcard probes (one per parent zone) come out of the same budget
             parents = {_parent(lk.domain) for lk in names}
-            names = names[: max(0, len(names) - len(parents))]
+            if len(names) + len(parents) > budget:
+                names = names[: max(0, budget - len(parents))]
             flog.count("generated", len(names))
             progress.add("generated", len(names))
             out.extend(await self._profile(profile, names, ask, ctx, flog))

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 NAME = "search"
 NAME_SUFFIXES = ("", " 查询", " 官网", " 证书查询")
-MAX_QUERIES_PER_TARGET = 64
+MAX_QUERIES_PER_TARGET = 96
 DEFAULT_DELAY = 1.0  # seconds between two queries to the same engine
 DEFAULT_PAGES = 3  # result pages per query, while the page links a next one
 #: seconds an engine that served a captcha is left alone before the source moves on; the
@@ -239,11 +239,19 @@ def queries_for(profile: TargetProfile, limit: int = MAX_QUERIES_PER_TARGET) -> 
     lookups = [f"{c}{w}" for c, w in _diagonal(certs, profile.lookup_words)]
     regions = ("", *profile.regions)
     sellers = [f"{regions[i % len(regions)]}{c} {w}"
-               for i, (c, w) in enumerate(_diagonal(certs, profile.seller_words))]
+               for i, (c, w) in enumerate(_rounds(certs, profile.seller_words))]
     out: list[str] = []
     for i in range(max(len(names), len(lookups), len(sellers))):
         out += names[i : i + 1] + lookups[i : i + 1] + sellers[2 * i : 2 * i + 2]
     return list(dict.fromkeys(out))[:limit]
+
+
+def _rounds(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Every (a, b) pair in rounds: each round pairs every a with another b (a0b0 a1b1 ...,
+    then a0b1 a1b2 ...), so every certificate and every seller word comes early."""
+    if not a or not b:
+        return []
+    return [(a[i], b[(r + i) % len(b)]) for r in range(len(b)) for i in range(len(a))]
 
 
 def _diagonal(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -74,7 +74,7 @@ def _bigrams(text: str) -> set[str]:
 
 
 #: a site is listed when its indexed phrases share this fraction of the query's bigrams
-MIN_RELEVANCE = 0.5
+MIN_RELEVANCE = 0.4
 
 
 def relevance(site: Site, query: str) -> float:
