@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from core.netpath.domains import registrable_domain
 from core.signals import ScoredPage
-from core.types import Candidate
+from core.types import Candidate, Page
 from crawler.context import PageStore, RunContext, Stored, context_of
 from storage.pagedata import host_of
 from storage.records import SourceHit
@@ -52,7 +54,35 @@ class RepositoryStore:
             capture_files=files,
         )
         previous = before.score if before is not None else None
+        if scored.verdict in FLAGGED:
+            self._chain_leads(scored, hits, files)
         return Stored(record.id, before is None, previous)
+
+    def _chain_leads(self, scored: ScoredPage, hits: Sequence[Candidate],
+                     files: dict[str, Path]) -> None:
+        """Every other registrable domain of the redirect chain is a lead of the same site: an
+        old gang domain whose only page is a 302 to the current one is the same fake."""
+        for url in chain_urls(scored.page):
+            alias = replace(scored, page=replace(scored.page, url=url))
+            self.repo.leads.record(
+                alias, run_id=self.run_id,
+                sources=[SourceHit.from_candidate(replace(c, context={**c.context, "redirect_of": scored.page.url}))
+                         for c in hits],
+                capture_files=files)
+
+
+def chain_urls(page: Page) -> list[str]:
+    """One URL per registrable domain in `page`'s redirect chain other than the page's own."""
+    own = registrable_domain(host_of(page.url))
+    seen = {own}
+    out = []
+    for url in (*(h.url for h in page.redirects), *(h.location for h in page.redirects), page.final_url):
+        host = host_of(url)
+        reg = registrable_domain(host) if host else ""
+        if reg and reg not in seen:
+            seen.add(reg)
+            out.append(url)
+    return out
 
 
 class StoragePipeline:

@@ -107,8 +107,9 @@ class PermutationsSource:
 
         out: list[Candidate] = []
         for profile in ctx.profiles:
-            names = [lk for lk in generate_lookalikes(profile, tlds, limit=limit)
-                     if not self._skip(lk, ctx, flog)]
+            # ranking ~400,000 names takes seconds: off the event loop, the other sources go on
+            ranked = await asyncio.to_thread(generate_lookalikes, profile, tlds, limit=limit)
+            names = [lk for lk in ranked if not self._skip(lk, ctx, flog)]
             # wildcard probes (one per parent zone) come out of the same budget
             parents = {_parent(lk.domain) for lk in names}
             if len(names) + len(parents) > budget:
@@ -116,6 +117,7 @@ class PermutationsSource:
             flog.count("generated", len(names))
             progress.add("generated", len(names))
             out.extend(await self._profile(profile, names, ask, ctx, flog))
+        progress.done()
         return flog.result(out[: ctx.limits.max_candidates])
 
     @staticmethod

@@ -74,7 +74,8 @@ class ProgressBoard:
 
     def line(self) -> str:
         elapsed = time.monotonic() - self.started
-        return f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] " + " | ".join(self.rows())
+        rows = " | ".join(self.rows()) or "发现来源启动中（域名变体、证书透明度、搜索引擎……）"
+        return f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] {rows}"
 
 
 _current = ProgressBoard()

@@ -289,6 +289,7 @@ class SearchEngineSource:
             batches = await asyncio.gather(
                 *(self._engine(client, e, plan, (delay, pages, backoff), ctx, flog)
                   for e in engines))
+        ctx.progress.source(self.name).done()
         return flog.result(_merge(c for b in batches for c in b)[: ctx.limits.max_candidates])
 
     async def _engine(self, client: httpx.AsyncClient, engine: Engine,
