@@ -8,11 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from storage_pages import T0, open_repo, scored
 
 from core.types import Candidate, RedirectHop
 from pipelines.storage import RepositoryStore, chain_urls
 from storage.repository import Repository
-from tests.storage_pages import T0, open_repo, scored
 
 
 @pytest.fixture
