@@ -3,7 +3,7 @@ finds, what it costs in DNS queries and time, against dnstwist run the way a use
 on the official hosts (the baseline, in the same run).
 
     .venv/bin/python bench/bench_discovery.py [--split heldout] [--seed 7] [--size 300]
-                                              [--dns-budget N] [--file-world]
+                                              [--dns-budget N] [--file-world] [--feed-noise N]
 
 The world is generated (`simworld.generate`) with a seed and split other than the ones the
 operators were tuned on (tune split); `--file-world` uses the bundled hand-written world instead.
@@ -11,20 +11,27 @@ Truth: look-alikes are the registrable domains (outside gov.cn) of sites and dom
 counterfeit or parked; sellers are the registrable domains of sites labelled seller. Each source
 runs alone with no seeds, through the simulated internet, exactly as `zhenwei crawl` runs it;
 "links" follows one hop out of the counterfeit and seller pages the other sources found. DNS
-queries are counted at the simulated DNS server, per source.
+queries are counted at the simulated DNS server, per source. A candidate whose page redirects
+(an old gang domain 302 to the current one) also credits every domain of its chain, as the crawl
+records them (pipelines/storage.py). The "feed" row reads a zone-file-like feed: every domain
+registered in the world hidden among `--feed-noise` names of a realistic newly-registered mix
+(bench/namefeed.py); "union" is reported without and with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "netguard"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import dnstwist  # noqa: E402
 import sitecustomize  # noqa: E402,F401  (benches stay on loopback too)
 
@@ -88,12 +95,23 @@ def context(net: SimulatedInternet, state_dir: Path, budget: int | None,
     )
 
 
-def found_domains(candidates: object) -> set[str]:
+def found_domains(net: SimulatedInternet, candidates: object) -> set[str]:
+    """Registrable domains of the candidates, plus the domains of the redirect chains of those
+    whose page is a counterfeit or seller (the crawl makes each of them a lead)."""
     out: set[str] = set()
-    for c in candidates:  # type: ignore[attr-defined]
-        out.add(registrable_domain(host_of(c.url)))
-        # hosts of a redirect chain are leads of the same site (context["chain"])
-        out |= {registrable_domain(h) for h in c.context.get("chain_hosts", ())}
+    with http_client(net.settings(), timeout=20) as client:
+        for c in candidates:  # type: ignore[attr-defined]
+            out.add(registrable_domain(host_of(c.url)))
+            try:
+                resp = client.get(c.url)
+            except Exception:  # noqa: BLE001  (down: no chain)
+                continue
+            if not resp.history:
+                continue
+            final = net.world.site_for(host_of(str(resp.url)))
+            if final is not None and final.label in ("counterfeit", "seller"):
+                out |= {registrable_domain(host_of(str(r.url))) for r in resp.history}
+                out.add(registrable_domain(host_of(str(resp.url))))
     return out
 
 
@@ -144,6 +162,26 @@ def dns_count(net: SimulatedInternet) -> int:
 Row = tuple[str, set[str], float, int, str]
 
 
+def run_feed(net: SimulatedInternet, tmp: Path, noise: int) -> Row:
+    """The feed source on every registered domain of the world hidden among `noise` names."""
+    import gzip
+
+    from bench.namefeed import mix
+
+    names = [*net.world.domains(), *mix(noise)]
+    random.Random(1).shuffle(names)
+    path = tmp / "nrd.txt.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(names) + "\n")
+    (source,) = build_sources(["feed"])
+    ctx = replace(context(net, tmp / "feed", None, []), options={"feed": {"paths": [str(path)]}})
+    before, t0 = dns_count(net), time.monotonic()
+    result = asyncio.run(source.collect(ctx))
+    return ("feed (zone file)", found_domains(net, result.candidates), time.monotonic() - t0,
+            dns_count(net) - before, f"{len(names)} names in the feed, "
+            f"{result.stats.get('above_threshold', 0)} above the threshold")
+
+
 def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[Row]:
     rows: list[Row] = []
     union: set[str] = set()
@@ -152,7 +190,7 @@ def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[R
         before, t0 = dns_count(net), time.monotonic()
         result = asyncio.run(source.collect(context(net, tmp / name, budget, [])))
         dt, queries = time.monotonic() - t0, dns_count(net) - before
-        got = found_domains(result.candidates)
+        got = found_domains(net, result.candidates)
         union |= got
         rows.append((name, got, dt, queries,
                       f"{len(result.candidates)} candidates, {len(result.failures)} failures"))
@@ -160,7 +198,7 @@ def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[R
     (links,) = build_sources(["links"])
     before, t0 = dns_count(net), time.monotonic()
     result = asyncio.run(links.collect(context(net, tmp / "links", budget, pages)))
-    rows.append(("links", found_domains(result.candidates), time.monotonic() - t0,
+    rows.append(("links", found_domains(net, result.candidates), time.monotonic() - t0,
                  dns_count(net) - before, f"{len(pages)} pages followed"))
     before, t0 = dns_count(net), time.monotonic()
     twist, generated = dnstwist_baseline(net)
@@ -175,9 +213,15 @@ def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wal
 
     print(f"{'source':20} {'look-alikes':>16} {'sellers':>16} {'other bad':>16} {'DNS q':>8} "
           f"{'q/look-alike':>13} {'seconds':>8}  note")
-    zw = [r for r in rows if not r[0].startswith("dnstwist")]
+    zw = [r for r in rows if not r[0].startswith(("dnstwist", "feed"))]
     union = set().union(*(r[1] for r in zw))
-    total = (("zhenwei (union)", union, sum(r[2] for r in zw), sum(r[3] for r in zw), ""),)
+    total: tuple[Row, ...] = (
+        ("zhenwei (union)", union, sum(r[2] for r in zw), sum(r[3] for r in zw), "default sources"),)
+    feed = [r for r in rows if r[0].startswith("feed")]
+    if feed:
+        both = [*zw, *feed]
+        total += (("union + feed", set().union(*(r[1] for r in both)), sum(r[2] for r in both),
+                   sum(r[3] for r in both), "with a zone-file feed"),)
     for name, got, dt, q, note in (*rows, *total):
         nl = len(got & look)
         per = f"{q / nl:>13.0f}" if nl else f"{'-':>13}"
@@ -196,6 +240,8 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=300)
     ap.add_argument("--dns-budget", type=int, default=None, help="DNS queries per target")
     ap.add_argument("--file-world", action="store_true", help="the bundled hand-written world")
+    ap.add_argument("--feed-noise", type=int, default=100_000,
+                    help="names of ordinary registrations around the world's domains (0: no feed row)")
     args = ap.parse_args()
     t0 = time.monotonic()
     world = None
@@ -212,6 +258,8 @@ def main() -> None:
               f"{len(sell)} seller domains, {len(other)} other counterfeit/parked domains "
               "(random or ordinary names)")
         rows = run_sources(net, Path(tmp), args.dns_budget)
+        if args.feed_noise:
+            rows.append(run_feed(net, Path(tmp), args.feed_noise))
         report(rows, look, sell, other, time.monotonic() - t0)
 
 

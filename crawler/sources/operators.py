@@ -179,8 +179,9 @@ def _labels(profile: TargetProfile) -> Iterator[_Label]:
             for label, c in ((f"{kw}-{b}", 0.8), (f"{b}-{kw}", 0.8), (f"{b}{kw}", 1.0), (f"{kw}{b}", 1.0)):
                 yield _Label(label, "keyword-brand", c + kcost)
         for label, bcost in bases.items():
-            if bcost <= 0.6 and kw not in label:
-                yield _Label(f"{label}-{kw}", "keyword-brand", 1.2 + bcost + kcost)
+            if bcost <= 0.6 and kw not in label:  # memgov-cx, cxmem-gov-zscx, memgovcx
+                yield _Label(f"{label}-{kw}", "keyword-brand", 0.9 + bcost + kcost)
+                yield _Label(f"{label}{kw}", "keyword-brand", 1.1 + bcost + kcost)
         # 5. agency/pinyin initials with a gov token (yjglb-gov, aqsczf)
         for g, gcost in GOV_TOKENS.items():
             for label, c in ((f"{kw}{g}", 0.8), (f"{kw}-{g}", 0.8), (f"{g}-{kw}", 1.1)):
