@@ -54,21 +54,26 @@ class RepositoryStore:
             capture_files=files,
         )
         previous = before.score if before is not None else None
-        if scored.verdict in FLAGGED:
-            self._chain_leads(scored, hits, files)
-        return Stored(record.id, before is None, previous)
+        aliases = self._chain_leads(scored, hits, files) if scored.verdict in FLAGGED else ()
+        return Stored(record.id, before is None, previous, aliases)
 
     def _chain_leads(self, scored: ScoredPage, hits: Sequence[Candidate],
-                     files: dict[str, Path]) -> None:
+                     files: dict[str, Path]) -> tuple[int, ...]:
         """Every other registrable domain of the redirect chain is a lead of the same site: an
-        old gang domain whose only page is a 302 to the current one is the same fake."""
+        old gang domain whose only page is a 302 to the current one is the same fake. Returns
+        the ids of the leads this made new."""
+        new: list[int] = []
         for url in chain_urls(scored.page):
             alias = replace(scored, page=replace(scored.page, url=url))
-            self.repo.leads.record(
+            known = self.repo.leads.by_host(host_of(url)) is not None
+            record = self.repo.leads.record(
                 alias, run_id=self.run_id,
                 sources=[SourceHit.from_candidate(replace(c, context={**c.context, "redirect_of": scored.page.url}))
                          for c in hits],
                 capture_files=files)
+            if not known:
+                new.append(record.id)
+        return tuple(new)
 
 
 def chain_urls(page: Page) -> list[str]:
@@ -127,6 +132,7 @@ class StoragePipeline:
             tally.new_leads.append(stored.lead_id)
         elif stored.previous_score != item.score:
             tally.changed[stored.lead_id] = stored.previous_score
+        tally.new_leads.extend(stored.new_aliases)
         if self.context.on_page is not None:
             self.context.on_page(item)
         return item
