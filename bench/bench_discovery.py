@@ -1,25 +1,37 @@
-"""How much of the simulated world's registered bad domains each discovery source finds,
-against dnstwist run the way a user would run it on the official hosts (the baseline).
+"""How much of a generated world's registered look-alikes and seller sites each discovery source
+finds, what it costs in DNS queries and time, against dnstwist run the way a user would run it
+on the official hosts (the baseline, in the same run).
 
-    .venv/bin/python bench/bench_discovery.py [--limit N]
+    .venv/bin/python bench/bench_discovery.py [--split heldout] [--seed 7] [--size 300]
+                                              [--dns-budget N] [--file-world] [--feed-noise N]
 
-Truth: every registrable domain of the world labelled counterfeit, seller or parked
-(sites plus domains.toml), except government domains (a taken-over .gov.cn subdomain). Each source runs alone with no seeds, through the simulated
-internet, exactly as `zhenwei crawl` runs it; "links" follows one hop out of the pages of the
-counterfeit and seller sites the other sources found. Prints a table and the wall times.
+The world is generated (`simworld.generate`) with a seed and split other than the ones the
+operators were tuned on (tune split); `--file-world` uses the bundled hand-written world instead.
+Truth: look-alikes are the registrable domains (outside gov.cn) of sites and domains labelled
+counterfeit or parked; sellers are the registrable domains of sites labelled seller. Each source
+runs alone with no seeds, through the simulated internet, exactly as `zhenwei crawl` runs it;
+"links" follows one hop out of the counterfeit and seller pages the other sources found. DNS
+queries are counted at the simulated DNS server, per source. A candidate whose page redirects
+(an old gang domain 302 to the current one) also credits every domain of its chain, as the crawl
+records them (pipelines/storage.py). The "feed" row reads a zone-file-like feed: every domain
+registered in the world hidden among `--feed-noise` names of a realistic newly-registered mix
+(bench/namefeed.py); "union" is reported without and with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "netguard"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import dnstwist  # noqa: E402
 import sitecustomize  # noqa: E402,F401  (benches stay on loopback too)
 
@@ -32,45 +44,85 @@ from crawler.sources.lookalikes import DEFAULT_TLDS  # noqa: E402
 from crawler.sources.registry import build_sources  # noqa: E402
 from crawler.sources.state import SourceState  # noqa: E402
 from simworld import SimulatedInternet  # noqa: E402
+from simworld.world import World  # noqa: E402
 
-BAD = ("counterfeit", "seller", "parked")
+LOOKALIKE = ("counterfeit", "parked")
+#: name shapes that imitate nothing (random letters, an ordinary word): such a domain is a
+#: counterfeit site but not a look-alike name; reported apart ("other bad domains")
+NOT_ALIKE = {"random", "neutral"}
 
 
 def host_of(url: str) -> str:
     return (urlsplit(url if "://" in url else "http://" + url).hostname or "").lower()
 
 
-def truth(net: SimulatedInternet) -> set[str]:
-    # a taken-over .gov.cn subdomain is not a registered look-alike: nobody registers gov.cn
-    return {
-        name for name, d in net.world.domains().items()
-        if d.label in BAD and not name.endswith(".gov.cn")
-    }
+def truth(world: World) -> tuple[set[str], set[str], set[str]]:
+    """(look-alike domains, seller domains, other counterfeit/parked domains); a taken-over
+    .gov.cn subdomain is none of them."""
+    look: set[str] = set()
+    sell: set[str] = set()
+    other: set[str] = set()
+    with_site = {registrable_domain(s.host) for s in world.sites.values()}
+    for name, d in world.domains().items():
+        if name.endswith(".gov.cn") or name in with_site:
+            continue
+        if d.label in LOOKALIKE:  # registered, no web site (parked in DNS only)
+            look.add(name)
+    for site in world.sites.values():
+        reg = registrable_domain(site.host)
+        if reg.endswith(".gov.cn"):
+            continue
+        if site.label == "seller":
+            sell.add(reg)
+        elif site.label in LOOKALIKE:
+            alike = not NOT_ALIKE & set(site.variants) or site.host != reg
+            (look if alike else other).add(reg)
+    return look - sell, sell, other - look - sell
 
 
-def context(net: SimulatedInternet, state_dir: Path, limit: int | None, pages: list[ScoredPageRef]) -> SourceContext:
+def context(net: SimulatedInternet, state_dir: Path, budget: int | None,
+            pages: list[ScoredPageRef]) -> SourceContext:
+    opts: dict[str, dict[str, object]] = {"ct": {"delay": 0}, "search": {"delay": 0}}
+    if budget is not None:
+        opts["permutations"] = {"dns_budget": budget}
     return SourceContext(
         settings=net.settings(),
         profiles=load_profiles(),
         state=SourceState(state_dir),
         pages=lambda: pages,
-        limits=SourceLimits(lookalike_limit=limit, dns_rate_per_second=2000.0),
-        options={"ct": {"delay": 0}, "search": {"delay": 0}},
+        limits=SourceLimits(dns_rate_per_second=2000.0),
+        options=opts,
     )
 
 
-def found_domains(candidates: object) -> set[str]:
-    return {registrable_domain(host_of(c.url)) for c in candidates}  # type: ignore[attr-defined]
+def found_domains(net: SimulatedInternet, candidates: object) -> set[str]:
+    """Registrable domains of the candidates, plus the domains of the redirect chains of those
+    whose page is a counterfeit or seller (the crawl makes each of them a lead)."""
+    out: set[str] = set()
+    with http_client(net.settings(), timeout=20) as client:
+        for c in candidates:  # type: ignore[attr-defined]
+            out.add(registrable_domain(host_of(c.url)))
+            try:
+                resp = client.get(c.url)
+            except Exception:  # noqa: BLE001  (down: no chain)
+                continue
+            if not resp.history:
+                continue
+            final = net.world.site_for(host_of(str(resp.url)))
+            if final is not None and final.label in ("counterfeit", "seller"):
+                out |= {registrable_domain(host_of(str(r.url))) for r in resp.history}
+                out.add(registrable_domain(host_of(str(resp.url))))
+    return out
 
 
-def pages_of(net: SimulatedInternet, domains: set[str], bad: set[str]) -> list[ScoredPageRef]:
+def pages_of(net: SimulatedInternet, domains: set[str]) -> list[ScoredPageRef]:
     """The entry pages of counterfeit/seller sites already found (one crawl hop)."""
     out = []
     with http_client(net.settings(), timeout=20) as client:
         for site in net.world.sites.values():
             if site.label not in ("counterfeit", "seller"):
                 continue
-            if registrable_domain(site.host) not in domains & bad:
+            if registrable_domain(site.host) not in domains:
                 continue
             try:
                 resp = client.get(site.url())
@@ -103,48 +155,112 @@ def dnstwist_baseline(net: SimulatedInternet) -> tuple[set[str], int]:
     return registered, len(names)
 
 
+def dns_count(net: SimulatedInternet) -> int:
+    return sum(1 for e in net.log.entries() if e.kind == "dns")
+
+
+Row = tuple[str, set[str], float, int, str]
+
+
+def run_feed(net: SimulatedInternet, tmp: Path, noise: int) -> Row:
+    """The feed source on every registered domain of the world hidden among `noise` names."""
+    import gzip
+
+    from bench.namefeed import mix
+
+    names = [*net.world.domains(), *mix(noise)]
+    random.Random(1).shuffle(names)
+    path = tmp / "nrd.txt.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(names) + "\n")
+    (source,) = build_sources(["feed"])
+    ctx = replace(context(net, tmp / "feed", None, []), options={"feed": {"paths": [str(path)]}})
+    before, t0 = dns_count(net), time.monotonic()
+    result = asyncio.run(source.collect(ctx))
+    return ("feed (zone file)", found_domains(net, result.candidates), time.monotonic() - t0,
+            dns_count(net) - before, f"{len(names)} names in the feed, "
+            f"{result.stats.get('above_threshold', 0)} above the threshold")
+
+
+def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[Row]:
+    rows: list[Row] = []
+    union: set[str] = set()
+    for name in ("permutations", "ct", "search"):
+        (source,) = build_sources([name])
+        before, t0 = dns_count(net), time.monotonic()
+        result = asyncio.run(source.collect(context(net, tmp / name, budget, [])))
+        dt, queries = time.monotonic() - t0, dns_count(net) - before
+        got = found_domains(net, result.candidates)
+        union |= got
+        rows.append((name, got, dt, queries,
+                      f"{len(result.candidates)} candidates, {len(result.failures)} failures"))
+    pages = pages_of(net, union)
+    (links,) = build_sources(["links"])
+    before, t0 = dns_count(net), time.monotonic()
+    result = asyncio.run(links.collect(context(net, tmp / "links", budget, pages)))
+    rows.append(("links", found_domains(net, result.candidates), time.monotonic() - t0,
+                 dns_count(net) - before, f"{len(pages)} pages followed"))
+    before, t0 = dns_count(net), time.monotonic()
+    twist, generated = dnstwist_baseline(net)
+    rows.append(("dnstwist (baseline)", twist, time.monotonic() - t0, dns_count(net) - before,
+                 f"{generated} names generated"))
+    return rows
+
+
+def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wall: float) -> None:
+    def frac(a: int, b: int) -> str:
+        return f"{a:>4}/{b:<4} {a / b if b else 0:>5.2f}"
+
+    print(f"{'source':20} {'look-alikes':>16} {'sellers':>16} {'other bad':>16} {'DNS q':>8} "
+          f"{'q/look-alike':>13} {'seconds':>8}  note")
+    zw = [r for r in rows if not r[0].startswith(("dnstwist", "feed"))]
+    union = set().union(*(r[1] for r in zw))
+    total: tuple[Row, ...] = (
+        ("zhenwei (union)", union, sum(r[2] for r in zw), sum(r[3] for r in zw), "default sources"),)
+    feed = [r for r in rows if r[0].startswith("feed")]
+    if feed:
+        both = [*zw, *feed]
+        total += (("union + feed", set().union(*(r[1] for r in both)), sum(r[2] for r in both),
+                   sum(r[3] for r in both), "with a zone-file feed"),)
+    for name, got, dt, q, note in (*rows, *total):
+        nl = len(got & look)
+        per = f"{q / nl:>13.0f}" if nl else f"{'-':>13}"
+        print(f"{name:20} {frac(nl, len(look))} {frac(len(got & sell), len(sell))} "
+              f"{frac(len(got & other), len(other))} {q:>8} {per} {dt:>8.1f}  {note}")
+    print("look-alikes missed by every zhenwei source:", ", ".join(sorted(look - union)) or "none")
+    print("sellers missed by every zhenwei source:", ", ".join(sorted(sell - union)) or "none")
+    print("other bad domains missed:", ", ".join(sorted(other - union)) or "none")
+    print(f"wall time of the whole run: {wall:.1f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, default=None, help="look-alikes per target (default all)")
+    ap.add_argument("--split", default="heldout", help="world split (tune the operators on tune)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--size", type=int, default=300)
+    ap.add_argument("--dns-budget", type=int, default=None, help="DNS queries per target")
+    ap.add_argument("--file-world", action="store_true", help="the bundled hand-written world")
+    ap.add_argument("--feed-noise", type=int, default=100_000,
+                    help="names of ordinary registrations around the world's domains (0: no feed row)")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, SimulatedInternet(workdir=Path(tmp) / "net") as net:
-        bad = truth(net)
-        rows: list[tuple[str, set[str], float, str]] = []
-        union: set[str] = set()
-        for name in ("permutations", "ct", "search"):
-            (source,) = build_sources([name])
-            t0 = time.monotonic()
-            result = asyncio.run(source.collect(context(net, Path(tmp) / name, args.limit, [])))
-            dt = time.monotonic() - t0
-            got = found_domains(result.candidates)
-            union |= got
-            note = f"{len(result.candidates)} candidates, {len(result.failures)} failures"
-            rows.append((name, got, dt, note))
-        pages = pages_of(net, union, bad)
-        (links,) = build_sources(["links"])
-        t0 = time.monotonic()
-        result = asyncio.run(links.collect(context(net, Path(tmp) / "links", args.limit, pages)))
-        got = found_domains(result.candidates)
-        rows.append(("links", got, time.monotonic() - t0, f"{len(pages)} pages followed"))
-        union |= got
-        t0 = time.monotonic()
-        twist, generated = dnstwist_baseline(net)
-        rows.append(("dnstwist (baseline)", twist, time.monotonic() - t0, f"{generated} names generated"))
+    t0 = time.monotonic()
+    world = None
+    label = "bundled file world"
+    if not args.file_world:
+        from simworld.generate import generate
 
-        print(f"world: {len(bad)} registered bad domains (counterfeit, seller, parked)")
-        print(f"{'source':22} {'found':>7} {'fraction':>9} {'seconds':>8}  note")
-        for name, got, dt, note in rows:
-            hit = got & bad
-            print(f"{name:22} {len(hit):>3}/{len(bad):<3} {len(hit) / len(bad):>9.0%} {dt:>8.1f}  {note}")
-        hit = union & bad
-        print(f"{'zhenwei (union)':22} {len(hit):>3}/{len(bad):<3} {len(hit) / len(bad):>9.0%}")
-        missed = sorted(bad - union)
-        print("missed by every zhenwei source:", ", ".join(missed) or "none")
-        labels = net.world.domains()
-        for name, got, _, _ in rows:
-            by = {lab: sum(1 for d in got & bad if labels[d].label == lab) for lab in BAD}
-            total = {lab: sum(1 for d in bad if labels[d].label == lab) for lab in BAD}
-            print(f"  {name:20} " + "  ".join(f"{lab} {by[lab]}/{total[lab]}" for lab in BAD))
+        world = generate(args.seed, args.split, args.size).world
+        label = f"generated world seed={args.seed} split={args.split} size={args.size}"
+    with tempfile.TemporaryDirectory() as tmp, \
+            SimulatedInternet(world, workdir=Path(tmp) / "net") as net:
+        look, sell, other = truth(net.world)
+        print(f"{label}: {len(net.world.sites)} sites, {len(look)} registered look-alike domains, "
+              f"{len(sell)} seller domains, {len(other)} other counterfeit/parked domains "
+              "(random or ordinary names)")
+        rows = run_sources(net, Path(tmp), args.dns_budget)
+        if args.feed_noise:
+            rows.append(run_feed(net, Path(tmp), args.feed_noise))
+        report(rows, look, sell, other, time.monotonic() - t0)
 
 
 if __name__ == "__main__":

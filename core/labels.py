@@ -40,6 +40,7 @@ SOURCES = {
     "seeds": "线索文件",
     "links": "页面外链",
     "recheck": "复查",
+    "feed": "域名订阅",
     "check": "手动检测",
     "cli": "手动检测",
     "qr": "证书二维码",

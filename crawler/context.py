@@ -41,6 +41,8 @@ class Stored:
     new: bool
     #: the lead's score before this page (None for a new lead)
     previous_score: int | None
+    #: new leads made of the other domains of the page's redirect chain (pipelines/storage.py)
+    new_aliases: tuple[int, ...] = ()
 
 
 class PageStore(Protocol):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from core.failures import FailureKind
+from core.netpath.domains import registrable_domain
 from core.signals import ScoredPage
-from core.types import Candidate
+from core.types import Candidate, Page
 from crawler.context import PageStore, RunContext, Stored, context_of
 from storage.pagedata import host_of
 from storage.records import SourceHit
@@ -53,7 +55,40 @@ class RepositoryStore:
             capture_files=files,
         )
         previous = before.score if before is not None else None
-        return Stored(record.id, before is None, previous)
+        aliases = self._chain_leads(scored, hits, files) if scored.verdict in FLAGGED else ()
+        return Stored(record.id, before is None, previous, aliases)
+
+    def _chain_leads(self, scored: ScoredPage, hits: Sequence[Candidate],
+                     files: dict[str, Path]) -> tuple[int, ...]:
+        """Every other registrable domain of the redirect chain is a lead of the same site: an
+        old gang domain whose only page is a 302 to the current one is the same fake. Returns
+        the ids of the leads this made new."""
+        new: list[int] = []
+        for url in chain_urls(scored.page):
+            alias = replace(scored, page=replace(scored.page, url=url))
+            known = self.repo.leads.by_host(host_of(url)) is not None
+            record = self.repo.leads.record(
+                alias, run_id=self.run_id,
+                sources=[SourceHit.from_candidate(replace(c, context={**c.context, "redirect_of": scored.page.url}))
+                         for c in hits],
+                capture_files=files)
+            if not known:
+                new.append(record.id)
+        return tuple(new)
+
+
+def chain_urls(page: Page) -> list[str]:
+    """One URL per registrable domain in `page`'s redirect chain other than the page's own."""
+    own = registrable_domain(host_of(page.url))
+    seen = {own}
+    out = []
+    for url in (*(h.url for h in page.redirects), *(h.location for h in page.redirects), page.final_url):
+        host = host_of(url)
+        reg = registrable_domain(host) if host else ""
+        if reg and reg not in seen:
+            seen.add(reg)
+            out.append(url)
+    return out
 
 
 class StoragePipeline:
@@ -106,6 +141,7 @@ class StoragePipeline:
             tally.new_leads.append(stored.lead_id)
         elif stored.previous_score != item.score:
             tally.changed[stored.lead_id] = stored.previous_score
+        tally.new_leads.extend(stored.new_aliases)
         if self.context.on_page is not None:
             self.context.on_page(item)
         return item

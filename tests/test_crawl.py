@@ -25,7 +25,8 @@ import pytest
 
 from core.config import Settings
 from core.profiles import load_profiles
-from crawler.sources.ct import patterns_for
+from crawler.sources.ct import broad, patterns_for
+from crawler.sources.operators import fit_vocabulary, looks_like
 from storage.db import Database
 from storage.models import Capture
 from storage.repository import Repository
@@ -230,14 +231,21 @@ def test_permutations_found_every_registered_lookalike(world_crawl: WorldCrawl, 
 
 
 def test_ct_found_the_https_sites_named_after_a_target(world_crawl: WorldCrawl, simnet) -> None:  # type: ignore[no-untyped-def]
-    patterns = [p.replace("%", "*") for prof in load_profiles() for p in patterns_for(prof)]
+    def matched(host: str) -> bool:
+        # a broad pattern (%anquan%) keeps only names built from the target's tokens
+        return any(
+            fnmatch(host, p.replace("%", "*"))
+            and (not broad(prof, p) or looks_like(host, prof, fit_vocabulary(prof)))
+            for prof in load_profiles() for p in patterns_for(prof))
+
     expected = {
         s.host for s in simnet.world.sites.values()
         if "ct" in s.discoverable_by and "https" in s.schemes and s.label not in ("official", "infrastructure")
-        and any(fnmatch(s.host, p) for p in patterns)
+        and matched(s.host)
     }
     assert "cx.mem.gov.cn.zscx.top" in expected  # found by CT alone
     assert not expected - _found_by(world_crawl, "ct")
+    assert "www.anquan-shibao.com" not in _found_by(world_crawl, "ct")  # a safety newspaper
 
 
 def test_search_found_every_fake_with_search_terms(world_crawl: WorldCrawl, simnet) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""Look-alike name generation: the names counterfeiters register, never an unregistrable one."""
+"""Look-alike name generation: ranked operators built from the profile, never an unregistrable
+name, the likeliest names inside the DNS budget."""
 
 from __future__ import annotations
 
@@ -6,80 +7,111 @@ from collections import Counter
 
 from core.names import score_domain
 from core.netpath.domains import split_host
-from core.profiles import default_profile, get_profile
-from crawler.sources.lookalikes import DEFAULT_TLDS, TECHNIQUES, Lookalike, generate_lookalikes
+from core.profiles import default_profile, get_profile, parse_profile
+from crawler.sources.lookalikes import (
+    DEFAULT_DNS_BUDGET,
+    DEFAULT_TLDS,
+    TECHNIQUES,
+    Lookalike,
+    generate_lookalikes,
+)
+from crawler.sources.operators import fit_vocabulary, looks_like, partial_terms, profile_tokens
 
 MEM = default_profile()
-ALL = generate_lookalikes(MEM)
+ALL = generate_lookalikes(MEM, limit=DEFAULT_DNS_BUDGET)
 BY_DOMAIN = {item.domain: item for item in ALL}
 
 
-def test_documented_patterns_are_generated_with_their_technique() -> None:
+def _idn(label: str, tld: str) -> str:
+    return f"{label.encode('idna').decode('ascii')}.{tld}"
+
+
+def test_the_shapes_fakes_use_are_inside_the_default_budget() -> None:
     expected = {
-        "mem-gov.cn": "gov-token",
-        "memgov.com": "gov-token",
-        "cx-mem-gov.cn": "gov-token",
+        "memgov.com": "official-tokens",
+        "mem-gov.cn": "official-tokens",
+        "cx-mem-gov.cn": "official-tokens",
+        "cxmem-zw.com": "official-tokens",
+        "cx-mem-zf.top": "official-tokens",
         "mem.gov.cn.com": "subdomain-abuse",
         "cx.mem.gov.cn.top": "subdomain-abuse",
-        "cxmem.com": "service-word",
-        "mem-chaxun.net": "service-word",
-        "tzzycx.com": "pinyin",
-        "aqsc-chaxun.cn": "pinyin",
-        "yjglb-zscx.net": "pinyin",
-        "rnem-gov.cn": "homoglyph",
-        "mme-gov.com": "typo",
+        "tzzy-mem.com": "keyword-brand",
+        "mem-zscx.net": "keyword-brand",
+        "yjglb-gov.cn": "pinyin-gov",
+        "ajjzw.cn": "pinyin-gov",  # 安监局, the ministry's former name, from the profile
+        "tzzy.com": "pinyin",
+        "cxrnem-gov.com": "homoglyph",  # m→rn composed with hyphenation
+        "cxmme.com": "typo",
+        _idn("特种作业操作证查询", "cn"): "idn",
+        _idn("应急管理部证书查询", "com"): "idn",
     }
     for domain, technique in expected.items():
         assert domain in BY_DOMAIN, domain
         assert BY_DOMAIN[domain].technique == technique, domain
-    idn = [i for i in ALL if i.technique == "idn"]
-    assert any(i.domain.startswith("xn--") and "特种作业" in i.reason for i in idn)
-    cyrillic = "xn--" + "m\u0435m-gov".encode("punycode").decode() + ".com"
-    assert BY_DOMAIN[cyrillic].technique == "homoglyph"
+    assert all(i.reason for i in ALL)
+    assert {i.technique for i in ALL} <= set(TECHNIQUES)
 
 
 def test_no_duplicates_no_official_name_and_nothing_unregistrable() -> None:
     domains = [i.domain for i in ALL]
-    assert len(domains) == len(set(domains))
+    assert len(domains) == len(set(domains)) == DEFAULT_DNS_BUDGET
     assert "cx.mem.gov.cn" not in domains and "mem.gov.cn" not in domains
     for domain in domains:
         _, label, suffix = split_host(domain)
         assert label and suffix, domain
         assert suffix not in {"gov.cn", "edu.cn", "mil.cn", "ac.cn", "xn--zfr164b"}, domain
         assert all(0 < len(part) <= 63 for part in domain.split(".")), domain
-    assert {i.technique for i in ALL} == set(TECHNIQUES)
-    assert all(i.reason for i in ALL)
 
 
 def test_unregistrable_suffixes_yield_nothing() -> None:
-    assert generate_lookalikes(MEM, ["gov.cn", "edu.cn", "政务", "xn--zfr164b"]) == []
-    mixed = generate_lookalikes(MEM, ["gov.cn", "top"])
-    assert mixed and all(i.domain.endswith(".top") for i in mixed)
+    assert generate_lookalikes(MEM, ["gov.cn", "edu.cn", "政务", "xn--zfr164b"], limit=200) == [
+        i for i in generate_lookalikes(MEM, ["gov.cn"], limit=200) if i.technique == "idn"
+    ]
+    mixed = generate_lookalikes(MEM, ["gov.cn", "top"], limit=500)
+    assert mixed and all(i.domain.endswith(".top") or i.technique == "idn" for i in mixed)
+    assert not any(i.domain.endswith(".gov.cn") for i in mixed)
 
 
-def test_order_is_deterministic_best_technique_first_and_limit_cuts() -> None:
-    again = generate_lookalikes(MEM)
-    assert again == ALL
+def test_ranked_likeliest_first_and_a_budget_is_a_prefix() -> None:
+    costs = [i.cost for i in ALL]
+    assert costs == sorted(costs)
+    assert ALL[0] == Lookalike("cxmem.com", "official-tokens", ALL[0].reason, ALL[0].cost)
+    first = generate_lookalikes(MEM, limit=300)
+    assert first == ALL[:300]
+    # the cheapest names are the official host's own tokens, pairs of pinyin come last
     firsts = {}
     for position, item in enumerate(ALL):
         firsts.setdefault(item.technique, position)
-    assert sorted(firsts, key=firsts.__getitem__) == list(TECHNIQUES)
-    # after the plain gov combinations and the subdomain abuses, techniques never go back
-    tail = [TECHNIQUES.index(i.technique) for i in ALL if i.technique != "subdomain-abuse"]
-    assert tail == sorted(tail)
-    first = generate_lookalikes(MEM, ("com", "cn"), limit=10)
-    assert len(first) == 10 and first[0] == Lookalike("memgov.com", "gov-token", first[0].reason)
-    assert first == generate_lookalikes(MEM, ("com", "cn"))[:10]
+    assert firsts["official-tokens"] == 0
+    assert firsts["official-tokens"] < firsts["keyword-brand"] < firsts["pinyin-gov"]
 
 
-def test_the_domain_scorer_flags_the_strong_techniques() -> None:
+def test_pinyin_and_partial_initials_are_derived_from_the_profile_names() -> None:
+    assert "特种操作证" in partial_terms(["特种作业操作证"])
+    assert "安全" in partial_terms(["安全生产"])
+    tokens = profile_tokens(MEM)
+    for derived in ("tzczz", "tezhongzuoye", "aqsc", "anquan", "ajzj", "cxpt"):
+        assert derived in tokens, derived
+    # a platform nobody listed by hand: every token comes from its TOML names
+    water = parse_profile({
+        "key": "mwr", "name": "水利工程证书查询", "owner": "水利部", "names_zh": ["水利部", "水利工程证书查询"],
+        "official_hosts": ["cx.mwr.gov.cn"], "registrable_domains": ["mwr.gov.cn"],
+        "reference_urls": ["https://cx.mwr.gov.cn/"]})
+    names = {i.domain for i in generate_lookalikes(water, ("com", "cn"), limit=5000)}
+    assert {"mwr-gov.cn", "slb-mwr.com", "cx-mwr-gov.com"} <= names
+    assert not any("mem" in d or "tzzy" in d for d in names)
+
+
+def test_the_domain_scorer_flags_the_gov_names() -> None:
     counts: Counter[str] = Counter()
     for item in ALL:
-        if item.technique in {"gov-token", "subdomain-abuse"}:
+        if item.technique == "subdomain-abuse" or (
+            item.technique == "official-tokens" and "gov" in item.domain.split(".")[0]
+        ):
             result = score_domain(item.domain)
             assert result is not None and result.score >= 0.6, item
             counts[item.technique] += 1
-    assert counts["gov-token"] > 100 and counts["subdomain-abuse"] > 10
+    assert counts["official-tokens"] > 100 and counts["subdomain-abuse"] > 10
 
 
 def test_other_profiles_use_their_own_names() -> None:
@@ -87,3 +119,11 @@ def test_other_profiles_use_their_own_names() -> None:
     domains = {i.domain for i in mohurd}
     assert "mohurd-gov.com" in domains and "zlaq.mohurd.gov.cn.com" in domains
     assert not any("mem" in d.split(".")[0] for d in domains if not d.startswith("xn--"))
+
+
+def test_feed_names_are_kept_only_when_built_from_the_target() -> None:
+    vocab = fit_vocabulary(MEM)
+    for host in ("tzzy-zscx.cc", "anquan-zhengshu.com", "cx.mem.gov.cn.a8x9.top", "aqsc-zf.icu"):
+        assert looks_like(host, MEM, vocab), host
+    for host in ("anquanwang.com", "check-service.com", "huaxin-anquan.com", "tianlong88.com"):
+        assert looks_like(host, MEM, vocab) is None, host

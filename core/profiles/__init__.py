@@ -46,6 +46,14 @@ class TargetProfile:
     result_fields: tuple[str, ...] = ()
     #: the registrable label(s) look-alikes are built from ("mem", "cxmem")
     brand_labels: tuple[str, ...] = ()
+    #: discovery vocabulary (the profile's [discovery] table): names the owner went by before
+    #: (look-alike names only, never a content claim), certificate names, seller words and
+    #: regions the search queries are built from, what lookups call themselves (查询, 真伪查询)
+    former_names: tuple[str, ...] = ()
+    certificates: tuple[str, ...] = ()
+    seller_words: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    lookup_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,10 @@ def parse_profile(data: dict[str, Any], source: str = "<profile>") -> TargetProf
     if not hosts or not domains:
         raise ProfileError(f"{source}: official_hosts and registrable_domains must not be empty")
     brand = _strs(data, "brand_labels", source, required=False)
+    disc = data.get("discovery", {})
+    if not isinstance(disc, dict):
+        raise ProfileError(f"{source}: 'discovery' must be a table")
+    where = f"{source} [discovery]"
     return TargetProfile(
         key=_str(data, "key", source),
         name=_str(data, "name", source),
@@ -108,6 +120,11 @@ def parse_profile(data: dict[str, Any], source: str = "<profile>") -> TargetProf
         result_fields=_strs(data, "result_fields", source, required=False),
         # default brand: the registrable label of each official domain ("mem" of mem.gov.cn)
         brand_labels=_merge(brand or tuple(d.split(".")[0] for d in domains)),
+        former_names=_strs(disc, "former_names", where, required=False),
+        certificates=_strs(disc, "certificates", where, required=False),
+        seller_words=_strs(disc, "seller_words", where, required=False),
+        regions=_strs(disc, "regions", where, required=False),
+        lookup_words=_strs(disc, "lookup_words", where, required=False),
     )
 
 

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 from core.config import Settings
 from core.profiles import TargetProfile
 from core.types import Candidate
+from crawler.sources.progress import ProgressBoard
+from crawler.sources.progress import current as current_board
 from crawler.sources.state import SourceState
 
 
@@ -79,6 +81,8 @@ class SourceLimits:
     dns_concurrency: int = 20
     dns_rate_per_second: float = 200.0
     lookalike_limit: int | None = None
+    #: DNS queries the look-alike source may spend per target (None: its default)
+    dns_budget: int | None = None
     http_timeout: float = 20.0
     search_pages: int = 1
 
@@ -105,6 +109,8 @@ class SourceContext:
     limits: SourceLimits = field(default_factory=SourceLimits)
     #: extra per-source options (tests and the CLI), e.g. {"search": {"engines": [...]}}
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: live counters per source for the crawl's progress lines
+    progress: ProgressBoard = field(default_factory=current_board)
 
     def official_hosts(self) -> frozenset[str]:
         return frozenset(h.lower() for p in self.profiles for h in p.official_hosts)

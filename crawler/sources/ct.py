@@ -23,6 +23,8 @@ from core.profiles import TargetProfile
 from core.types import Candidate
 from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
+from crawler.sources.operators import GOV_TOKENS as OP_GOV_TOKENS
+from crawler.sources.operators import fit_vocabulary, looks_like, pinyin_tokens, profile_tokens
 
 log = logging.getLogger(__name__)
 
@@ -30,28 +32,49 @@ NAME = "ct"
 CRTSH_URL = "https://crt.sh/"
 DEFAULT_TIMEOUT = 60.0  # crt.sh is slow on LIKE queries
 DEFAULT_DELAY = 2.0  # seconds between queries: crt.sh throttles bursts
-MAX_PATTERNS_PER_TARGET = 24
-GOV_TOKENS = ("gov", "zw")
+MAX_PATTERNS_PER_TARGET = 80
+GOV_TOKENS = tuple(OP_GOV_TOKENS)
 #: brand labels shorter than this match too much on their own ("%mem%": memory, member ...)
 MIN_ALONE = 5
+#: a pinyin/initials token this long is distinctive alone ("%tzzy%"); shorter ones pair up
+MIN_TOKEN_ALONE = 4
 MAX_IDS_AT_CURSOR = 500
 
 
 def patterns_for(profile: TargetProfile, limit: int = MAX_PATTERNS_PER_TARGET) -> list[str]:
-    """crt.sh LIKE patterns for one target, most telling first."""
+    """crt.sh LIKE patterns for one target, most telling first, from the same operators as the
+    look-alike names (operators.py): the brand with gov tokens (any separator: '%' spans
+    hyphens), the official host as a prefix of another zone, each distinctive pinyin/initials
+    token alone, and short tokens paired with the brand or a gov token."""
     out: list[str] = []
-    services = [w.lower() for w in profile.service_words if w.isascii() and w.isalnum()][:3]
-    for brand in (b.lower() for b in profile.brand_labels):
+    brands = [b.lower() for b in profile.brand_labels]
+    for brand in brands:
         if len(brand) >= MIN_ALONE:
             out.append(f"%{brand}%")
             continue
-        for word in (*GOV_TOKENS, *services):
+        for word in GOV_TOKENS[:3]:
             out += [f"%{brand}%{word}%", f"%{word}%{brand}%"]
-    for term in (*profile.abbreviations, *profile.pinyin):
-        t = term.lower()
-        if t.isascii() and t.isalpha() and len(t) >= 4:
-            out.append(f"%{t}%")
+    # the official host used as a subdomain of any registrable name (cx.mem.gov.cn.<x>.top)
+    out += [f"{h.lower()}.%" for h in profile.official_hosts]
+    out += [f"%.{d.lower()}.%" for d in profile.registrable_domains]
+    tokens = sorted(profile_tokens(profile).items(), key=lambda kv: kv[1])
+    short = [t for t, _ in tokens if len(t) < MIN_TOKEN_ALONE and t.isalpha()]
+    # English service words (query, check) alone would return half of crt.sh: pinyin only
+    pinyin = sorted(pinyin_tokens(profile).items(), key=lambda kv: kv[1])
+    atoms = [t for t, _ in pinyin if len(t) >= MIN_TOKEN_ALONE and t.isalpha()]
+    # a token containing another listed token adds nothing: '%tzzy%' already covers tzzyczz
+    atoms = [t for t in atoms if not any(o != t and o in t for o in atoms)]
+    out += [f"%{t}%" for t in atoms if t not in brands]
+    for brand in brands:
+        out += [f"%{t}%{brand}%" for t in short] + [f"%{brand}%{t}%" for t in short]
+    out += [f"%{t}%{g}%" for t in short for g in GOV_TOKENS[:3]]
     return list(dict.fromkeys(out))[:limit]
+
+
+def broad(profile: TargetProfile, pattern: str) -> bool:
+    """A pattern without the brand or official host: its names must look built from the target."""
+    text = pattern.lower()
+    return not any(b.lower() in text for b in profile.brand_labels) and "gov" not in text
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,9 @@ class CertificateTransparencySource:
         out: dict[str, Candidate] = {}
         plan = [(p, pat) for p in ctx.profiles
                 for pat in (opts.get("patterns") or patterns_for(p))]
+        vocab = {p.key: fit_vocabulary(p) for p in ctx.profiles}
+        progress = ctx.progress.source(self.name)
+        progress.add("generated", len(plan))
         async with async_http_client(ctx.settings, timeout=timeout) as client:
             for i, (profile, pattern) in enumerate(plan):
                 if i and delay:
@@ -130,6 +156,7 @@ class CertificateTransparencySource:
                               "下次运行将补查本次遗漏的记录", exc.detail)
                     continue
                 flog.count("queries")
+                progress.add("queries")
                 cursor = Cursor.from_json(cursors.get(pattern))
                 fresh = []
                 for row in rows:
@@ -138,11 +165,16 @@ class CertificateTransparencySource:
                         continue
                     fresh.append((ts, crt_id))
                     for name in names_of(row):
+                        if broad(profile, pattern) and not looks_like(name, profile, vocab[profile.key]):
+                            flog.count("names_not_alike")  # %anquan% also lists safety firms
+                            continue
                         self._add(out, name, row, pattern, profile, ctx, flog)
+                        progress.add("found")
                 flog.count("entries_new", len(fresh))
                 flog.count("entries_seen", len(rows))
                 cursors[pattern] = cursor.advance(fresh).to_json()
         ctx.state.save(self.name, {**state, "cursors": cursors})
+        progress.done()
         return flog.result(list(out.values())[: ctx.limits.max_candidates])
 
     @staticmethod

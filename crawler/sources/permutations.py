@@ -22,7 +22,12 @@ from core.netpath.domains import registrable_domain, split_host
 from core.profiles import TargetProfile
 from core.types import Candidate
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
-from crawler.sources.lookalikes import DEFAULT_TLDS, Lookalike, generate_lookalikes
+from crawler.sources.lookalikes import (
+    DEFAULT_DNS_BUDGET,
+    DEFAULT_TLDS,
+    Lookalike,
+    generate_lookalikes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,21 +90,34 @@ class PermutationsSource:
         limiter = RateLimiter(float(opts.get("rate", ctx.limits.dns_rate_per_second)))
         sem = asyncio.Semaphore(int(opts.get("concurrency", ctx.limits.dns_concurrency)))
         tlds = tuple(opts.get("tlds", DEFAULT_TLDS))
+        # the DNS budget per target: names are ranked likeliest first, so a cut keeps the best
+        budget = int(opts.get("dns_budget") or ctx.limits.dns_budget or DEFAULT_DNS_BUDGET)
         limit = opts.get("limit", ctx.limits.lookalike_limit)
+        limit = budget if limit is None else min(int(limit), budget)
+        progress = ctx.progress.source(self.name)
 
         async def ask(host: str) -> Answer:
             async with sem:
                 await limiter.acquire()
                 exists = await resolver.aexists(host)
                 addresses = await resolver.aresolve(host) if exists else ()
+                progress.add("resolved")
+                flog.count("dns_queries", 2 if exists else 1)
                 return Answer(exists, addresses)
 
         out: list[Candidate] = []
         for profile in ctx.profiles:
-            names = [lk for lk in generate_lookalikes(profile, tlds, limit=limit)
-                     if not self._skip(lk, ctx, flog)]
+            # ranking ~400,000 names takes seconds: off the event loop, the other sources go on
+            ranked = await asyncio.to_thread(generate_lookalikes, profile, tlds, limit=limit)
+            names = [lk for lk in ranked if not self._skip(lk, ctx, flog)]
+            # wildcard probes (one per parent zone) come out of the same budget
+            parents = {_parent(lk.domain) for lk in names}
+            if len(names) + len(parents) > budget:
+                names = names[: max(0, budget - len(parents))]
             flog.count("generated", len(names))
+            progress.add("generated", len(names))
             out.extend(await self._profile(profile, names, ask, ctx, flog))
+        progress.done()
         return flog.result(out[: ctx.limits.max_candidates])
 
     @staticmethod
@@ -145,6 +163,7 @@ class PermutationsSource:
                 zone_answer.setdefault(zone, wildcard[parent])
                 continue
             flog.count("resolved")
+            ctx.progress.source(self.name).add("found")
             out.append(Candidate(
                 url=f"http://{lk.domain}/", source=self.name, found_at=ctx.now, target=profile.key,
                 context={"technique": lk.technique, "reason": lk.reason,

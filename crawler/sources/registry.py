@@ -15,6 +15,8 @@ SOURCES: dict[str, str] = {
     "seeds": "crawler.sources.seeds:SeedsSource",
     "links": "crawler.sources.links:LinksSource",
     "recheck": "crawler.sources.recheck:RecheckSource",
+    # only with `zhenwei crawl --feed FILE`: a newly-registered-domain or zone-file feed
+    "feed": "crawler.sources.feed:FeedSource",
 }
 
 
@@ -35,7 +37,7 @@ def source_class(name: str) -> type[Source]:
 
 def build_sources(names: Iterable[str] | None = None) -> list[Source]:
     """Instantiate the named sources (all of them when `names` is None or empty)."""
-    wanted = [n.strip() for n in (names or ()) if n.strip()] or list(SOURCES)
+    wanted = [n.strip() for n in (names or ()) if n.strip()] or [s for s in SOURCES if s != "feed"]
     unknown = [n for n in wanted if n not in SOURCES]
     if unknown:
         known = ", ".join(SOURCES)

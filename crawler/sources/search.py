@@ -34,13 +34,12 @@ log = logging.getLogger(__name__)
 
 NAME = "search"
 NAME_SUFFIXES = ("", " 查询", " 官网", " 证书查询")
-#: seller vocabulary (FIELD-NOTES): certificate kinds × 免考/包过/官网可查/代办
-SELLER_QUERIES = (
-    "特种作业操作证 免考", "特种作业操作证 包过 官网可查", "电工证 免考 官网可查",
-    "焊工证 办理 官网可查 快速拿证", "安全员证 代办 包过", "高处作业证 不用到场 全国联网可查",
-)
-MAX_QUERIES_PER_TARGET = 16
+MAX_QUERIES_PER_TARGET = 96
 DEFAULT_DELAY = 1.0  # seconds between two queries to the same engine
+DEFAULT_PAGES = 3  # result pages per query, while the page links a next one
+#: seconds an engine that served a captcha is left alone before the source moves on; the
+#: rest of that engine's queries are skipped (reported), the other engines go on
+DEFAULT_BACKOFF = 30.0
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,7 @@ class _ResultParser(HTMLParser):
         self._in_title = False
         self._link: dict[str, str] | None = None
         self._text: list[str] = []
+        self.next_page: str | None = None
 
     def _inside(self, tag: str, cls: str) -> bool:
         return any(t == tag and cls in a.get("class", "").split() for t, a in self._stack)
@@ -115,6 +115,12 @@ class _ResultParser(HTMLParser):
         if tag == "div" and self.engine == "baidu" and "result" in a.get("class", "").split():
             self._mu = a.get("mu") or None
         if tag != "a" or not a.get("href"):
+            return
+        classes = a.get("class", "").split()
+        # 下一页: Baidu a.n (pn=), Bing a.sb_pagN, Sogou #sogou_next, 360 #snext
+        if (a.get("id") in ("sogou_next", "snext") or "sb_pagN" in classes
+                or ("n" in classes and "pn=" in a["href"])):
+            self.next_page = a["href"]
             return
         title_ctx = {
             "baidu": self._inside("h3", "t") or self._inside("h3", "c-title"),
@@ -142,10 +148,15 @@ class _ResultParser(HTMLParser):
 
 
 def parse_results(engine: str, page: str) -> list[RawHit]:
+    return parse_page(engine, page)[0]
+
+
+def parse_page(engine: str, page: str) -> tuple[list[RawHit], str | None]:
+    """The organic results of a result page and its 下一页 link (None on the last page)."""
     parser = _ResultParser(engine)
     parser.feed(page)
     parser.close()
-    return parser.hits
+    return parser.hits, parser.next_page
 
 
 def block_reason(engine: Engine, final_url: str, page: str) -> str | None:
@@ -214,22 +225,40 @@ def target_from_body(body: str) -> str | None:
 
 
 def queries_for(profile: TargetProfile, limit: int = MAX_QUERIES_PER_TARGET) -> list[str]:
-    """Search phrases for one target: its Chinese names with service words, seller phrases."""
+    """Search phrases for one target, from its profile only (issue 12, item 3): its Chinese
+    names with service words, each certificate with a lookup word (copies of the platform), and
+    each certificate with each seller word, a regional word rotating through them (sellers).
+    The three kinds are interleaved so a small limit keeps all of them."""
     names: list[str] = []
     for name in profile.names_zh[:4]:
         for suffix in NAME_SUFFIXES:
             if suffix.strip() and suffix.strip() in name:
                 continue
             names.append(f"{name}{suffix}")
-    sellers: list[str] = []
-    # sellers only matter for platforms whose certificates are sold (the MEM default)
-    if any("特种作业" in n for n in profile.names_zh):
-        sellers = list(SELLER_QUERIES)
-    # alternate names and seller phrases, so a small limit keeps both kinds
+    certs = profile.certificates
+    lookups = [f"{c}{w}" for c, w in _diagonal(certs, profile.lookup_words)]
+    regions = ("", *profile.regions)
+    sellers = [f"{regions[i % len(regions)]}{c} {w}"
+               for i, (c, w) in enumerate(_rounds(certs, profile.seller_words))]
     out: list[str] = []
-    for i in range(max(len(names), len(sellers))):
-        out += names[i : i + 1] + sellers[i : i + 1]
+    for i in range(max(len(names), len(lookups), len(sellers))):
+        out += names[i : i + 1] + lookups[i : i + 1] + sellers[2 * i : 2 * i + 2]
     return list(dict.fromkeys(out))[:limit]
+
+
+def _rounds(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Every (a, b) pair in rounds: each round pairs every a with another b (a0b0 a1b1 ...,
+    then a0b1 a1b2 ...), so every certificate and every seller word comes early."""
+    if not a or not b:
+        return []
+    return [(a[i], b[(r + i) % len(b)]) for r in range(len(b)) for i in range(len(a))]
+
+
+def _diagonal(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Every (a, b) pair, the first items of both lists first (a[0]b[0], a[0]b[1], a[1]b[0] ...)."""
+    pairs = [(i, j) for i in range(len(a)) for j in range(len(b))]
+    pairs.sort(key=lambda ij: (ij[0] + ij[1], ij[0]))
+    return [(a[i], b[j]) for i, j in pairs]
 
 
 # ---------------------------------------------------------------- the source
@@ -248,6 +277,8 @@ class SearchEngineSource:
         opts: dict[str, Any] = dict(ctx.options.get(self.name, {}))
         engines = engines_named(opts.get("engines", list(ENGINES)))
         delay = float(opts.get("delay", DEFAULT_DELAY))
+        pages = int(opts.get("pages", max(ctx.limits.search_pages, DEFAULT_PAGES)))
+        backoff = float(opts.get("backoff", DEFAULT_BACKOFF))
         plan: list[tuple[TargetProfile, str]] = []
         for profile in ctx.profiles:
             qs = opts.get("queries") or queries_for(
@@ -256,18 +287,32 @@ class SearchEngineSource:
         flog = FailureLog(self.name)
         async with async_http_client(ctx.settings, timeout=ctx.limits.http_timeout) as client:
             batches = await asyncio.gather(
-                *(self._engine(client, e, plan, delay, ctx, flog) for e in engines))
+                *(self._engine(client, e, plan, (delay, pages, backoff), ctx, flog)
+                  for e in engines))
+        ctx.progress.source(self.name).done()
         return flog.result(_merge(c for b in batches for c in b)[: ctx.limits.max_candidates])
 
     async def _engine(self, client: httpx.AsyncClient, engine: Engine,
-                      plan: list[tuple[TargetProfile, str]], delay: float, ctx: SourceContext,
-                      flog: FailureLog) -> list[Candidate]:
+                      plan: list[tuple[TargetProfile, str]], pacing: tuple[float, int, float],
+                      ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
+        delay, pages, backoff = pacing
+        progress = ctx.progress.source(self.name)
         out: list[Candidate] = []
+        blocked_once = False
         for i, (profile, query) in enumerate(plan):
             if i and delay:
                 await asyncio.sleep(delay)
             try:
-                hits = await self._search(client, engine, query, flog)
+                try:
+                    hits = await self._pages(client, engine, query, pages, delay, flog)
+                except BlockedError:
+                    if blocked_once:
+                        raise
+                    # a first captcha: back off once and retry; a second one ends this engine
+                    blocked_once = True
+                    flog.count(f"{engine.name}/backoff")
+                    await asyncio.sleep(backoff)
+                    hits = await self._pages(client, engine, query, pages, delay, flog)
             except BlockedError as exc:
                 left = len(plan) - i
                 flog.fail(
@@ -281,6 +326,8 @@ class SearchEngineSource:
                 continue
             flog.count(f"{engine.name}/queries")
             flog.count(f"{engine.name}/results", len(hits))
+            progress.add("queries")
+            progress.add("found", len(hits))
             for rank, (url, hit) in enumerate(hits, 1):
                 try:
                     url = normalise_url(url).url
@@ -293,10 +340,29 @@ class SearchEngineSource:
                              "title": hit.title, "link": hit.href}))
         return [c for c in out if self._keep(c.url, engine, ctx, flog)]
 
+    async def _pages(self, client: httpx.AsyncClient, engine: Engine, query: str, pages: int,
+                     delay: float, flog: FailureLog) -> list[tuple[str, RawHit]]:
+        """Up to `pages` result pages of one query, following the page's own 下一页 link."""
+        out: list[tuple[str, RawHit]] = []
+        url: str | None = None
+        for n in range(max(1, pages)):
+            if n and delay:
+                await asyncio.sleep(delay)
+            hits, url = await self._search(client, engine, query, flog, url)
+            out += hits
+            flog.count(f"{engine.name}/pages")
+            if not url:
+                break
+        return out
+
     async def _search(self, client: httpx.AsyncClient, engine: Engine, query: str,
-                      flog: FailureLog) -> list[tuple[str, RawHit]]:
+                      flog: FailureLog, page_url: str | None = None,
+                      ) -> tuple[list[tuple[str, RawHit]], str | None]:
         try:
-            resp = await client.get(engine.search_url, params={engine.param: query})
+            if page_url:
+                resp = await client.get(page_url)
+            else:
+                resp = await client.get(engine.search_url, params={engine.param: query})
         except httpx.TimeoutException as exc:
             raise _PageError("请求超时", f"{type(exc).__name__}: {exc}") from exc
         except httpx.HTTPError as exc:
@@ -307,11 +373,13 @@ class SearchEngineSource:
             raise BlockedError(f"marker {marker!r} at {resp.url}")
         if resp.status_code >= 400:
             raise _PageError(f"HTTP 状态码 {resp.status_code}", f"{resp.url} -> {resp.status_code}")
-        raw = parse_results(engine.name, page)
+        raw, next_page = parse_page(engine.name, page)
+        if next_page:
+            next_page = urljoin(str(resp.url), next_page)
         if not raw:
             if any(m in page for m in engine.no_results):
                 flog.count(f"{engine.name}/zero_results")
-                return []
+                return [], None
             raise _PageError("结果页面无法识别（页面结构可能已改变）", f"{resp.url}: {page[:200]!r}")
         resolved: list[tuple[str, RawHit]] = []
         unresolved = 0
@@ -330,7 +398,7 @@ class SearchEngineSource:
         if unresolved:
             flog.fail(f"{engine.label}查询「{query}」有 {unresolved} 个结果的跳转链接无法解析",
                       f"{engine.name}: {unresolved} of {len(raw)} unresolved")
-        return resolved
+        return resolved, next_page
 
     @staticmethod
     async def _follow(client: httpx.AsyncClient, link: str) -> str | None:

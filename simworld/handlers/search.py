@@ -68,20 +68,26 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def _matches(site: Site, query: str) -> bool:
-    q = _norm(query)
-    tokens = [_norm(t) for t in query.split() if t.strip()]
+def _bigrams(text: str) -> set[str]:
+    t = _norm(text)
+    return {t[i : i + 2] for i in range(len(t) - 1)} or ({t} if t else set())
+
+
+#: a site is listed when its indexed phrases share this fraction of the query's bigrams
+MIN_RELEVANCE = 0.4
+
+
+def relevance(site: Site, query: str) -> float:
+    """Term overlap (character bigrams, as engines index Chinese) of the query with the site's
+    indexed phrases: word order, spacing and extra words matter as they do to a real engine,
+    not an exact phrase."""
+    q = _bigrams(query)
+    if not q:
+        return 0.0
+    doc: set[str] = set()
     for term in site.search_terms:
-        t = _norm(term)
-        if not t:
-            continue
-        if t in q or q in t or (len(tokens) > 1 and all(tok in t for tok in tokens)):
-            return True
-        # every word of the page's phrase appears in the query ("电工证 免考" for "电工证 免考 官网可查")
-        words = [_norm(w) for w in term.split() if w.strip()]
-        if len(words) > 1 and all(w in q for w in words):
-            return True
-    return False
+        doc |= _bigrams(term)
+    return len(q & doc) / len(q)
 
 
 def _title_of(site: Site, world: World) -> str:
@@ -104,14 +110,31 @@ def _rank(engine: str, host: str) -> str:
     return hashlib.sha256(f"{engine}|{host}".encode()).hexdigest()
 
 
-def results(world: World, engine: str, query: str) -> list[Hit]:
-    """What `engine` lists for `query`: matching world sites + the engine's own pages."""
-    hits = []
+PER_PAGE = MAX_RESULTS - 1
+
+
+def has_next(world: World, query: str, page: int) -> bool:
+    """Whether result page `page + 1` has anything (the page shows a 下一页 link)."""
+    n = sum(1 for s in world.sites.values() if s.label != "infrastructure" and s.search_terms
+            and relevance(s, query) >= MIN_RELEVANCE)
+    return n > (page + 1) * PER_PAGE
+
+
+def results(world: World, engine: str, query: str, page: int = 0) -> list[Hit]:
+    """What `engine` lists for `query` on result page `page` (0 first): the world's sites by
+    relevance (ties in the engine's own order) + the engine's own pages on the first page."""
+    scored = []
     for site in world.sites.values():
-        if site.label == "infrastructure" or not site.search_terms or not _matches(site, query):
+        if site.label == "infrastructure" or not site.search_terms:
             continue
-        hits.append(Hit(site.url(), _title_of(site, world), site.note, site.host))
-    hits.sort(key=lambda h: _rank(engine, h.host))
+        score = relevance(site, query)
+        if score >= MIN_RELEVANCE:
+            scored.append((-score, _rank(engine, site.host), site))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    chosen = scored[page * PER_PAGE : (page + 1) * PER_PAGE]
+    hits = [Hit(s.url(), _title_of(s, world), s.note, s.host) for _, _, s in chosen]
+    if page:
+        return hits
     own = {
         "baidu": Hit(f"https://baike.baidu.com/item/{quote(query)}", f"{query}_百度百科",
                      "百度百科是一部内容开放、自由的网络百科全书。", "baike.baidu.com"),
@@ -139,6 +162,10 @@ def _untoken(token: str, engine: str) -> str | None:
         return bytes(b ^ key[i % len(key)] for i, b in enumerate(data)).decode()
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
 
 
 def _q(req: SimRequest, *names: str) -> str:
@@ -181,7 +208,10 @@ def baidu(req: SimRequest, world: World) -> SimResponse:
     if _blocked("baidu"):
         return _redirect("https://wappass.baidu.com/static/captcha/tuxing.html?&logid=1&ak=c27b"
                          "&backurl=" + quote(f"https://www.baidu.com/s?wd={wd}"))
-    hits = results(world, "baidu", wd)
+    page = _int(_q(req, "pn")) // 10
+    hits = results(world, "baidu", wd, page)
+    nxt = (f'<a href="/s?{urlencode({"wd": wd, "pn": 10 * (page + 1)})}" class="n">下一页 &gt;</a>'
+           if has_next(world, wd, page) else "")
     if not hits:
         return _page(f"{wd}_百度搜索", (
             f'<div id="content_left"><div class="nors"><p>抱歉没有找到与<span style="font-family:'
@@ -200,7 +230,8 @@ def baidu(req: SimRequest, world: World) -> SimResponse:
     return _page(f"{wd}_百度搜索", (
         f'<div id="wrapper"><div id="head"><form id="form" action="/s"><input id="kw" name="wd"'
         f' value="{_e(wd)}"></form></div><div id="content_left">{"".join(items)}</div>'
-        f'<div id="page"><strong>1</strong></div></div>'))
+        f'<div id="page"><div class="page-inner_2jZi2"><strong>{page + 1}</strong>{nxt}</div>'
+        f'</div></div>'))
 
 
 # ---------------------------------------------------------------- Bing (cn)
@@ -223,7 +254,11 @@ def bing(req: SimRequest, world: World) -> SimResponse:
             '<div id="b_content"><div class="captcha"><h1>最后一步</h1>'
             '<p>请解决以下难题以继续</p><p>One last step. Please solve the challenge below to '
             'continue</p><div id="turnstile-widget"></div></div></div>'))
-    hits = results(world, "bing", q)
+    page = max(0, _int(_q(req, "first")) - 1) // 10
+    hits = results(world, "bing", q, page)
+    nxt = (f'<li><a class="sb_pagN sb_pagN_bp b_widePag sb_bp" title="下一页" href="/search?'
+           f'{_e(urlencode({"q": q, "first": 10 * (page + 1) + 1, "FORM": "PERE"}))}">下一页</a></li>'
+           if has_next(world, q, page) else "")
     if not hits:
         return _page(f"{q} - 搜索", (
             f'<ol id="b_results"><li class="b_no"><h1>没有与此相关的结果: <strong>{_e(q)}</strong>'
@@ -244,7 +279,8 @@ def bing(req: SimRequest, world: World) -> SimResponse:
             f'</div></li>')
     return _page(f"{q} - 搜索", (
         f'<header id="b_header"><form action="/search"><input id="sb_form_q" name="q"'
-        f' value="{_e(q)}"></form></header><main><ol id="b_results">{"".join(items)}</ol></main>'))
+        f' value="{_e(q)}"></form></header><main><ol id="b_results">{"".join(items)}'
+        f'<li class="b_pag"><nav><ul class="sb_pageList">{nxt}</ul></nav></li></ol></main>'))
 
 
 # ---------------------------------------------------------------- Sogou
@@ -273,7 +309,10 @@ def sogou(req: SimRequest, world: World) -> SimResponse:
     query = _q(req, "query")
     if _blocked("sogou"):
         return _redirect("http://www.sogou.com/antispider/?from=" + quote(f"/web?query={query}"))
-    hits = results(world, "sogou", query)
+    page = max(0, _int(_q(req, "page")) - 1)
+    hits = results(world, "sogou", query, page)
+    nxt = (f'<a id="sogou_next" href="?{_e(urlencode({"query": query, "page": page + 2, "ie": "utf8"}))}"'
+           f' class="np">下一页</a>' if has_next(world, query, page) else "")
     if not hits:
         return _page(f"{query} - 搜狗搜索", (
             f'<div class="results"><div id="noresult_part1_container"><p class="no-tit">抱歉，'
@@ -288,7 +327,8 @@ def sogou(req: SimRequest, world: World) -> SimResponse:
             f'<span>{_e(h.host)}</span></div></div>')
     return _page(f"{query} - 搜狗搜索", (
         f'<form action="/web" id="searchForm"><input name="query" value="{_e(query)}"></form>'
-        f'<div class="results">{"".join(items)}</div>'))
+        f'<div class="results">{"".join(items)}</div><div class="p" id="pagebar_container">'
+        f'{nxt}</div>'))
 
 
 # ---------------------------------------------------------------- 360
@@ -307,7 +347,10 @@ def so360(req: SimRequest, world: World) -> SimResponse:
             '<div class="mod-antispam"><h2>访问异常</h2><p>系统检测到您的访问存在异常，'
             '请输入验证码以便正常访问。</p><img src="/captcha/create?t=1"><input name="captcha">'
             '</div>'))
-    hits = results(world, "so360", q)
+    page = max(0, _int(_q(req, "pn")) - 1)
+    hits = results(world, "so360", q, page)
+    nxt = (f'<a id="snext" href="/s?{_e(urlencode({"q": q, "pn": page + 2}))}">下一页&gt;</a>'
+           if has_next(world, q, page) else "")
     if not hits:
         return _page(f"{q} - 360搜索", (
             f'<div id="main"><div id="no-result"><p>抱歉，未找到和“<em>{_e(q)}</em>”相关的网页。'
@@ -324,4 +367,5 @@ def so360(req: SimRequest, world: World) -> SimResponse:
             f'</cite></p></li>')
     return _page(f"{q} - 360搜索", (
         f'<form action="/s" id="bd_search"><input name="q" value="{_e(q)}"></form>'
-        f'<div id="main"><ul class="result">{"".join(items)}</ul></div>'))
+        f'<div id="main"><ul class="result">{"".join(items)}</ul><div id="page">{nxt}</div>'
+        f'</div>'))

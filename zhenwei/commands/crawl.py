@@ -42,6 +42,24 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def discovery_options(
+    sources: tuple[str, ...], opts: dict[str, dict[str, Any]], dns_budget: int | None,
+    feeds: tuple[str, ...],
+) -> tuple[tuple[str, ...], dict[str, dict[str, Any]]]:
+    """--dns-budget and --feed as source options (the feed source runs only with a feed)."""
+    if dns_budget is not None:
+        if dns_budget < 1:
+            raise click.UsageError("--dns-budget must be a positive number of queries")
+        opts.setdefault("permutations", {})["dns_budget"] = dns_budget
+    if feeds:
+        for f in feeds:
+            if f != "-" and not Path(f).is_file():
+                raise click.UsageError(f"feed file not found: {f}")
+        opts.setdefault("feed", {})["paths"] = list(feeds)
+        sources = (*(sources or ALL_SOURCES), "feed")
+    return sources, opts
+
+
 @click.command("crawl")
 @click.option("--sources", "sources_opt", metavar="LIST",
               help=f"Comma-separated sources (default: all of {','.join(ALL_SOURCES)}).")
@@ -56,6 +74,12 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
               help="Look-alike names generated per target, best first (default: all).")
 @click.option("--dns-rate", type=float, default=200.0, show_default=True,
               help="DNS queries per second of the look-alike source.")
+@click.option("--dns-budget", type=int, default=None,
+              help="DNS queries the look-alike source spends per target, likeliest names first "
+                   "(default 20000).")
+@click.option("--feed", "feeds", multiple=True, metavar="FILE",
+              help="Newly-registered-domain or zone-file feed (.gz ok, '-' for stdin): names "
+                   "scored in bulk, only those above the threshold resolved; repeatable.")
 @click.option("--option", "source_opts", multiple=True, metavar="SOURCE.KEY=VALUE",
               help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.")
 @click.option("--nightly", is_flag=True, help="Scheduled run: also send the digest.")
@@ -81,6 +105,8 @@ def command(
     max_candidates: int,
     lookalike_limit: int | None,
     dns_rate: float,
+    dns_budget: int | None,
+    feeds: tuple[str, ...],
     source_opts: tuple[str, ...],
     nightly: bool,
     coordinator: bool,
@@ -110,6 +136,8 @@ def command(
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
+    source_options = parse_source_options(source_opts)
+    sources, source_options = discovery_options(sources, source_options, dns_budget, feeds)
     options = CrawlOptions(
         sources=sources,
         seeds=tuple(seeds),
@@ -119,7 +147,7 @@ def command(
         max_candidates=max_candidates,
         lookalike_limit=lookalike_limit,
         dns_rate=dns_rate,
-        source_options=parse_source_options(source_opts),
+        source_options=source_options,
         distributed=distributed,
         coordinator=coordinator,
         run_key=run_key,
@@ -150,18 +178,25 @@ def _run(settings: Any, options: Any, *, progress: bool) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from crawler.sources.progress import start_run
     from zhenwei.crawljob import CrawlJob
+    from zhenwei.ticker import Ticker, log_summary
 
+    board = start_run()
     console = Console(stderr=True)
     if not progress or not console.is_terminal:
-        return CrawlJob(settings, options).run()
-    with Progress(
+        try:
+            return CrawlJob(settings, options, progress=lambda _: board.add("pages", "fetched")).run()
+        finally:
+            log_summary(board)
+    with Ticker(board, lambda line: console.print(line, markup=False, highlight=False)), Progress(
         TextColumn("[bold]巡查[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.fields[last]}"), console=console, transient=True,
     ) as bar:
         task = bar.add_task("crawl", total=None, last="")
 
         def on_page(item: Any) -> None:
+            board.add("pages", "fetched")
             bar.update(task, advance=1, last=f"{item.score:>3} {item.page.host}")
 
         return CrawlJob(settings, options, progress=on_page).run()
