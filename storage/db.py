@@ -110,9 +110,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 class Database:
     """The database plus the evidence store that lives beside it."""
 
-    def __init__(self, url: str, data_dir: Path, artifacts_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        data_dir: Path,
+        artifacts_dir: Path | None = None,
+        audit_key_file: Path | None = None,
+    ) -> None:
         self.url = normalise_url(url)
         self.data_dir = Path(data_dir)
+        #: HMAC key of the review audit chain: kept outside the database on purpose
+        self.audit_key_file = Path(audit_key_file or self.data_dir / "audit.key")
         self.engine = make_engine(self.url)
         self._reader = session_factory(self.engine)
         self._writer = session_factory(self.engine.execution_options(**{WRITE_OPTION: True}))
@@ -120,7 +128,12 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        db = cls(settings.database_url, settings.data_dir, settings.artifacts_dir)
+        db = cls(
+            settings.database_url,
+            settings.data_dir,
+            settings.artifacts_dir,
+            settings.audit_key_path,
+        )
         db.upgrade()
         return db
 
