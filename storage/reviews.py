@@ -121,10 +121,6 @@ class Reviews(sql.Store):
             return AuditResult(False, 0, None, lead_id, f"audit key unusable: {exc}")
         checked = 0
         with self.db.session() as s:
-            if keyed:
-                problem = trail.check(s, key, "review")
-                if problem:
-                    return AuditResult(False, 0, None, None, problem)
             lead_stmt = select(Lead.id, Lead.review_head, Lead.status, Lead.verdict).order_by(
                 Lead.id
             )
@@ -167,4 +163,8 @@ class Reviews(sql.Store):
                         lid,
                         f"status {status!r} differs from {expected!r} its events lead to",
                     )
+            # after the walk, so a break inside one lead's chain is named precisely
+            problem = trail.check(s, key, "review") if keyed else ""
+            if problem:
+                return AuditResult(False, checked, None, lead_id, problem)
         return AuditResult(True, checked)
