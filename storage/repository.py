@@ -24,9 +24,11 @@ from storage.records import SourceHit
 from storage.references import References
 from storage.reviews import Reviews
 from storage.runs import Runs
+from storage.sessions import Sessions
 from storage.sql import NotFoundError
 from storage.tips import Tips
-from storage.users import ROLES, UserExistsError, Users
+from storage.authlog import AuthLog
+from storage.users import ROLES, UnknownUserError, UserExistsError, Users
 
 
 class Repository:
@@ -41,6 +43,8 @@ class Repository:
         self.tips = Tips(db)
         self.references = References(db)
         self.users = Users(db)
+        self.sessions = Sessions(db)
+        self.auth_log = AuthLog(db)
         self.artifacts = Artifacts(db)
 
     def count(self, model: type[Base]) -> int:
@@ -55,5 +59,6 @@ __all__ = [
     "NotFoundError",
     "Repository",
     "SourceHit",
+    "UnknownUserError",
     "UserExistsError",
 ]

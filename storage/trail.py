@@ -32,6 +32,12 @@ def reading_key(path: Path) -> bytes | None:
     return keyfile.read_key(path)
 
 
+def lock(s: Session, name: str) -> None:
+    """Serialise writers of one trail on its checkpoint row (FOR UPDATE on PostgreSQL; SQLite
+    writers are serial already)."""
+    s.get(AuditHead, name, with_for_update=True)
+
+
 def advance(s: Session, key: bytes, name: str, new_hash: str) -> None:
     """Count one more event of trail `name`, ending in `new_hash`, under a fresh MAC."""
     head = s.get(AuditHead, name, with_for_update=True)
