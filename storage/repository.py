@@ -16,6 +16,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.artifacts import Artifacts
+from storage.authlog import AuthLog
 from storage.campaigns import Campaigns
 from storage.db import Database
 from storage.leads import ACTIVE_STATUSES, Leads
@@ -27,7 +28,6 @@ from storage.runs import Runs
 from storage.sessions import Sessions
 from storage.sql import NotFoundError
 from storage.tips import Tips
-from storage.authlog import AuthLog
 from storage.users import ROLES, UnknownUserError, UserExistsError, Users
 
 

@@ -17,15 +17,13 @@ SESSION_KEY_FILE = "session.key"
 
 
 def _configure_logging(log_file: Path | None) -> None:
-    """Warnings and the auth events (logger `zhenwei.auth`, INFO) to ZHENWEI_LOG_FILE or stderr."""
-    handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.WARNING)
+    """Auth events (logger `zhenwei.auth`, INFO) always reach a log: stderr through the
+    handler `zhenwei` sets up, and ZHENWEI_LOG_FILE too when given (with warnings)."""
     logging.getLogger("zhenwei.auth").setLevel(logging.INFO)
+    if log_file is not None:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
 
 
 def _is_loopback(host: str) -> bool:

@@ -32,8 +32,8 @@ from core import labels
 from core.config import ConfigError, Settings
 from storage.artifacts import ArtifactError
 from storage.audit import RoleError, StatusError, check_transition
-from storage.keyfile import MIN_KEY_BYTES
 from storage.db import Database
+from storage.keyfile import MIN_KEY_BYTES
 from storage.records import CaptureRecord, LeadDetail
 from storage.repository import NotFoundError, Repository
 from zhenwei.web.campaigns import routes as campaign_routes
@@ -43,11 +43,11 @@ from zhenwei.web.reports import routes as report_routes
 from zhenwei.web.security import (
     EVIDENCE_CSP,
     SecurityHeaders,
+    SessionAuth,
     checked_form,
     csrf_token,
     current_user,
     form_text,
-    SessionAuth,
     login_required,
     session_token,
     start_session,
