@@ -112,6 +112,16 @@ class Reviews(sql.Store):
 
         return sql.write(self.db, run)
 
+    def head_problem(self) -> str:
+        """The cheap check behind the UI's banner: the review trail against its keyed
+        checkpoint (three small queries); "" when they agree."""
+        try:
+            key = trail.reading_key(self.db.audit_key_file)
+        except keyfile.KeyFileError as exc:
+            return f"audit key unusable: {exc}"
+        with self.db.session() as s:
+            return trail.check(s, key, "review")
+
     def verify_chain(self, lead_id: int | None = None, *, keyed: bool = True) -> AuditResult:
         """Recompute every review hash and MAC, match each lead's status to where its events
         lead, and the trail to its keyed checkpoint; report the first thing that does not fit."""

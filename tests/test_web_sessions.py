@@ -291,3 +291,18 @@ def test_serve_makes_its_key_and_logs_auth_events(
     key = Path(env["ZHENWEI_DATA_DIR"]) / "session.key"
     assert key.stat().st_mode & 0o777 == 0o600 and len(bytes.fromhex(key.read_text())) >= 32
     assert "login_failed" in log_file.read_text()
+
+
+# ---------------------------------------------------------------- finding 3: the UI says so
+def test_every_page_warns_when_events_were_deleted(
+    client: TestClient, env: dict[str, str], seeded: dict[str, int]  # noqa: F811
+) -> None:
+    lead = seeded["fake"]
+    _as(client, "li")
+    act(client, lead, "reviewing", "开始核查")
+    act(client, lead, "note", "第二条")
+    assert "审计链校验失败" not in client.get("/leads").text
+    _sql(env, "DELETE FROM review_event WHERE id = (SELECT MAX(id) FROM review_event)")
+    _sql(env, "UPDATE lead SET review_head = (SELECT hash FROM review_event) WHERE id = :i", i=lead)
+    assert "审计链校验失败" in client.get("/leads").text
+    assert "审计链被篡改" in client.get(f"/leads/{lead}").text

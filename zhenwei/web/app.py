@@ -123,8 +123,11 @@ def create_app(
     templates = Jinja2Templates(env=_environment())
 
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+        user = current_user(request)
         ctx = {
-            "user": current_user(request),
+            "user": user,
+            # every signed-in page says so when the audit trail no longer proves itself
+            "audit_alarm": repo.reviews.head_problem() if user is not None else "",
             "csrf": csrf_token(request),
             "flash": request.session.pop("flash", None),
             **context,
