@@ -125,3 +125,27 @@ def test_audit_key_is_outside_the_database(repo: Repository) -> None:
     assert key.read_text().strip() not in repo.db.url
     key.unlink()  # a lost key is loud, never a silently fresh one
     assert not repo.reviews.verify_chain()
+
+
+def test_events_from_before_the_key_are_sealed_once(repo: Repository) -> None:
+    """A database upgraded from 0004: events without MACs, no key, no checkpoint."""
+    lid = _reviewed(repo)
+    with repo.db.session(write=True) as s:
+        s.execute(text("UPDATE review_event SET mac = ''"))
+        s.execute(text("DELETE FROM audit_head"))
+    repo.db.audit_key_file.unlink()
+    result = repo.reviews.verify_chain()
+    assert not result.ok and "audit key missing" in result.reason
+    assert repo.reviews.seal() == 3
+    assert repo.reviews.verify_chain(lid) and repo.reviews.verify_chain()
+    repo.reviews.set_status(lid, "referred", user="wang", role="supervisor")
+    assert repo.reviews.verify_chain()
+
+
+def test_a_broken_unkeyed_chain_is_never_sealed(repo: Repository) -> None:
+    lid = _reviewed(repo)
+    with repo.db.session(write=True) as s:
+        s.execute(text("UPDATE review_event SET mac = '', note = '改过'"))
+    with pytest.raises(ValueError):
+        repo.reviews.seal()
+    assert not repo.reviews.verify_chain(lid)
