@@ -51,6 +51,7 @@ class Reviews(sql.Store):
         key = trail.writing_key(self.db.audit_key_file)
 
         def run(s: Session) -> ReviewEventRecord:
+            trail.lock(s, "review")
             lead = sql.locked(s, Lead, lead_id)
             old = lead.status
             new = new_status or old

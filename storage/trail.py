@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import audit, keyfile
+from storage import audit, keyfile, sql
 from storage.models import AuditHead, AuthEvent, ReviewEvent
 
 TRAILS: dict[str, type[ReviewEvent] | type[AuthEvent]] = {
@@ -34,16 +34,22 @@ def reading_key(path: Path) -> bytes | None:
 
 def lock(s: Session, name: str) -> None:
     """Serialise writers of one trail on its checkpoint row (FOR UPDATE on PostgreSQL; SQLite
-    writers are serial already)."""
+    writers are serial already). Taken before the event is inserted, so event ids and the
+    checkpoint advance in the same order."""
     s.get(AuditHead, name, with_for_update=True)
 
 
 def advance(s: Session, key: bytes, name: str, new_hash: str) -> None:
     """Count one more event of trail `name`, ending in `new_hash`, under a fresh MAC."""
     head = s.get(AuditHead, name, with_for_update=True)
-    if head is None:
-        head = AuditHead(name=name, events=0, last_hash="", mac="")
-        s.add(head)
+    if head is None:  # the first event ever: racing first writers agree on one row
+        s.execute(
+            sql.insert(s, AuditHead)
+            .values(name=name, events=0, last_hash="", mac="")
+            .on_conflict_do_nothing()
+        )
+        head = s.get(AuditHead, name, with_for_update=True, populate_existing=True)
+        assert head is not None
     head.events = (head.events or 0) + 1
     head.last_hash = new_hash
     head.mac = audit.head_mac(key, name, head.events, new_hash)

@@ -306,3 +306,22 @@ def test_every_page_warns_when_events_were_deleted(
     _sql(env, "UPDATE lead SET review_head = (SELECT hash FROM review_event) WHERE id = :i", i=lead)
     assert "审计链校验失败" in client.get("/leads").text
     assert "审计链被篡改" in client.get(f"/leads/{lead}").text
+
+
+def test_cli_review_obeys_the_same_workflow(env: dict[str, str], seeded: dict[str, int]) -> None:  # noqa: F811
+    from click.testing import CliRunner
+
+    from zhenwei.cli import main
+
+    lead = seeded["fake"]
+
+    def review(action: str, user: str) -> int:
+        return CliRunner().invoke(main, ["review", str(lead), action, "--user", user], env=env).exit_code
+
+    assert review("reviewing", "li") == 0
+    assert review("confirm", "li") == 0
+    assert review("refer", "li") == 1  # an analyst cannot refer
+    assert review("refer", "wang") == 0
+    assert review("dismiss", "li") == 1  # nor undo a referral
+    assert _status(env, lead) == "referred"
+    assert review("dismiss", "ghost") == 1
