@@ -160,7 +160,7 @@ class Settings:
     artifacts_dir: Path | None = None
     #: Redis of `zhenwei crawl --distributed` workers
     redis_url: str = "redis://127.0.0.1:6379/0"
-    #: signs review-UI sessions (ZHENWEI_SECRET_KEY); None: a random key per process
+    #: signs review-UI cookies (ZHENWEI_SECRET_KEY, ≥ 32 bytes); None: `serve` makes one in data_dir
     secret_key: str | None = None
     #: Ed25519 private key (PEM file) that signs evidence manifests (ZHENWEI_SIGNING_KEY)
     signing_key_file: Path | None = None
