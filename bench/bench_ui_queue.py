@@ -221,7 +221,7 @@ def run(kind: str, n: int, requests: int) -> None:
             naive = _timed(
                 lambda: s.scalars(best_first([]).offset(depth).limit(100)).all(), requests
             )
-        app = create_app(Settings.from_env(env), secret_key="bench")
+        app = create_app(Settings.from_env(env), secret_key="bench" * 8)
         with TestClient(app, follow_redirects=False) as client:
             form = client.get("/login").text
             csrf = re.search(r'name="csrf" value="([^"]+)"', form)

@@ -52,6 +52,15 @@ def parse_hostport(value: str, default_port: int, name: str) -> tuple[str, int]:
     return host, port
 
 
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}: {raw!r} is not a positive whole number")
+    return int(raw)
+
+
 def _get(env: Mapping[str, str], name: str) -> str | None:
     """Proxy variables come in either case; the lower-case one wins, as in curl."""
     for key in (name.lower(), name.upper()):
@@ -153,7 +162,7 @@ class Settings:
     artifacts_dir: Path | None = None
     #: Redis of `zhenwei crawl --distributed` workers
     redis_url: str = "redis://127.0.0.1:6379/0"
-    #: signs review-UI sessions (ZHENWEI_SECRET_KEY); None: a random key per process
+    #: signs review-UI cookies (ZHENWEI_SECRET_KEY, ≥ 32 bytes); None: `serve` makes one in data_dir
     secret_key: str | None = None
     #: Ed25519 private key (PEM file) that signs evidence manifests (ZHENWEI_SIGNING_KEY)
     signing_key_file: Path | None = None
@@ -164,6 +173,17 @@ class Settings:
     def egress(self) -> EgressPolicy:
         """The egress policy every fetch path asks before it connects."""
         return EgressPolicy(self.allow_networks)
+    #: review-UI sessions end after this long without a request, and this long after login
+    session_idle_minutes: int = 30
+    session_hours: int = 8
+    #: mark session cookies `Secure` (ZHENWEI_SECURE_COOKIES=1, when served behind HTTPS)
+    secure_cookies: bool = False
+    #: HMAC key of the review audit chain (ZHENWEI_AUDIT_KEY_FILE; default data_dir/audit.key)
+    audit_key_file: Path | None = None
+    #: accepted evidence-signing public keys: PEM files or SHA-256 fingerprints (ZHENWEI_TRUSTED_KEYS)
+    trusted_keys: tuple[str, ...] = ()
+    #: where `serve` writes its log, auth events included (ZHENWEI_LOG_FILE; default stderr)
+    log_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -201,7 +221,19 @@ class Settings:
             redis_url=env.get("ZHENWEI_REDIS_URL") or "redis://127.0.0.1:6379/0",
             secret_key=env.get("ZHENWEI_SECRET_KEY") or None,
             signing_key_file=Path(env["ZHENWEI_SIGNING_KEY"]) if env.get("ZHENWEI_SIGNING_KEY") else None,
+            session_idle_minutes=_positive(env, "ZHENWEI_SESSION_IDLE_MINUTES", 30),
+            session_hours=_positive(env, "ZHENWEI_SESSION_HOURS", 8),
+            secure_cookies=env.get("ZHENWEI_SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes"),
+            audit_key_file=Path(env["ZHENWEI_AUDIT_KEY_FILE"]) if env.get("ZHENWEI_AUDIT_KEY_FILE") else None,
+            trusted_keys=tuple(
+                part.strip() for part in env.get("ZHENWEI_TRUSTED_KEYS", "").split(os.pathsep) if part.strip()
+            ),
+            log_file=Path(env["ZHENWEI_LOG_FILE"]) if env.get("ZHENWEI_LOG_FILE") else None,
         )
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit.key"
 
     @property
     def evidence_dir(self) -> Path:

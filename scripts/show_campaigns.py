@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from zhenwei.web import create_app
 
-    with TestClient(create_app(settings, secret_key="k"), follow_redirects=False) as c:
+    with TestClient(create_app(settings, secret_key="k" * 32), follow_redirects=False) as c:
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
         assert token is not None
         c.post("/login", data={"name": "wang", "password": "demo password 1", "csrf": token[1]})

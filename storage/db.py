@@ -110,9 +110,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 class Database:
     """The database plus the evidence store that lives beside it."""
 
-    def __init__(self, url: str, data_dir: Path, artifacts_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        data_dir: Path,
+        artifacts_dir: Path | None = None,
+        audit_key_file: Path | None = None,
+    ) -> None:
         self.url = normalise_url(url)
         self.data_dir = Path(data_dir)
+        #: HMAC key of the review audit chain: kept outside the database on purpose
+        self.audit_key_file = Path(audit_key_file or self.data_dir / "audit.key")
         self.engine = make_engine(self.url)
         self._reader = session_factory(self.engine)
         self._writer = session_factory(self.engine.execution_options(**{WRITE_OPTION: True}))
@@ -120,7 +128,12 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        db = cls(settings.database_url, settings.data_dir, settings.artifacts_dir)
+        db = cls(
+            settings.database_url,
+            settings.data_dir,
+            settings.artifacts_dir,
+            settings.audit_key_path,
+        )
         db.upgrade()
         return db
 
@@ -132,6 +145,8 @@ class Database:
         """A session in one transaction: committed on success, rolled back on error."""
         factory = self._writer if write else self._reader
         with factory() as session, session.begin():
+            # where review events find their HMAC key (storage/reviews.append_event)
+            session.info["audit_key_file"] = self.audit_key_file
             yield session
 
     @property

@@ -172,6 +172,7 @@ class HostLabels(sql.Store):
         label: str | None,
         reason: str,
         scope: str = "host",
+        role: str | None = None,
     ) -> LabelRecord | None:
         """A review action that is also a decision, in one transaction: the audited review
         event (its note names the label) and the label row (`label` None: the action
@@ -185,7 +186,9 @@ class HostLabels(sql.Store):
             if label is None:
                 said = "撤销标注" if current is not None else ""
                 text = "；".join(x for x in (said, note) if x)
-                append_event(s, lead, user=user, action=action, note=text, new_status=new_status)
+                append_event(
+                    s, lead, user=user, action=action, note=text, new_status=new_status, role=role
+                )
                 if current is None:
                     return None
                 row = add_label(
@@ -201,6 +204,7 @@ class HostLabels(sql.Store):
                 action=action,
                 note=f"{said}；{note}" if note else said,
                 new_status=new_status,
+                role=role,
             )
             row = add_label(
                 s, lead.host, label, user=user, reason=reason, note=note, scope=scope, lead=lead

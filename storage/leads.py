@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.signals import ScoredPage
 from core.types import Page
-from storage import artifacts, captures, hostlabels, leadquery, linkfeatures, pagedata, sql
+from storage import artifacts, audit, captures, hostlabels, leadquery, linkfeatures, pagedata, sql
 from storage.campaigns import campaign_record
 from storage.leadquery import Cursor, LeadFilter, LeadPage, lead_records
 from storage.models import Lead, LeadSource
@@ -120,7 +120,7 @@ class Leads(sql.Store):
             verdict=scored.verdict,
             categories=list(scored.categories),
             target=scored.target,
-            status="official" if scored.verdict == "official" else "new",
+            status=audit.automatic_status(scored.verdict),
             first_seen=at,
             last_seen=at,
             is_down=False,
@@ -180,11 +180,10 @@ class Leads(sql.Store):
         lead.target = scored.target or lead.target
         lead.is_down = False
         lead.down_since = None
-        # Automatic status moves only between new and official; never over an analyst.
-        if lead.status == "new" and scored.verdict == "official":
-            lead.status = "official"
-        elif lead.status == "official" and not lead.review_head and scored.verdict != "official":
-            lead.status = "new"
+        # Automatic status moves only between new and official, and only before any review
+        # event: afterwards the status is what the audit trail says (storage/reviews.py).
+        if not lead.review_head:
+            lead.status = audit.automatic_status(scored.verdict)
         # An analyst's label counts in every later run (storage/hostlabels.py).
         hostlabels.apply_to_lead(s, lead)
 

@@ -1,5 +1,7 @@
 """SQLAlchemy 2 typed models of the zhenwei database (ARCHITECTURE §6).
 
+Longer than 400 lines: the whole schema in one place, so the migrations have one file to match.
+
 Unique constraints carry the idempotency: one lead per host, one capture per capture key,
 one artifact per sha256, one signal per (capture, position). Migrations live in
 storage/migrations; `tests/test_storage.py` checks that they match these models.
@@ -316,6 +318,9 @@ class ReviewEvent(Base):
     at: Mapped[datetime]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: HMAC of `hash` with the audit key (outside the database): recomputing the chain after
+    #: an edit cannot reproduce it; "" on events written before the key existed
+    mac: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ReferenceRow(Base):
@@ -382,3 +387,44 @@ class HostLabel(Base):
     url: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[int | None] = mapped_column(Integer)
     verdict: Mapped[str | None] = mapped_column(String(20))
+
+
+class WebSession(Base):
+    """A signed-in browser of the review UI; the cookie carries only a random token whose
+    SHA-256 is `id`, so the row decides who is signed in and deleting it signs them out."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    #: fixed at login: no request extends it
+    expires_at: Mapped[datetime]
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuthEvent(Base):
+    """Sign-ins, failed sign-ins, throttling and sign-outs; keyed hash chain like review events."""
+
+    __tablename__ = "auth_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    user: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    kind: Mapped[str] = mapped_column(String(30))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The keyed checkpoint of one audit trail (`review`, `auth`): how many events it holds and
+    its newest hash, MACed with the audit key, so deleting the newest or every event shows."""
+
+    __tablename__ = "audit_head"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+    mac: Mapped[str] = mapped_column(String(64), default="")

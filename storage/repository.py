@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.artifacts import Artifacts
+from storage.authlog import AuthLog
 from storage.campaigns import Campaigns
 from storage.db import Database
 from storage.hostlabels import HostLabels
@@ -26,9 +27,10 @@ from storage.records import SourceHit
 from storage.references import References
 from storage.reviews import Reviews
 from storage.runs import Runs
+from storage.sessions import Sessions
 from storage.sql import NotFoundError
 from storage.tips import Tips
-from storage.users import ROLES, UserExistsError, Users
+from storage.users import ROLES, UnknownUserError, UserExistsError, Users
 
 
 class Repository:
@@ -44,6 +46,8 @@ class Repository:
         self.tips = Tips(db)
         self.references = References(db)
         self.users = Users(db)
+        self.sessions = Sessions(db)
+        self.auth_log = AuthLog(db)
         self.artifacts = Artifacts(db)
 
     def count(self, model: type[Base]) -> int:
@@ -58,5 +62,6 @@ __all__ = [
     "NotFoundError",
     "Repository",
     "SourceHit",
+    "UnknownUserError",
     "UserExistsError",
 ]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import sql
-from storage.models import User
+from storage.models import User, WebSession
 from storage.records import UserRecord
 
 if TYPE_CHECKING:
@@ -24,12 +25,19 @@ class UserExistsError(ValueError):
     """A user of that name exists already."""
 
 
+class UnknownUserError(ValueError):
+    """No user of that name."""
+
+
 class Users(sql.Store):
     """Adds, lists and checks users."""
 
     def __init__(self, db: Database) -> None:
         super().__init__(db)
         self._hasher = PasswordHasher()
+        # Unknown names are checked against this, so they cost what a known name costs and
+        # the answer's timing does not tell which names exist.
+        self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
 
     def add(self, name: str, role: str, password: str) -> UserRecord:
         if role not in ROLES:
@@ -53,12 +61,12 @@ class Users(sql.Store):
         """The user's role when the password is right, else None."""
         with self.db.session() as s:
             row = s.scalars(select(User).where(User.name == name)).one_or_none()
-            if row is None:
-                return None
-            stored_hash, role = row.password_hash, row.role
+            stored_hash, role = (row.password_hash, row.role) if row else (self._dummy, None)
         try:
             self._hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
+            return None
+        if role is None:
             return None
         if self._hasher.check_needs_rehash(stored_hash):
             new_hash = self._hasher.hash(password)
@@ -68,6 +76,34 @@ class Users(sql.Store):
 
             sql.write(self.db, rehash)
         return role
+
+    def set_role(self, name: str, role: str) -> UserRecord:
+        """Change a user's role and end their sessions (they sign in again under the new one)."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+
+        def run(s: Session) -> UserRecord:
+            row = s.scalars(select(User).where(User.name == name)).one_or_none()
+            if row is None:
+                raise UnknownUserError(f"no user {name!r}")
+            row.role = role
+            s.execute(delete(WebSession).where(WebSession.user_id == row.id))
+            s.flush()
+            return sql.to_record(UserRecord, row)
+
+        return sql.write(self.db, run)
+
+    def delete(self, name: str) -> None:
+        """Remove a user and every session of theirs (their review events stay, by name)."""
+
+        def run(s: Session) -> None:
+            row = s.scalars(select(User).where(User.name == name)).one_or_none()
+            if row is None:
+                raise UnknownUserError(f"no user {name!r}")
+            s.execute(delete(WebSession).where(WebSession.user_id == row.id))
+            s.delete(row)
+
+        sql.write(self.db, run)
 
     def list(self) -> list[UserRecord]:
         with self.db.session() as s:

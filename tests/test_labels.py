@@ -309,7 +309,7 @@ def web(tmp_path: Path) -> Iterator[tuple[TestClient, Repository, dict[str, int]
     repo.leads.record(scored("shop.example.com", verdict="suspicious", score=30), run_id=None)
     for name, role in (("li", "analyst"), ("root", "admin")):
         repo.users.add(name, role, PASSWORDS[name])
-    with TestClient(create_app(settings, secret_key="k"), follow_redirects=False) as c:
+    with TestClient(create_app(settings, secret_key="k" * 32), follow_redirects=False) as c:
         yield c, repo, ids
     db.close()
 

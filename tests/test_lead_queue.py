@@ -223,7 +223,7 @@ def test_review_ui_pages_and_leads_json_agree_on_order(
     repo.users.add("li", "analyst", PASSWORD)
     env = {"ZHENWEI_DATABASE_URL": database_url, "ZHENWEI_DATA_DIR": str(tmp_path / "data")}
     host_link = re.compile(r'<a href="/leads/(\d+)">')
-    with TestClient(create_app(Settings.from_env(env), secret_key="k")) as c:
+    with TestClient(create_app(Settings.from_env(env), secret_key="k" * 32)) as c:
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
         assert token is not None
         c.post("/login", data={"name": "li", "password": PASSWORD, "csrf": token.group(1)})

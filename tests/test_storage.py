@@ -37,7 +37,7 @@ def test_migrations_up_from_empty_and_idempotent(database_url: str, tmp_path: Pa
         assert current_revision(database.engine) is None
         upgrade(database.engine)
         upgrade(database_url)  # again, through a URL: nothing to do
-        assert current_revision(database.engine) == head_revision() == "0005_labels"
+        assert current_revision(database.engine) == head_revision() == "0006_sessions"
         with database.session() as s:
             assert s.execute(text("SELECT count(*) FROM lead")).scalar() == 0
             if database.dialect == "sqlite":

@@ -108,7 +108,7 @@ def test_certificate_photo_in_the_ui_is_checked_in_the_background(  # type: igno
     repo.users.add("li", "analyst", "correct horse battery")
     photo = io.BytesIO()
     qrcode.make("http://tzzy-zscx.cc/m/q?c=T420106198802143395").save(photo, "PNG")
-    app = create_app(settings, secret_key="k")
+    app = create_app(settings, secret_key="k" * 32)
     with TestClient(app, follow_redirects=False) as c:
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
         c.post("/login", data={"name": "li", "password": "correct horse battery", "csrf": token})

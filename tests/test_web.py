@@ -104,7 +104,7 @@ def seeded(env: dict[str, str]) -> dict[str, int]:
 
 @pytest.fixture
 def client(env: dict[str, str], seeded: dict[str, int]) -> TestClient:
-    app = create_app(Settings.from_env(env), secret_key="test-secret")
+    app = create_app(Settings.from_env(env), secret_key="test-secret-" + "x" * 32)
     with TestClient(app, follow_redirects=False) as c:
         yield c  # type: ignore[misc]
 

@@ -1,6 +1,9 @@
 """Search engines (Baidu, Bing cn, Sogou, 360): per-target queries, parsed result pages,
 resolved redirect links.
 
+Longer than 400 lines: the query plan, paging and back-off of one source; the markup parsers
+of the four engines are the next thing to move out.
+
 A captcha or block page is a failure of the source, never "zero results": counterfeit sites
 buy SEO, so a silent empty search would hide exactly what we look for. A page we cannot
 parse is a failure too. The result sites themselves are never fetched here (the spider does

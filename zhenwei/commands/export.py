@@ -38,6 +38,11 @@ def _fail(message: str) -> None:
 @click.option("--month", metavar="YYYY-MM", help="Every lead confirmed in this month.")
 @click.option("--user", default=None, help="Who exports (audit trail; default: the OS user).")
 @click.option("--no-pdf", is_flag=True, help="Leave out report.pdf (no Chromium needed).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Export even over a broken audit trail; the package then says so and fails `verify`.",
+)
 def command(
     lead_id: int | None,
     out: Path,
@@ -45,6 +50,7 @@ def command(
     month: str | None,
     user: str | None,
     no_pdf: bool,
+    force: bool,
 ) -> None:
     """Write the evidence package of one lead (or a batch): files, WARC, report, STIX, MISP,
     abuse contacts, campaign, signed manifest.
@@ -86,7 +92,13 @@ def command(
             try:
                 done = [
                     export_lead(
-                        repo, lead_id, out, user=who, signing_key=signing_key, chromium=chromium
+                        repo,
+                        lead_id,
+                        out,
+                        user=who,
+                        signing_key=signing_key,
+                        chromium=chromium,
+                        force=force,
                     )
                 ]
             except NotFoundError:
@@ -110,7 +122,14 @@ def command(
             if not ids:
                 _fail(f"{label}：没有可导出的线索")
             done = export_batch(
-                repo, ids, out, user=who, label=label, signing_key=signing_key, chromium=chromium
+                repo,
+                ids,
+                out,
+                user=who,
+                label=label,
+                signing_key=signing_key,
+                chromium=chromium,
+                force=force,
             )
     except ExportError as exc:
         _fail(str(exc))
@@ -124,6 +143,10 @@ def command(
         for problem in e.result.problems:
             click.echo(f"warning: lead {e.lead_id}: {problem}", err=True)
         if e.audit_problem:
-            click.echo(f"warning: review audit chain broken: {e.audit_problem}", err=True)
+            click.echo(
+                f"warning: lead {e.lead_id}: review audit trail broken ({e.audit_problem}); "
+                "exported by --force, marked so in the package (verify will fail it)",
+                err=True,
+            )
         signed = "，已签名" if e.result.signed else ""
         click.echo(f"已导出 {e.result.path}：{e.result.files} 个文件{signed}")

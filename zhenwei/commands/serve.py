@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import ConfigError, Settings
+from storage import keyfile
+
+SESSION_KEY_FILE = "session.key"
+
+
+def _configure_logging(log_file: Path | None) -> None:
+    """Auth events (logger `zhenwei.auth`, INFO) always reach a log: stderr through the
+    handler `zhenwei` sets up, and ZHENWEI_LOG_FILE too when given (with warnings)."""
+    logging.getLogger("zhenwei.auth").setLevel(logging.INFO)
+    if log_file is not None:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
 
 
 def _is_loopback(host: str) -> bool:
@@ -31,20 +46,19 @@ def command(host: str, port: int) -> None:
 
     try:
         settings = Settings.from_env()
-        # The signing key keeps sessions valid across restarts and between workers.
+        _configure_logging(settings.log_file)
+        # The cookie-signing key keeps sessions valid across restarts and between workers;
+        # without one given, one is made once and kept in the data directory (mode 0600).
         secret = settings.secret_key
+        if secret is None:
+            secret = keyfile.read_or_create(settings.data_dir / SESSION_KEY_FILE).hex()
         app = create_app(settings, secret_key=secret)
-    except ConfigError as exc:
+    except (ConfigError, keyfile.KeyFileError) as exc:
         click.echo(f"zhenwei serve: configuration error: {exc}", err=True)
         sys.exit(1)
     except (SQLAlchemyError, OSError) as exc:
         click.echo(f"zhenwei serve: cannot open the database: {exc}", err=True)
         sys.exit(1)
-    if secret is None:
-        click.echo(
-            "zhenwei serve: ZHENWEI_SECRET_KEY is not set: sessions end when the server stops",
-            err=True,
-        )
     if not _is_loopback(host):
         click.echo(
             "zhenwei serve: warning: listening beyond loopback without TLS; put a TLS proxy in front",

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import ConfigError, Settings
-from storage.repository import ROLES, Repository, UserExistsError
+from storage.repository import ROLES, Repository, UnknownUserError, UserExistsError
 
 
 def _repository(cmd: str) -> Repository:
@@ -75,3 +75,36 @@ def list_users() -> None:
     for user in users:
         created = user.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         click.echo(f"{user.name}\t{user.role}\t{created}")
+
+
+@command.command("set-role")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="The new role.")
+def set_role(name: str, role: str) -> None:
+    """Change a user's role; their open sessions end at once."""
+    repo = _repository("set-role")
+    try:
+        user = repo.users.set_role(name, role)
+        repo.auth_log.record("role_changed", name)
+    except UnknownUserError as exc:
+        click.echo(f"zhenwei users set-role: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        repo.db.close()
+    click.echo(f"zhenwei users set-role: {user.name} is now {user.role}; sessions ended", err=True)
+
+
+@command.command("delete")
+@click.argument("name")
+def delete(name: str) -> None:
+    """Delete a user; their open sessions end at once (their review events stay)."""
+    repo = _repository("delete")
+    try:
+        repo.users.delete(name)
+        repo.auth_log.record("user_deleted", name)
+    except UnknownUserError as exc:
+        click.echo(f"zhenwei users delete: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        repo.db.close()
+    click.echo(f"zhenwei users delete: deleted {name}; sessions ended", err=True)

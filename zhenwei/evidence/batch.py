@@ -15,8 +15,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from storage.records import iso
 from storage.repository import Repository
-from zhenwei.evidence.package import ExportResult, build_package
+from zhenwei.evidence.package import ExportError, ExportResult, build_package
 from zhenwei.evidence.referral import EXPORT_ACTION, referral_facts
+
+
+class AuditBrokenError(ExportError):
+    """The lead's audit trail does not verify; exporting it needs `force`."""
 
 
 @dataclass(frozen=True)
@@ -45,15 +49,22 @@ def export_lead(
     signing_key: Ed25519PrivateKey | None = None,
     chromium: str | None = None,
     batch: str = "",
+    force: bool = False,
 ) -> Exported:
     """Write one lead's package and record the export (file, hash) in its audit trail; the
-    next package of the lead lists it under custody."""
+    next package of the lead lists it under custody. A broken audit trail refuses the export
+    (AuditBrokenError) unless `force`: the package then says so and `verify` fails it."""
     from core.netpath.geoip import ip_info
 
     detail = repo.leads.get(lead_id)
     members = [repo.leads.get(i).lead for i in detail.campaign.lead_ids] if detail.campaign else []
     referral = referral_facts(detail, repo.db.artifacts.open, members=members, ip_owner=ip_info)
     audit = repo.reviews.verify_chain(lead_id)
+    if not audit.ok and not force:
+        raise AuditBrokenError(
+            f"lead {lead_id}: the review audit trail is broken ({audit.reason}); "
+            "nothing exported (--force exports anyway, marked as such)"
+        )
     result = build_package(
         detail,
         repo.db.artifacts.open,
@@ -62,6 +73,7 @@ def export_lead(
         signing_key=signing_key,
         chromium=chromium,
         referral=referral,
+        forced=not audit.ok,
     )
     sha = _sha256(out)
     note = f"导出证据包 {out.name}（SHA-256 {sha}，{result.files} 个文件"
@@ -94,8 +106,17 @@ def export_batch(
     label: str,
     signing_key: Ed25519PrivateKey | None = None,
     chromium: str | None = None,
+    force: bool = False,
 ) -> list[Exported]:
     """One package per lead in `out_dir`, and `index.json` naming each with its hash."""
+    if not force:  # refuse before writing anything, not half-way through the batch
+        for lead_id in lead_ids:
+            audit = repo.reviews.verify_chain(lead_id)
+            if not audit.ok:
+                raise AuditBrokenError(
+                    f"lead {lead_id}: the review audit trail is broken ({audit.reason}); "
+                    "nothing exported (--force exports anyway, marked as such)"
+                )
     out_dir.mkdir(parents=True, exist_ok=True)
     done = []
     for lead_id in lead_ids:
@@ -110,6 +131,7 @@ def export_batch(
                 signing_key=signing_key,
                 chromium=chromium,
                 batch=f"批量导出：{label}",
+                force=force,
             )
         )
     index = {

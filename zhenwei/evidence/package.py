@@ -156,6 +156,7 @@ def build_package(
     signing_key: Ed25519PrivateKey | None = None,
     chromium: str | None = "/usr/bin/chromium",
     referral: Referral | None = None,
+    forced: bool = False,
 ) -> ExportResult:
     """Write the evidence zip for `detail` to `out`; `chromium=None` leaves the PDF out.
 
@@ -263,7 +264,13 @@ def build_package(
             }
             for r in detail.reviews
         ],
-        "audit_chain": {"ok": audit.ok, "checked": audit.checked, "reason": audit.reason},
+        "audit_chain": {
+            "ok": audit.ok,
+            "checked": audit.checked,
+            "reason": audit.reason,
+            # exported over a broken trail on purpose (`export --force`); `verify` fails it
+            "forced_export": forced,
+        },
         "problems": problems,
         "signing_key_fingerprint": fingerprint,
         "files": {p: _sha(d) for p, d in sorted(files.items())},

@@ -29,10 +29,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from core import labels
-from core.config import Settings
+from core.config import ConfigError, Settings
 from storage.artifacts import ArtifactError
-from storage.audit import StatusError, check_transition
+from storage.audit import RoleError, StatusError, check_transition
 from storage.db import Database
+from storage.keyfile import MIN_KEY_BYTES
 from storage.records import CaptureRecord, LeadDetail
 from storage.repository import NotFoundError, Repository
 from zhenwei.web import labelling
@@ -43,16 +44,21 @@ from zhenwei.web.reports import routes as report_routes
 from zhenwei.web.security import (
     EVIDENCE_CSP,
     SecurityHeaders,
+    SessionAuth,
     checked_form,
     csrf_token,
     current_user,
     form_text,
     login_required,
+    session_token,
     start_session,
 )
+from zhenwei.web.throttle import Throttle
 from zhenwei.web.tips import routes as tip_routes
 
 log = logging.getLogger(__name__)
+#: sign-ins and sign-outs; `zhenwei serve` sends it to ZHENWEI_LOG_FILE or stderr
+auth_log = logging.getLogger("zhenwei.auth")
 
 HERE = Path(__file__).parent
 BEIJING = timedelta(hours=8)
@@ -60,7 +66,6 @@ BEIJING = timedelta(hours=8)
 IMAGE_ROLES = ("screenshot", "viewport")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOTE_LIMIT = 4000
-SESSION_HOURS = 8
 
 
 def _beijing(value: datetime | None) -> str:
@@ -105,15 +110,27 @@ def create_app(
     secret_key: str | None = None,
     launch_tip_check: Callable[[int], None] | None = None,
 ) -> Starlette:
-    """The review UI over the database of `settings`; without a key, sessions last one process.
-    Tip checks run as background processes unless `launch_tip_check` says otherwise."""
+    """The review UI over the database of `settings`; without a key, cookies last one process
+    (`zhenwei serve` always gives one). Tip checks run as background processes unless
+    `launch_tip_check` says otherwise."""
+    if secret_key is not None and len(secret_key.encode("utf-8")) < MIN_KEY_BYTES:
+        raise ConfigError(
+            f"the session secret key has {len(secret_key.encode('utf-8'))} bytes; "
+            f"at least {MIN_KEY_BYTES} are needed"
+        )
+    absolute = timedelta(hours=settings.session_hours)
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    throttle = Throttle()
     db = Database.from_settings(settings)
     repo = Repository(db)
     templates = Jinja2Templates(env=_environment())
 
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+        user = current_user(request)
         ctx = {
-            "user": current_user(request),
+            "user": user,
+            # every signed-in page says so when the audit trail no longer proves itself
+            "audit_alarm": repo.reviews.head_problem() if user is not None else "",
             "csrf": csrf_token(request),
             "flash": request.session.pop("flash", None),
             **context,
@@ -125,24 +142,53 @@ def create_app(
             return RedirectResponse("/leads", status_code=303)
         return page(request, "login.html", {"error": None, "name": ""})
 
+    def auth_event(kind: str, name: str, address: str) -> None:
+        """To the keyed auth trail and the configured log (`serve` sets it up)."""
+        auth_log.info("%s user=%r address=%s", kind, name, address)
+        repo.auth_log.record(kind, name, address)
+
     async def login(request: Request) -> Response:
         form = await checked_form(request)
         name = form_text(form, "name", 200).strip()
         password = form_text(form, "password", 1000)
+        address = request.client.host if request.client else ""
+        keys = (f"user:{name}", f"addr:{address}")
+        wait = throttle.wait(*keys)
+        if wait:
+            # refused before any password hashing: a spray cannot starve the other users
+            await run_in_threadpool(auth_event, "throttled", name, address)
+            return page(
+                request,
+                "login.html",
+                {"error": f"尝试次数过多，请 {wait} 秒后再试", "name": name},
+                429,
+            )
         role = (
             await run_in_threadpool(repo.users.verify, name, password)
             if name and password
             else None
         )
         if role is None:
-            log.info("failed login for %r", name)
+            throttle.failed(*keys)
+            await run_in_threadpool(auth_event, "login_failed", name, address)
             return page(request, "login.html", {"error": "用户名或密码错误", "name": name}, 401)
-        start_session(request, name, role)
-        log.info("login: %s (%s)", name, role)
+        throttle.succeeded(keys[0])
+        token = await run_in_threadpool(
+            lambda: repo.sessions.open(name, lifetime=absolute, address=address)
+        )
+        start_session(request, token)
+        await run_in_threadpool(auth_event, "login", name, address)
         return RedirectResponse("/leads", status_code=303)
 
     async def logout(request: Request) -> Response:
         await checked_form(request)
+        token = session_token(request)
+        user = current_user(request)
+        if token:
+            await run_in_threadpool(repo.sessions.revoke, token)
+        if user is not None:
+            address = request.client.host if request.client else ""
+            await run_in_threadpool(auth_event, "logout", user["name"], address)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -171,7 +217,7 @@ def create_app(
                 continue
             if action.new_status is not None:
                 try:
-                    check_transition(detail.lead.status, action.new_status)
+                    check_transition(detail.lead.status, action.new_status, role)
                 except StatusError:
                     continue
                 if action.new_status == detail.lead.status:
@@ -224,6 +270,13 @@ def create_app(
         current = await _detail(lead_id)  # 404 before anything is written
         error: str | None = None
         decision = labelling.decision(action.name, current.lead, form, note)
+        wanted = action.new_status or current.lead.status
+        try:  # the role first: a refused analyst learns nothing about the form
+            check_transition(current.lead.status, wanted, user["role"])
+        except RoleError as exc:
+            raise labelling.role_refused(user, action, exc) from None
+        except StatusError:
+            pass  # reported below, from the transaction that would have written it
         if action.name == "note" and not note:
             error = "备注不能为空"
         elif isinstance(decision, str):
@@ -231,8 +284,12 @@ def create_app(
         else:
             try:
                 await run_in_threadpool(
-                    lambda: labelling.record(repo, lead_id, user["name"], action, note, decision)
+                    lambda: labelling.record(
+                        repo, lead_id, user["name"], action, note, decision, role=user["role"]
+                    )
                 )
+            except RoleError as exc:
+                raise labelling.role_refused(user, action, exc) from None
             except StatusError as exc:
                 log.info("refused status change on lead %d: %s", lead_id, exc)
                 error = f"当前状态不允许「{action.label}」"
@@ -321,9 +378,12 @@ def create_app(
             SessionMiddleware,
             secret_key=secret_key or secrets.token_urlsafe(32),
             session_cookie="zhenwei_session",
-            max_age=SESSION_HOURS * 3600,
+            # the browser may keep the cookie this long; the server-side row decides
+            max_age=settings.session_hours * 3600,
             same_site="strict",
+            https_only=settings.secure_cookies,
         ),
+        Middleware(SessionAuth, resolve=lambda token: repo.sessions.resolve(token, idle=idle)),
     ]
     app = Starlette(
         routes=routes,

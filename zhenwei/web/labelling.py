@@ -8,15 +8,21 @@ whole registrable domain. Each is one audited review event plus one label row, w
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 
 from core import labels
+from storage.audit import RoleError
 from storage.hostlabels import label_for_lead
 from storage.records import LeadRecord
 from storage.repository import Repository
 from zhenwei.web.security import form_text
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,19 @@ def record(
     action: labels.Action,
     note: str,
     made: Decision | None,
+    *,
+    role: str | None = None,
 ) -> None:
-    """Write the review event, and the label when the action is a decision."""
+    """Write the review event, and the label when the action is a decision, as far as the
+    workflow allows `role`."""
     if made is None:
         repo.reviews.add(
-            lead_id, user=user, action=action.name, note=note, new_status=action.new_status
+            lead_id,
+            user=user,
+            action=action.name,
+            note=note,
+            new_status=action.new_status,
+            role=role,
         )
         return
     repo.labels.decide(
@@ -70,4 +84,14 @@ def record(
         label=made.label,
         reason=made.reason,
         scope=made.scope,
+        role=role,
+    )
+
+
+def role_refused(user: Mapping[str, str], action: labels.Action, exc: RoleError) -> HTTPException:
+    """The 403 of a review action the workflow refuses to this role."""
+    log.info("refused %s to %s: %s", action.name, user["name"], exc)
+    return HTTPException(
+        403,
+        f"您的角色（{labels.ROLES.get(user['role'], user['role'])}）无权在当前状态执行「{action.label}」",
     )

@@ -1,4 +1,4 @@
-"""Response hardening, sessions and CSRF for the review UI.
+"""Response hardening, server-side sessions and CSRF for the review UI.
 
 Pages need no JavaScript at all, so the CSP allows none; evidence files get an even
 stricter policy of their own (set by their route and kept here).
@@ -10,16 +10,22 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from storage.sessions import SessionUser
+
 PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+#: the cookie holds this random token of a `web_session` row, nothing about the user
+SESSION_TOKEN = "sid"
+USER_SCOPE_KEY = "zhenwei.user"
 EVIDENCE_CSP = "default-src 'none'; img-src 'self'"
 _ALWAYS = {
     "x-content-type-options": "nosniff",
@@ -80,14 +86,31 @@ async def checked_form(request: Request) -> FormData:
 
 
 def current_user(request: Request) -> Mapping[str, str] | None:
-    user = request.session.get("user")
-    if (
-        isinstance(user, dict)
-        and isinstance(user.get("name"), str)
-        and isinstance(user.get("role"), str)
-    ):
-        return user
-    return None
+    """The signed-in user as the database says now (set by `SessionAuth`), or None."""
+    user = request.scope.get(USER_SCOPE_KEY)
+    return user if isinstance(user, dict) else None
+
+
+class SessionAuth:
+    """Resolves the session token of the signed cookie against the `web_session` table on
+    every request: who it is and their role come from the database, never from the cookie.
+    Sits inside Starlette's SessionMiddleware, which only signs the token and the CSRF value."""
+
+    def __init__(self, app: ASGIApp, resolve: Callable[[str], SessionUser | None]) -> None:
+        self.app = app
+        self.resolve = resolve
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            session = scope.get("session")
+            token = session.get(SESSION_TOKEN) if isinstance(session, dict) else None
+            if isinstance(token, str) and token:
+                user = await run_in_threadpool(self.resolve, token)
+                if user is None:
+                    session.pop(SESSION_TOKEN, None)  # type: ignore[union-attr]
+                else:
+                    scope[USER_SCOPE_KEY] = {"name": user.name, "role": user.role}
+        await self.app(scope, receive, send)
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -106,11 +129,16 @@ def login_required(endpoint: Endpoint) -> Endpoint:
     return wrapper
 
 
-def start_session(request: Request, name: str, role: str) -> None:
-    """A fresh session on login (no fixation), with a new CSRF token."""
+def start_session(request: Request, token: str) -> None:
+    """A fresh cookie on login (no fixation): the server-side session's token, a new CSRF."""
     request.session.clear()
-    request.session["user"] = {"name": name, "role": role}
+    request.session[SESSION_TOKEN] = token
     request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def session_token(request: Request) -> str:
+    token = request.session.get(SESSION_TOKEN)
+    return token if isinstance(token, str) else ""
 
 
 def form_text(form: FormData, key: str, limit: int) -> str:
