@@ -80,8 +80,9 @@ def truth(world: World) -> tuple[set[str], set[str], set[str]]:
     return look - sell, sell, other - look - sell
 
 
-def context(net: SimulatedInternet, state_dir: Path, budget: int | None,
-            pages: list[ScoredPageRef]) -> SourceContext:
+def context(
+    net: SimulatedInternet, state_dir: Path, budget: int | None, pages: list[ScoredPageRef]
+) -> SourceContext:
     opts: dict[str, dict[str, object]] = {"ct": {"delay": 0}, "search": {"delay": 0}}
     if budget is not None:
         opts["permutations"] = {"dns_budget": budget}
@@ -128,9 +129,15 @@ def pages_of(net: SimulatedInternet, domains: set[str]) -> list[ScoredPageRef]:
                 resp = client.get(site.url())
             except Exception:  # a site that is down just gives no links
                 continue
-            out.append(ScoredPageRef(url=str(resp.url), html=resp.text, depth=0,
-                                     verdict="counterfeit" if site.label == "counterfeit" else "suspicious",
-                                     categories=("seller",) if site.label == "seller" else ()))
+            out.append(
+                ScoredPageRef(
+                    url=str(resp.url),
+                    html=resp.text,
+                    depth=0,
+                    verdict="counterfeit" if site.label == "counterfeit" else "suspicious",
+                    categories=("seller",) if site.label == "seller" else (),
+                )
+            )
     return out
 
 
@@ -177,9 +184,14 @@ def run_feed(net: SimulatedInternet, tmp: Path, noise: int) -> Row:
     ctx = replace(context(net, tmp / "feed", None, []), options={"feed": {"paths": [str(path)]}})
     before, t0 = dns_count(net), time.monotonic()
     result = asyncio.run(source.collect(ctx))
-    return ("feed (zone file)", found_domains(net, result.candidates), time.monotonic() - t0,
-            dns_count(net) - before, f"{len(names)} names in the feed, "
-            f"{result.stats.get('above_threshold', 0)} above the threshold")
+    return (
+        "feed (zone file)",
+        found_domains(net, result.candidates),
+        time.monotonic() - t0,
+        dns_count(net) - before,
+        f"{len(names)} names in the feed, "
+        f"{result.stats.get('above_threshold', 0)} above the threshold",
+    )
 
 
 def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[Row]:
@@ -192,18 +204,39 @@ def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[R
         dt, queries = time.monotonic() - t0, dns_count(net) - before
         got = found_domains(net, result.candidates)
         union |= got
-        rows.append((name, got, dt, queries,
-                      f"{len(result.candidates)} candidates, {len(result.failures)} failures"))
+        rows.append(
+            (
+                name,
+                got,
+                dt,
+                queries,
+                f"{len(result.candidates)} candidates, {len(result.failures)} failures",
+            )
+        )
     pages = pages_of(net, union)
     (links,) = build_sources(["links"])
     before, t0 = dns_count(net), time.monotonic()
     result = asyncio.run(links.collect(context(net, tmp / "links", budget, pages)))
-    rows.append(("links", found_domains(net, result.candidates), time.monotonic() - t0,
-                 dns_count(net) - before, f"{len(pages)} pages followed"))
+    rows.append(
+        (
+            "links",
+            found_domains(net, result.candidates),
+            time.monotonic() - t0,
+            dns_count(net) - before,
+            f"{len(pages)} pages followed",
+        )
+    )
     before, t0 = dns_count(net), time.monotonic()
     twist, generated = dnstwist_baseline(net)
-    rows.append(("dnstwist (baseline)", twist, time.monotonic() - t0, dns_count(net) - before,
-                 f"{generated} names generated"))
+    rows.append(
+        (
+            "dnstwist (baseline)",
+            twist,
+            time.monotonic() - t0,
+            dns_count(net) - before,
+            f"{generated} names generated",
+        )
+    )
     return rows
 
 
@@ -211,22 +244,34 @@ def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wal
     def frac(a: int, b: int) -> str:
         return f"{a:>4}/{b:<4} {a / b if b else 0:>5.2f}"
 
-    print(f"{'source':20} {'look-alikes':>16} {'sellers':>16} {'other bad':>16} {'DNS q':>8} "
-          f"{'q/look-alike':>13} {'seconds':>8}  note")
+    print(
+        f"{'source':20} {'look-alikes':>16} {'sellers':>16} {'other bad':>16} {'DNS q':>8} "
+        f"{'q/look-alike':>13} {'seconds':>8}  note"
+    )
     zw = [r for r in rows if not r[0].startswith(("dnstwist", "feed"))]
     union = set().union(*(r[1] for r in zw))
     total: tuple[Row, ...] = (
-        ("zhenwei (union)", union, sum(r[2] for r in zw), sum(r[3] for r in zw), "default sources"),)
+        ("zhenwei (union)", union, sum(r[2] for r in zw), sum(r[3] for r in zw), "default sources"),
+    )
     feed = [r for r in rows if r[0].startswith("feed")]
     if feed:
         both = [*zw, *feed]
-        total += (("union + feed", set().union(*(r[1] for r in both)), sum(r[2] for r in both),
-                   sum(r[3] for r in both), "with a zone-file feed"),)
+        total += (
+            (
+                "union + feed",
+                set().union(*(r[1] for r in both)),
+                sum(r[2] for r in both),
+                sum(r[3] for r in both),
+                "with a zone-file feed",
+            ),
+        )
     for name, got, dt, q, note in (*rows, *total):
         nl = len(got & look)
         per = f"{q / nl:>13.0f}" if nl else f"{'-':>13}"
-        print(f"{name:20} {frac(nl, len(look))} {frac(len(got & sell), len(sell))} "
-              f"{frac(len(got & other), len(other))} {q:>8} {per} {dt:>8.1f}  {note}")
+        print(
+            f"{name:20} {frac(nl, len(look))} {frac(len(got & sell), len(sell))} "
+            f"{frac(len(got & other), len(other))} {q:>8} {per} {dt:>8.1f}  {note}"
+        )
     print("look-alikes missed by every zhenwei source:", ", ".join(sorted(look - union)) or "none")
     print("sellers missed by every zhenwei source:", ", ".join(sorted(sell - union)) or "none")
     print("other bad domains missed:", ", ".join(sorted(other - union)) or "none")
@@ -240,8 +285,12 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=300)
     ap.add_argument("--dns-budget", type=int, default=None, help="DNS queries per target")
     ap.add_argument("--file-world", action="store_true", help="the bundled hand-written world")
-    ap.add_argument("--feed-noise", type=int, default=100_000,
-                    help="names of ordinary registrations around the world's domains (0: no feed row)")
+    ap.add_argument(
+        "--feed-noise",
+        type=int,
+        default=100_000,
+        help="names of ordinary registrations around the world's domains (0: no feed row)",
+    )
     args = ap.parse_args()
     t0 = time.monotonic()
     world = None
@@ -251,12 +300,16 @@ def main() -> None:
 
         world = generate(args.seed, args.split, args.size).world
         label = f"generated world seed={args.seed} split={args.split} size={args.size}"
-    with tempfile.TemporaryDirectory() as tmp, \
-            SimulatedInternet(world, workdir=Path(tmp) / "net") as net:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        SimulatedInternet(world, workdir=Path(tmp) / "net") as net,
+    ):
         look, sell, other = truth(net.world)
-        print(f"{label}: {len(net.world.sites)} sites, {len(look)} registered look-alike domains, "
-              f"{len(sell)} seller domains, {len(other)} other counterfeit/parked domains "
-              "(random or ordinary names)")
+        print(
+            f"{label}: {len(net.world.sites)} sites, {len(look)} registered look-alike domains, "
+            f"{len(sell)} seller domains, {len(other)} other counterfeit/parked domains "
+            "(random or ordinary names)"
+        )
         rows = run_sources(net, Path(tmp), args.dns_budget)
         if args.feed_noise:
             rows.append(run_feed(net, Path(tmp), args.feed_noise))

@@ -104,14 +104,31 @@ def main() -> int:
     urls = [f"http://{HOST}{path}" for path in PATHS]
     warm_up()  # the bombs are built before the clock starts: served at once, as a server would
     with SimulatedInternet(world, workdir=work / "simnet") as net:
-        env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(work / "data"),
-               "ZHENWEI_ALLOW_NETWORKS": f"{net.dns_address[0]}/32"}
+        env = {
+            **os.environ,
+            **net.env,
+            "ZHENWEI_DATA_DIR": str(work / "data"),
+            "ZHENWEI_ALLOW_NETWORKS": f"{net.dns_address[0]}/32",
+        }
         env.pop("ZHENWEI_DATABASE_URL", None)
         started = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "zhenwei.cli", "check", "--json", "--timeout",
-             str(opts.timeout), "--concurrency", str(opts.concurrency), *urls],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "zhenwei.cli",
+                "check",
+                "--json",
+                "--timeout",
+                str(opts.timeout),
+                "--concurrency",
+                str(opts.concurrency),
+                *urls,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         sampler = Sampler(proc.pid, opts.interval)
         sampler.start()
@@ -124,18 +141,29 @@ def main() -> int:
         verdict, error = result.get("verdict"), result.get("error")
         ok = bool(verdict) or bool(error)
         bad += not ok
-        print(f"  {result['url']}: verdict={verdict} score={result.get('score')} "
-              f"status={result.get('status')} error={(error or '-')[:160]}")
+        print(
+            f"  {result['url']}: verdict={verdict} score={result.get('score')} "
+            f"status={result.get('status')} error={(error or '-')[:160]}"
+        )
     if len(results) != len(urls):
         print(f"  only {len(results)} of {len(urls)} results; stderr tail:\n{err[-2000:]}")
         bad += len(urls) - len(results)
-    print(f"zhenwei check --concurrency {opts.concurrency} over {len(urls)} hostile pages: "
-          f"exit {proc.returncode}, {seconds:.0f} s")
-    print(f"peak memory of the process tree: RSS sum {sampler.peak_rss / 2**20:.0f} MiB, "
-          f"PSS sum {sampler.peak_pss / 2**20:.0f} MiB ({sampler.peak_procs} processes at most, "
-          f"{sampler.samples} samples every {opts.interval} s)")
-    print("peak RSS of one process, by kind: " + ", ".join(
-        f"{k} {v / 2**20:.0f} MiB" for k, v in sorted(sampler.by_kind.items(), key=lambda kv: -kv[1])))
+    print(
+        f"zhenwei check --concurrency {opts.concurrency} over {len(urls)} hostile pages: "
+        f"exit {proc.returncode}, {seconds:.0f} s"
+    )
+    print(
+        f"peak memory of the process tree: RSS sum {sampler.peak_rss / 2**20:.0f} MiB, "
+        f"PSS sum {sampler.peak_pss / 2**20:.0f} MiB ({sampler.peak_procs} processes at most, "
+        f"{sampler.samples} samples every {opts.interval} s)"
+    )
+    print(
+        "peak RSS of one process, by kind: "
+        + ", ".join(
+            f"{k} {v / 2**20:.0f} MiB"
+            for k, v in sorted(sampler.by_kind.items(), key=lambda kv: -kv[1])
+        )
+    )
     return 1 if bad or proc.returncode not in (0, 1) else 0
 
 

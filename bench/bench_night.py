@@ -40,24 +40,29 @@ def _child(feed: Path, concurrency: int, timeout: float) -> None:
     from zhenwei.crawljob import CrawlJob, CrawlOptions, source_context
 
     settings = Settings.from_env()
-    options = CrawlOptions(sources=("feed",), timeout=timeout, concurrency=concurrency,
-                           max_candidates=10**6)
+    options = CrawlOptions(
+        sources=("feed",), timeout=timeout, concurrency=concurrency, max_candidates=10**6
+    )
     began = time.monotonic()
     done = [0]
 
     def progress(_item: object) -> None:
         done[0] += 1
         if done[0] % 250 == 0:
-            print(f"{done[0]} stored after {time.monotonic() - began:.0f} s", file=sys.stderr,
-                  flush=True)
+            print(
+                f"{done[0]} stored after {time.monotonic() - began:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     job = CrawlJob(settings, options, progress=progress)
     ctx = source_context(settings, job.profiles, job.repo, options)
     now = datetime.now(UTC)
-    cands = [Candidate(u, "feed", now, {"feed": True})
-             for u in feed.read_text("utf-8").split()]
-    hits = {c.url: [{"source": "feed", "found_at": now.isoformat(), "context": c.context}]
-            for c in cands}
+    cands = [Candidate(u, "feed", now, {"feed": True}) for u in feed.read_text("utf-8").split()]
+    hits = {
+        c.url: [{"source": "feed", "found_at": now.isoformat(), "context": c.context}]
+        for c in cands
+    }
     run_id = job.repo.runs.start(["feed"])
     (settings.data_dir / "runs" / str(run_id)).mkdir(parents=True, exist_ok=True)
     tally = RunTally()
@@ -66,17 +71,22 @@ def _child(feed: Path, concurrency: int, timeout: float) -> None:
     seconds = time.monotonic() - started
     job.repo.runs.finish(run_id, {k: dict(v) for k, v in tally.per_source.items()})
     stats = result.stats
-    print(json.dumps({
-        "seconds": seconds,
-        "candidates": len(cands),
-        "seen": stats.get("response_received_count", 0),
-        "triaged": stats.get("zhenwei/triage/requests", 0),
-        "rendered": stats.get("zhenwei/full/after-triage", 0) + stats.get("zhenwei/full/direct", 0),
-        "stored": tally.per_source.get("feed", {}).get("fetched", 0),
-        "leads": tally.per_source.get("feed", {}).get("leads", 0),
-        "storage_errors": tally.errors,
-        "finish_reason": result.finish_reason,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "candidates": len(cands),
+                "seen": stats.get("response_received_count", 0),
+                "triaged": stats.get("zhenwei/triage/requests", 0),
+                "rendered": stats.get("zhenwei/full/after-triage", 0)
+                + stats.get("zhenwei/full/direct", 0),
+                "stored": tally.per_source.get("feed", {}).get("fetched", 0),
+                "leads": tally.per_source.get("feed", {}).get("leads", 0),
+                "storage_errors": tally.errors,
+                "finish_reason": result.finish_reason,
+            }
+        )
+    )
 
 
 class TreeSampler(threading.Thread):
@@ -121,8 +131,12 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=10000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=30.0)
-    parser.add_argument("--max-minutes", type=float, default=0.0,
-                        help="stop the crawl gracefully after this long (0: never)")
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=0.0,
+        help="stop the crawl gracefully after this long (0: never)",
+    )
     parser.add_argument("--progress", type=Path, help="write the crawl's progress lines here")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -144,27 +158,48 @@ def main() -> None:
         if all(not u.startswith(url) for u in urls[-3:]):
             urls.append(url)
     urls = list(dict.fromkeys(urls))[: args.candidates]
-    print(f"world: seed {args.seed}, {args.split}, size {args.size}: {len(gen.world.sites)} sites, "
-          f"built in {time.monotonic() - started:.1f} s; {len(urls)} candidates")
+    print(
+        f"world: seed {args.seed}, {args.split}, size {args.size}: {len(gen.world.sites)} sites, "
+        f"built in {time.monotonic() - started:.1f} s; {len(urls)} candidates"
+    )
 
-    with tempfile.TemporaryDirectory(prefix="zhenwei-night-") as tmp, \
-            SimulatedInternet(gen.world, workdir=Path(tmp) / "net") as net:
+    with (
+        tempfile.TemporaryDirectory(prefix="zhenwei-night-") as tmp,
+        SimulatedInternet(gen.world, workdir=Path(tmp) / "net") as net,
+    ):
         env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(Path(tmp) / "data")}
         env.pop("ZHENWEI_DATABASE_URL", None)
         for key in ("ZHENWEI_WEBHOOK_URL", "ZHENWEI_SMTP_HOST"):
             env.pop(key, None)
         t = time.monotonic()
-        subprocess.run([sys.executable, "-m", "zhenwei.cli", "reference", "update",
-                        "--timeout", "30"], env=env, check=True, capture_output=True, timeout=900)
+        subprocess.run(
+            [sys.executable, "-m", "zhenwei.cli", "reference", "update", "--timeout", "30"],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
         print(f"reference update: {time.monotonic() - t:.1f} s")
         feed = Path(tmp) / "feed.txt"
         feed.write_text("\n".join(urls) + "\n", "utf-8")
         t = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__)), "--child", str(feed),
-             "--concurrency", str(args.concurrency), "--timeout", str(args.timeout)],
-            env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
-            stderr=args.progress.open("w") if args.progress else subprocess.DEVNULL)
+            [
+                sys.executable,
+                str(Path(__file__)),
+                "--child",
+                str(feed),
+                "--concurrency",
+                str(args.concurrency),
+                "--timeout",
+                str(args.timeout),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+            stderr=args.progress.open("w") if args.progress else subprocess.DEVNULL,
+        )
         sampler = TreeSampler(proc.pid)
         sampler.start()
         try:
@@ -181,13 +216,17 @@ def main() -> None:
             sys.exit(f"crawl failed ({proc.returncode})")
         r = json.loads(out.strip().splitlines()[-1])
         mb = 1024 * 1024
-        print(f"crawl of {r['candidates']} candidates: {wall / 60:.1f} min wall "
-              f"(crawl alone {r['seconds'] / 60:.1f} min, {r['stored'] / r['seconds']:.2f} stored/s); "
-              f"cheap stage {r['triaged']}, rendered {r['rendered']}, stored {r['stored']}, "
-              f"leads {r['leads']}, storage errors {r['storage_errors']}, end: {r['finish_reason']}"
-              f"{stopped}")
-        print(f"peak memory of the crawl's process tree: PSS {sampler.peak_pss / mb:.0f} MB, "
-              f"RSS sum {sampler.peak_rss / mb:.0f} MB ({sampler.peak_procs} processes at most)")
+        print(
+            f"crawl of {r['candidates']} candidates: {wall / 60:.1f} min wall "
+            f"(crawl alone {r['seconds'] / 60:.1f} min, {r['stored'] / r['seconds']:.2f} stored/s); "
+            f"cheap stage {r['triaged']}, rendered {r['rendered']}, stored {r['stored']}, "
+            f"leads {r['leads']}, storage errors {r['storage_errors']}, end: {r['finish_reason']}"
+            f"{stopped}"
+        )
+        print(
+            f"peak memory of the crawl's process tree: PSS {sampler.peak_pss / mb:.0f} MB, "
+            f"RSS sum {sampler.peak_rss / mb:.0f} MB ({sampler.peak_procs} processes at most)"
+        )
         print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 

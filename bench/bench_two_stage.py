@@ -45,8 +45,7 @@ def _bare(urls: list[str], concurrency: int, timeout: float) -> dict[str, Any]:
 
         async def start(self) -> Any:
             for u in urls:
-                yield scrapy.Request(u, callback=self.parse, errback=self.failed,
-                                     dont_filter=True)
+                yield scrapy.Request(u, callback=self.parse, errback=self.failed, dont_filter=True)
 
         def parse(self, response: Any) -> None:
             got.append(len(response.body))
@@ -54,19 +53,29 @@ def _bare(urls: list[str], concurrency: int, timeout: float) -> dict[str, Any]:
         def failed(self, failure: Any) -> None:
             got.append(-1)
 
-    process = CrawlerProcess({"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": concurrency,
-                              "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-                              "DOWNLOAD_TIMEOUT": timeout, "ROBOTSTXT_OBEY": False,
-                              "TELNETCONSOLE_ENABLED": False})
+    process = CrawlerProcess(
+        {
+            "LOG_LEVEL": "ERROR",
+            "CONCURRENT_REQUESTS": concurrency,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+            "DOWNLOAD_TIMEOUT": timeout,
+            "ROBOTSTXT_OBEY": False,
+            "TELNETCONSOLE_ENABLED": False,
+        }
+    )
     process.crawl(Bare)
     started = time.monotonic()
     process.start()
-    return {"seconds": time.monotonic() - started, "pages": sum(1 for g in got if g >= 0),
-            "errors": sum(1 for g in got if g < 0)}
+    return {
+        "seconds": time.monotonic() - started,
+        "pages": sum(1 for g in got if g >= 0),
+        "errors": sum(1 for g in got if g < 0),
+    }
 
 
-def _zhenwei(urls: list[str], mode: str, concurrency: int, timeout: float,
-             out: Path) -> dict[str, Any]:
+def _zhenwei(
+    urls: list[str], mode: str, concurrency: int, timeout: float, out: Path
+) -> dict[str, Any]:
     from core.config import Settings
     from core.types import Candidate
     from crawler.context import RunContext
@@ -91,9 +100,13 @@ def _zhenwei(urls: list[str], mode: str, concurrency: int, timeout: float,
         PagesSpider.escalate = lambda self, url: 0  # type: ignore[method-assign]
     # "cheap-before": Scrapy's defaults that crawler/settings.py overrides since the profile
     before = {"CONCURRENT_ITEMS": 100, "WARN_ON_GENERATOR_RETURN_VALUE": True}
-    options = RunOptions(timeout=timeout, concurrency=concurrency, out_root=out,
-                         pipelines=chain("capture", "scoring"),
-                         extra=before if mode == "cheap-before" else {})
+    options = RunOptions(
+        timeout=timeout,
+        concurrency=concurrency,
+        out_root=out,
+        pipelines=chain("capture", "scoring"),
+        extra=before if mode == "cheap-before" else {},
+    )
     profile = os.environ.get("ZW_BENCH_PROFILE")
     if profile and cheap:
         import cProfile
@@ -104,11 +117,14 @@ def _zhenwei(urls: list[str], mode: str, concurrency: int, timeout: float,
     else:
         result = run(cands, settings, options=options, context=context)
     s = result.stats
-    return {"seconds": result.seconds, "pages": len(result.items),
-            "rendered": s.get("zhenwei/full/direct", 0) + s.get("zhenwei/full/after-triage", 0),
-            "triaged": s.get("zhenwei/triage/requests", 0),
-            "requests": s.get("downloader/request_count", 0),
-            "concurrent": concurrency * 3}
+    return {
+        "seconds": result.seconds,
+        "pages": len(result.items),
+        "rendered": s.get("zhenwei/full/direct", 0) + s.get("zhenwei/full/after-triage", 0),
+        "triaged": s.get("zhenwei/triage/requests", 0),
+        "requests": s.get("downloader/request_count", 0),
+        "concurrent": concurrency * 3,
+    }
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -130,10 +146,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--profile", type=Path, help="cProfile the cheap stage into this file")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="interleaved rounds of bare/cheap; the fastest of each is printed")
-    parser.add_argument("--only", default="bare,cheap,render",
-                        help="stages to run (bare,cheap,render,before)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="interleaved rounds of bare/cheap; the fastest of each is printed",
+    )
+    parser.add_argument(
+        "--only", default="bare,cheap,render", help="stages to run (bare,cheap,render,before)"
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -148,22 +169,45 @@ def main() -> None:
     gen = generate(args.seed, args.split, args.size)
     sites = sorted(site.url() for site in gen.world.sites.values())
     urls = random.Random(args.seed).sample(sites, min(args.urls, len(sites)))
-    with tempfile.TemporaryDirectory(prefix="zhenwei-2stage-") as tmp, \
-            SimulatedInternet(gen.world, workdir=Path(tmp) / "net") as net:
+    with (
+        tempfile.TemporaryDirectory(prefix="zhenwei-2stage-") as tmp,
+        SimulatedInternet(gen.world, workdir=Path(tmp) / "net") as net,
+    ):
         env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(Path(tmp) / "data")}
         env.pop("ZHENWEI_DATABASE_URL", None)
         if args.profile:
             env["ZW_BENCH_PROFILE"] = str(args.profile.resolve())
-        subprocess.run([sys.executable, "-m", "zhenwei.cli", "reference", "update",
-                        "--timeout", "30"], env=env, check=True, capture_output=True, timeout=900)
+        subprocess.run(
+            [sys.executable, "-m", "zhenwei.cli", "reference", "update", "--timeout", "30"],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
 
         def child(mode: str, these: list[str]) -> dict[str, Any]:
             feed = Path(tmp) / f"{mode}.txt"
             feed.write_text("\n".join(these) + "\n", "utf-8")
             proc = subprocess.run(
-                [sys.executable, str(Path(__file__)), "--child", str(feed), "--mode", mode,
-                 "--concurrency", str(args.concurrency), "--timeout", str(args.timeout)],
-                env=env, cwd=ROOT, capture_output=True, text=True, timeout=7200, check=False)
+                [
+                    sys.executable,
+                    str(Path(__file__)),
+                    "--child",
+                    str(feed),
+                    "--mode",
+                    mode,
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--timeout",
+                    str(args.timeout),
+                ],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=7200,
+                check=False,
+            )
             if proc.returncode != 0:
                 sys.exit(f"{mode} failed: {proc.stderr[-3000:]}")
             result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -185,19 +229,29 @@ def main() -> None:
         prior = best.get("cheap-before", none)
         render = child("render", urls[: args.render]) if "render" in only else none
         n = len(urls)
-        print(f"{n} URLs of a world of {len(sites)} sites (seed {args.seed}, {args.split}), "
-              f"{args.concurrency * 3} requests at once, fastest of {args.repeat} interleaved rounds")
-        print(f"bare Scrapy GET:      {bare['seconds']:7.1f} s  {n / bare['seconds']:6.1f} URLs/s  "
-              f"({bare['pages']} pages, {bare['errors']} errors)")
-        print(f"zhenwei cheap stage:  {cheap['seconds']:7.1f} s  {n / cheap['seconds']:6.1f} URLs/s  "
-              f"({cheap['triaged']} triaged, {cheap['rendered']} rendered)  "
-              f"= {cheap['seconds'] / bare['seconds']:.2f}× bare Scrapy (target ≤ 1.5×)")
+        print(
+            f"{n} URLs of a world of {len(sites)} sites (seed {args.seed}, {args.split}), "
+            f"{args.concurrency * 3} requests at once, fastest of {args.repeat} interleaved rounds"
+        )
+        print(
+            f"bare Scrapy GET:      {bare['seconds']:7.1f} s  {n / bare['seconds']:6.1f} URLs/s  "
+            f"({bare['pages']} pages, {bare['errors']} errors)"
+        )
+        print(
+            f"zhenwei cheap stage:  {cheap['seconds']:7.1f} s  {n / cheap['seconds']:6.1f} URLs/s  "
+            f"({cheap['triaged']} triaged, {cheap['rendered']} rendered)  "
+            f"= {cheap['seconds'] / bare['seconds']:.2f}× bare Scrapy (target ≤ 1.5×)"
+        )
         if "before" in only:
-            print(f"  same, Scrapy's CONCURRENT_ITEMS=100 and generator check: "
-                  f"{prior['seconds']:7.1f} s = {prior['seconds'] / bare['seconds']:.2f}× bare Scrapy")
-        print(f"rendered (full stage): {render['rendered']} pages in {render['seconds']:.1f} s = "
-              f"{render['rendered'] / render['seconds']:.2f} pages/s with {args.concurrency} pages "
-              f"at once (target ≥ 3/s)")
+            print(
+                f"  same, Scrapy's CONCURRENT_ITEMS=100 and generator check: "
+                f"{prior['seconds']:7.1f} s = {prior['seconds'] / bare['seconds']:.2f}× bare Scrapy"
+            )
+        print(
+            f"rendered (full stage): {render['rendered']} pages in {render['seconds']:.1f} s = "
+            f"{render['rendered'] / render['seconds']:.2f} pages/s with {args.concurrency} pages "
+            f"at once (target ≥ 3/s)"
+        )
         print(f"total {time.monotonic() - t0:.0f} s; load average at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -140,7 +140,9 @@ class NotifyConfig:
             smtp_user=env.get("ZHENWEI_SMTP_USER") or None,
             smtp_password=env.get("ZHENWEI_SMTP_PASSWORD") or None,
             mail_from=env.get("ZHENWEI_MAIL_FROM", "zhenwei@localhost"),
-            mail_to=tuple(a.strip() for a in env.get("ZHENWEI_MAIL_TO", "").split(",") if a.strip()),
+            mail_to=tuple(
+                a.strip() for a in env.get("ZHENWEI_MAIL_TO", "").split(",") if a.strip()
+            ),
             min_score=min_score,
         )
 
@@ -173,6 +175,7 @@ class Settings:
     def egress(self) -> EgressPolicy:
         """The egress policy every fetch path asks before it connects."""
         return EgressPolicy(self.allow_networks)
+
     #: review-UI sessions end after this long without a request, and this long after login
     session_idle_minutes: int = 30
     session_hours: int = 8
@@ -188,9 +191,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        no_proxy = tuple(
-            p.strip() for p in (_get(env, "NO_PROXY") or "").split(",") if p.strip()
-        )
+        no_proxy = tuple(p.strip() for p in (_get(env, "NO_PROXY") or "").split(",") if p.strip())
         proxy = ProxySettings(
             http=_get(env, "HTTP_PROXY"), https=_get(env, "HTTPS_PROXY"), no_proxy=no_proxy
         )
@@ -202,7 +203,9 @@ class Settings:
         whois_raw = env.get("ZHENWEI_WHOIS_SERVER", "").strip()
         whois = parse_hostport(whois_raw, 43, "ZHENWEI_WHOIS_SERVER") if whois_raw else None
         data_dir = Path(env.get("ZHENWEI_DATA_DIR") or "var").expanduser()
-        db_url = env.get("ZHENWEI_DATABASE_URL") or f"sqlite:///{(data_dir / 'zhenwei.db').resolve()}"
+        db_url = (
+            env.get("ZHENWEI_DATABASE_URL") or f"sqlite:///{(data_dir / 'zhenwei.db').resolve()}"
+        )
         cert = env.get("SSL_CERT_FILE")
         try:
             allow = parse_networks(env.get("ZHENWEI_ALLOW_NETWORKS", ""))
@@ -217,16 +220,25 @@ class Settings:
             database_url=db_url,
             ssl_cert_file=Path(cert) if cert else None,
             notify=NotifyConfig.from_env(env),
-            artifacts_dir=Path(env["ZHENWEI_ARTIFACTS_DIR"]) if env.get("ZHENWEI_ARTIFACTS_DIR") else None,
+            artifacts_dir=Path(env["ZHENWEI_ARTIFACTS_DIR"])
+            if env.get("ZHENWEI_ARTIFACTS_DIR")
+            else None,
             redis_url=env.get("ZHENWEI_REDIS_URL") or "redis://127.0.0.1:6379/0",
             secret_key=env.get("ZHENWEI_SECRET_KEY") or None,
-            signing_key_file=Path(env["ZHENWEI_SIGNING_KEY"]) if env.get("ZHENWEI_SIGNING_KEY") else None,
+            signing_key_file=Path(env["ZHENWEI_SIGNING_KEY"])
+            if env.get("ZHENWEI_SIGNING_KEY")
+            else None,
             session_idle_minutes=_positive(env, "ZHENWEI_SESSION_IDLE_MINUTES", 30),
             session_hours=_positive(env, "ZHENWEI_SESSION_HOURS", 8),
-            secure_cookies=env.get("ZHENWEI_SECURE_COOKIES", "").strip().lower() in ("1", "true", "yes"),
-            audit_key_file=Path(env["ZHENWEI_AUDIT_KEY_FILE"]) if env.get("ZHENWEI_AUDIT_KEY_FILE") else None,
+            secure_cookies=env.get("ZHENWEI_SECURE_COOKIES", "").strip().lower()
+            in ("1", "true", "yes"),
+            audit_key_file=Path(env["ZHENWEI_AUDIT_KEY_FILE"])
+            if env.get("ZHENWEI_AUDIT_KEY_FILE")
+            else None,
             trusted_keys=tuple(
-                part.strip() for part in env.get("ZHENWEI_TRUSTED_KEYS", "").split(os.pathsep) if part.strip()
+                part.strip()
+                for part in env.get("ZHENWEI_TRUSTED_KEYS", "").split(os.pathsep)
+                if part.strip()
             ),
             log_file=Path(env["ZHENWEI_LOG_FILE"]) if env.get("ZHENWEI_LOG_FILE") else None,
         )

@@ -30,7 +30,13 @@ class FailureKind(StrEnum):
 
 #: kinds that mean nobody is serving the site: a re-check records it as down
 SITE_DOWN = frozenset(
-    {FailureKind.DNS, FailureKind.CONNECT, FailureKind.TLS, FailureKind.TIMEOUT, FailureKind.GATEWAY}
+    {
+        FailureKind.DNS,
+        FailureKind.CONNECT,
+        FailureKind.TLS,
+        FailureKind.TIMEOUT,
+        FailureKind.GATEWAY,
+    }
 )
 
 #: the analyst's sentence per kind (the technical cause follows in brackets)

@@ -81,15 +81,21 @@ class Document:
 
 
 async def fetch_document(
-    client: httpx.AsyncClient, method: str, url: str, headers: dict[str, str],
-    body: bytes | None, max_bytes: int,
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    max_bytes: int,
 ) -> Document:
     """Fetch one document (no redirect followed), its inflated body cut at `max_bytes`.
 
     Raises httpx.HTTPError (or ValueError for an encoding we cannot decode): the caller lets
     the browser try itself.
     """
-    sent = {k: v for k, v in headers.items() if k.lower() not in _SKIP_REQUEST and not k.startswith(":")}
+    sent = {
+        k: v for k, v in headers.items() if k.lower() not in _SKIP_REQUEST and not k.startswith(":")
+    }
     sent["accept-encoding"] = "gzip, deflate, br"
     request = client.build_request(method, url, headers=sent, content=body or None)
     response = await client.send(request, stream=True)

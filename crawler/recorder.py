@@ -39,6 +39,7 @@ _DOWNLOAD_SUFFIXES = (
     ".bz2", ".xz", ".iso", ".img", ".bin", ".deb", ".rpm", ".jar", ".bat", ".cmd", ".scr",
 )  # fmt: skip
 
+
 def should_abort(request: Request) -> bool:
     """PLAYWRIGHT_ABORT_REQUEST: audio/video streams and binary downloads are never fetched."""
     if request.resource_type in ("media", "websocket", "eventsource"):

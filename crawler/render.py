@@ -49,7 +49,6 @@ _HEIGHT_JS = "() => Math.max(document.documentElement ? document.documentElement
 _TEXT_JS = "() => document.body ? document.body.innerText : ''"
 
 
-
 @dataclass(frozen=True)
 class RenderResult:
     """What one page load gave; the spider turns it (plus facts and variants) into a Page."""

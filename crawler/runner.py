@@ -57,7 +57,9 @@ class RunResult:
     seconds: float
     finish_reason: str | None
 
-    def for_candidates(self, candidates: Sequence[Candidate], settings: Settings) -> list[Page | ScoredPage]:
+    def for_candidates(
+        self, candidates: Sequence[Candidate], settings: Settings
+    ) -> list[Page | ScoredPage]:
         """One item per candidate, in input order (the same URL twice gets the same item).
 
         Page.url is the candidate's URL exactly as given, so items are matched by it; a

@@ -58,8 +58,9 @@ class RepositoryStore:
         aliases = self._chain_leads(scored, hits, files) if scored.verdict in FLAGGED else ()
         return Stored(record.id, before is None, previous, aliases)
 
-    def _chain_leads(self, scored: ScoredPage, hits: Sequence[Candidate],
-                     files: dict[str, Path]) -> tuple[int, ...]:
+    def _chain_leads(
+        self, scored: ScoredPage, hits: Sequence[Candidate], files: dict[str, Path]
+    ) -> tuple[int, ...]:
         """Every other registrable domain of the redirect chain is a lead of the same site: an
         old gang domain whose only page is a 302 to the current one is the same fake. Returns
         the ids of the leads this made new."""
@@ -68,10 +69,16 @@ class RepositoryStore:
             alias = replace(scored, page=replace(scored.page, url=url))
             known = self.repo.leads.by_host(host_of(url)) is not None
             record = self.repo.leads.record(
-                alias, run_id=self.run_id,
-                sources=[SourceHit.from_candidate(replace(c, context={**c.context, "redirect_of": scored.page.url}))
-                         for c in hits],
-                capture_files=files)
+                alias,
+                run_id=self.run_id,
+                sources=[
+                    SourceHit.from_candidate(
+                        replace(c, context={**c.context, "redirect_of": scored.page.url})
+                    )
+                    for c in hits
+                ],
+                capture_files=files,
+            )
             if not known:
                 new.append(record.id)
         return tuple(new)
@@ -82,7 +89,11 @@ def chain_urls(page: Page) -> list[str]:
     own = registrable_domain(host_of(page.url))
     seen = {own}
     out = []
-    for url in (*(h.url for h in page.redirects), *(h.location for h in page.redirects), page.final_url):
+    for url in (
+        *(h.url for h in page.redirects),
+        *(h.location for h in page.redirects),
+        page.final_url,
+    ):
         host = host_of(url)
         reg = registrable_domain(host) if host else ""
         if reg and reg not in seen:

@@ -47,16 +47,31 @@ class Outcome:
 
 
 def _env(net: SimulatedInternet, data: Path) -> dict[str, str]:
-    env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(data),
-           "ZHENWEI_ALLOW_NETWORKS": f"{net.dns_address[0]}/32"}
+    env = {
+        **os.environ,
+        **net.env,
+        "ZHENWEI_DATA_DIR": str(data),
+        "ZHENWEI_ALLOW_NETWORKS": f"{net.dns_address[0]}/32",
+    }
     for key in ("ZHENWEI_DATABASE_URL", "ZHENWEI_WEBHOOK_URL", "ZHENWEI_SMTP_HOST"):
         env.pop(key, None)
     return env
 
 
 def _args(seeds: Path) -> list[str]:
-    return [*ZHENWEI, "crawl", "--sources", "seeds,links", "--seeds", str(seeds),
-            "--concurrency", "1", "--timeout", "30", "--no-progress"]
+    return [
+        *ZHENWEI,
+        "crawl",
+        "--sources",
+        "seeds,links",
+        "--seeds",
+        str(seeds),
+        "--concurrency",
+        "1",
+        "--timeout",
+        "30",
+        "--no-progress",
+    ]
 
 
 def _sha256(path: Path) -> str:
@@ -74,8 +89,9 @@ def outcome(data: Path) -> Outcome:
         # The run the kills interrupted is the first that finished (one killed before its
         # plan was written is closed as interrupted and the next run does the work).
         last = next((i for i, status in runs if status == "finished"), None)
-        captures = Counter(u for (u,) in con.execute(
-            "SELECT url FROM capture WHERE run_id = ?", (last,)))
+        captures = Counter(
+            u for (u,) in con.execute("SELECT url FROM capture WHERE run_id = ?", (last,))
+        )
         leads = {h: v for h, v in con.execute("SELECT host, verdict FROM lead")}
         artifacts = list(con.execute("SELECT sha256, path FROM artifact"))
     store = data / "artifacts"
@@ -98,8 +114,9 @@ def run_once(args: list[str], env: dict[str, str]) -> float:
 
 def kill_after(args: list[str], env: dict[str, str], delay: float) -> bool:
     """Start the crawl and SIGKILL its process group after `delay` s; False if it finished."""
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         proc.wait(timeout=delay)
         return False
@@ -121,10 +138,15 @@ def compare(base: Outcome, final: Outcome) -> list[str]:
     if extra:
         problems.append(f"captures the uninterrupted run did not make: {extra}")
     if set(base.leads) != set(final.leads):
-        problems.append(f"leads differ: lost {sorted(set(base.leads) - set(final.leads))}, "
-                        f"extra {sorted(set(final.leads) - set(base.leads))}")
-    verdicts = {h: (v, final.leads[h]) for h, v in base.leads.items()
-                if h in final.leads and final.leads[h] != v}
+        problems.append(
+            f"leads differ: lost {sorted(set(base.leads) - set(final.leads))}, "
+            f"extra {sorted(set(final.leads) - set(base.leads))}"
+        )
+    verdicts = {
+        h: (v, final.leads[h])
+        for h, v in base.leads.items()
+        if h in final.leads and final.leads[h] != v
+    }
     if verdicts:
         problems.append(f"verdicts differ (uninterrupted, killed): {verdicts}")
     if final.bad_artifacts:
@@ -144,8 +166,9 @@ def main() -> int:
     rng = random.Random(opts.seed)
     work = opts.workdir or Path(tempfile.mkdtemp(prefix="zhenwei-crash-"))
     with SimulatedInternet(workdir=work / "simnet") as net:
-        sites = sorted((s for s in net.world.sites.values() if s.label in LABELS),
-                       key=lambda s: s.host)
+        sites = sorted(
+            (s for s in net.world.sites.values() if s.label in LABELS), key=lambda s: s.host
+        )
         chosen = random.Random(opts.seed).sample(sites, min(opts.sites, len(sites)))
         seeds = work / "seeds.txt"
         seeds.write_text("".join(s.url() + "\n" for s in chosen), "utf-8")
@@ -162,8 +185,11 @@ def main() -> int:
         base_dir = fresh("uninterrupted")
         seconds = run_once(args, _env(net, base_dir))
         base = outcome(base_dir)
-        print(f"uninterrupted: {seconds:.0f} s, {sum(base.captures.values())} captures, "
-              f"{len(base.leads)} leads", flush=True)
+        print(
+            f"uninterrupted: {seconds:.0f} s, {sum(base.captures.values())} captures, "
+            f"{len(base.leads)} leads",
+            flush=True,
+        )
 
         data = fresh("killed")
         env = _env(net, data)
@@ -182,11 +208,15 @@ def main() -> int:
         final_seconds = run_once(args, env) if not finished_early else 0.0
         final = outcome(data)
         problems = compare(base, final)
-        print(f"kills: {landed} landed (delays {delays} s), {finished_early} finished first; "
-              f"final run {final_seconds:.0f} s; runs {final.runs}")
-        print(f"final: {sum(final.captures.values())} captures of {len(final.captures)} URLs, "
-              f"{len(final.leads)} leads, {len(final.bad_artifacts)} bad artifacts, "
-              f"{final.leftover_tmp} temporary files left")
+        print(
+            f"kills: {landed} landed (delays {delays} s), {finished_early} finished first; "
+            f"final run {final_seconds:.0f} s; runs {final.runs}"
+        )
+        print(
+            f"final: {sum(final.captures.values())} captures of {len(final.captures)} URLs, "
+            f"{len(final.leads)} leads, {len(final.bad_artifacts)} bad artifacts, "
+            f"{final.leftover_tmp} temporary files left"
+        )
         for problem in problems:
             print("PROBLEM:", problem)
         print("RESULT:", "nothing lost, nothing duplicated" if not problems else "FAILED")

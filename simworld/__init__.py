@@ -37,7 +37,9 @@ class SimulatedInternet:
     def __init__(self, world: World | None = None, *, workdir: Path | None = None) -> None:
         self.world = world if world is not None else default_world()
         self._own_workdir = workdir is None
-        self.workdir = Path(tempfile.mkdtemp(prefix="zhenwei-simnet-")) if workdir is None else workdir
+        self.workdir = (
+            Path(tempfile.mkdtemp(prefix="zhenwei-simnet-")) if workdir is None else workdir
+        )
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.ca_cert_path = self.workdir / "simnet-ca.pem"
         self.log = RequestLog(self.workdir / "requests.jsonl")
@@ -86,14 +88,24 @@ class SimulatedInternet:
         proxy = self.proxy_url
         no_proxy = "localhost,127.0.0.1,::1"
         self.env = {
-            "HTTP_PROXY": proxy, "HTTPS_PROXY": proxy, "NO_PROXY": no_proxy,
-            "http_proxy": proxy, "https_proxy": proxy, "no_proxy": no_proxy,
+            "HTTP_PROXY": proxy,
+            "HTTPS_PROXY": proxy,
+            "NO_PROXY": no_proxy,
+            "http_proxy": proxy,
+            "https_proxy": proxy,
+            "no_proxy": no_proxy,
             "ZHENWEI_DNS_SERVERS": f"{HOST}:{self._dns.port}",
             "ZHENWEI_WHOIS_SERVER": f"{HOST}:{self._whois.port}",
             "SSL_CERT_FILE": str(self.ca_cert_path),
         }
-        log.info("Simulated internet up: proxy %s, DNS %s:%d, WHOIS %s:%d", proxy, HOST,
-                 self._dns.port, HOST, self._whois.port)
+        log.info(
+            "Simulated internet up: proxy %s, DNS %s:%d, WHOIS %s:%d",
+            proxy,
+            HOST,
+            self._dns.port,
+            HOST,
+            self._whois.port,
+        )
         return self
 
     async def _start_servers(self) -> None:
@@ -121,8 +133,12 @@ class SimulatedInternet:
     def __enter__(self) -> SimulatedInternet:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     # ------------------------------------------------------------ addresses
@@ -146,8 +162,9 @@ class SimulatedInternet:
 
     # ------------------------------------------------------------ faults
 
-    def fault(self, host: str, *, status: int | None = None, hang: bool = False,
-              down: bool = False) -> None:
+    def fault(
+        self, host: str, *, status: int | None = None, hang: bool = False, down: bool = False
+    ) -> None:
         """From now on, every request to `host`'s site fails: with `status`, by hanging, or as
         if the server were down (502 `X-Simnet-Error: down`, CONNECT refused; DNS unchanged)."""
         if status is None and not hang and not down:
@@ -159,5 +176,17 @@ class SimulatedInternet:
         self._faults.clear()
 
 
-__all__ = ["Domain", "Fault", "LogEntry", "RequestLog", "SimRequest", "SimResponse", "SimulatedInternet",
-           "Site", "World", "WorldError", "default_world", "load_world"]
+__all__ = [
+    "Domain",
+    "Fault",
+    "LogEntry",
+    "RequestLog",
+    "SimRequest",
+    "SimResponse",
+    "SimulatedInternet",
+    "Site",
+    "World",
+    "WorldError",
+    "default_world",
+    "load_world",
+]

@@ -30,8 +30,10 @@ class CertStore:
         ca = pool.get(issuer)
         if ca is None:
             org = issuer_org(issuer)[1]
-            ca = trustme.CA(organization_name=org if trusted else f"{org} (self-signed)",
-                            organization_unit_name=issuer)
+            ca = trustme.CA(
+                organization_name=org if trusted else f"{org} (self-signed)",
+                organization_unit_name=issuer,
+            )
             pool[issuer] = ca
         return ca
 
@@ -56,8 +58,9 @@ class CertStore:
             else:
                 not_before, not_after = now - timedelta(days=30), now + timedelta(days=60)
             names = site.tls_names()
-            leaf = ca.issue_cert(*names, common_name=names[0], not_before=not_before,
-                                 not_after=not_after)
+            leaf = ca.issue_cert(
+                *names, common_name=names[0], not_before=not_before, not_after=not_after
+            )
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.set_alpn_protocols(["http/1.1"])
             leaf.configure_cert(ctx)

@@ -21,8 +21,12 @@ TTL = 600
 
 def _soa(domain: str, ns: tuple[str, ...]) -> RR:
     mname = ns[0] if ns else f"ns1.{domain}"
-    return RR(domain, QTYPE.SOA, ttl=TTL,
-              rdata=SOA(mname, f"hostmaster.{domain}", (2026010101, 7200, 3600, 1209600, 600)))
+    return RR(
+        domain,
+        QTYPE.SOA,
+        ttl=TTL,
+        rdata=SOA(mname, f"hostmaster.{domain}", (2026010101, 7200, 3600, 1209600, 600)),
+    )
 
 
 def _mx(value: str) -> MX:
@@ -42,8 +46,11 @@ def _records(name: str, rec: DnsRecords, qtype: str, world: World) -> list[RR]:
         return out
     want = {qtype} if qtype != "ANY" else {"A", "AAAA", "CNAME", "NS", "MX", "TXT"}
     rr = [
-        ("A", rec.a, A), ("AAAA", rec.aaaa, AAAA), ("CNAME", rec.cname, CNAME),
-        ("NS", rec.ns, NS), ("TXT", rec.txt, TXT),
+        ("A", rec.a, A),
+        ("AAAA", rec.aaaa, AAAA),
+        ("CNAME", rec.cname, CNAME),
+        ("NS", rec.ns, NS),
+        ("TXT", rec.txt, TXT),
     ]
     for t, values, cls in rr:
         if t in want:
@@ -63,7 +70,9 @@ def answer(world: World, data: bytes) -> tuple[bytes, str, str, int]:
     domain = world.domains().get(reg)
     ns: tuple[str, ...] = ()
     if domain is not None:
-        ns = (domain.whois.name_servers if domain.whois else ()) or (domain.dns.ns if domain.dns else ())
+        ns = (domain.whois.name_servers if domain.whois else ()) or (
+            domain.dns.ns if domain.dns else ()
+        )
     found = world.dns_records(qname)
     if found is None and domain is not None and qname == reg:
         found = (DnsRecords(ns=ns), True)  # a registered domain exists even without records
@@ -126,7 +135,8 @@ class DnsServer:
         loop = asyncio.get_running_loop()
         for _ in range(20):  # the UDP port may be taken for TCP; try another
             udp, _proto = await loop.create_datagram_endpoint(
-                lambda: _Udp(self._serve), local_addr=(host, 0))
+                lambda: _Udp(self._serve), local_addr=(host, 0)
+            )
             port = udp.get_extra_info("sockname")[1]
             try:
                 self.tcp = await asyncio.start_server(self._tcp, host, port)

@@ -30,9 +30,25 @@ from simworld.world import (
 
 log = logging.getLogger(__name__)
 
-SITE_KEYS = {"host", "aliases", "label", "categories", "variants", "template", "target", "entry",
-             "schemes", "note", "discoverable_by", "search_terms", "dns", "whois", "tls", "ct",
-             "routes"}
+SITE_KEYS = {
+    "host",
+    "aliases",
+    "label",
+    "categories",
+    "variants",
+    "template",
+    "target",
+    "entry",
+    "schemes",
+    "note",
+    "discoverable_by",
+    "search_terms",
+    "dns",
+    "whois",
+    "tls",
+    "ct",
+    "routes",
+}
 ROUTE_KEYS = {f for f in Route.__dataclass_fields__}
 DNS_KEYS = set(DnsRecords.__dataclass_fields__)
 WHOIS_KEYS = set(WhoisRecord.__dataclass_fields__) - {"domain"}
@@ -69,8 +85,10 @@ def _check_keys(table: Mapping[str, Any], allowed: set[str], where: str) -> None
 
 def _dns(table: Mapping[str, Any], where: str) -> DnsRecords:
     _check_keys(table, DNS_KEYS, where)
-    return DnsRecords(**{k: _strs(table, k, where) for k in ("a", "aaaa", "cname", "ns", "mx", "txt")},
-                      wildcard=bool(table.get("wildcard", False)))
+    return DnsRecords(
+        **{k: _strs(table, k, where) for k in ("a", "aaaa", "cname", "ns", "mx", "txt")},
+        wildcard=bool(table.get("wildcard", False)),
+    )
 
 
 def _whois(table: Mapping[str, Any], domain: str, where: str) -> WhoisRecord:
@@ -132,7 +150,9 @@ def load_site(root: Path) -> Site:
     _check_keys(data, SITE_KEYS, where)
     host = str(data.get("host", ""))
     if host != root.name or host != normalize_host(host):
-        raise WorldError(f"{where}: host {host!r} must equal the directory name, lower-case A-labels")
+        raise WorldError(
+            f"{where}: host {host!r} must equal the directory name, lower-case A-labels"
+        )
     label = data.get("label", "")
     if label not in LABELS:
         raise WorldError(f"{where}: label {label!r} not in {LABELS}")
@@ -144,30 +164,48 @@ def load_site(root: Path) -> Site:
     if "https" in schemes:
         t = data.get("tls", {})
         _check_keys(t, TLS_KEYS, where + " [tls]")
-        tls = TlsSpec(valid=bool(t.get("valid", True)), expired=bool(t.get("expired", False)),
-                      names=_strs(t, "names", where), issuer=str(t.get("issuer", "R11")))
+        tls = TlsSpec(
+            valid=bool(t.get("valid", True)),
+            expired=bool(t.get("expired", False)),
+            names=_strs(t, "names", where),
+            issuer=str(t.get("issuer", "R11")),
+        )
     elif "tls" in data:
         raise WorldError(f"{where}: [tls] without https in schemes")
     c = data.get("ct", {})
     _check_keys(c, CT_KEYS, where + " [ct]")
-    ct = CtSpec(logged=_when(c["logged"], where) if "logged" in c else None,
-                extra_names=_strs(c, "extra_names", where))
+    ct = CtSpec(
+        logged=_when(c["logged"], where) if "logged" in c else None,
+        extra_names=_strs(c, "extra_names", where),
+    )
     whois = None
     if "whois" in data:
         whois = _whois(data["whois"], registrable_domain(host), where + " [whois]")
     entry = str(data.get("entry", "/"))
     if not entry.startswith("/"):
         raise WorldError(f"{where}: entry must start with /")
-    routes = tuple(_route(r, root, f"{where} routes[{i}]") for i, r in enumerate(data.get("routes", [])))
+    routes = tuple(
+        _route(r, root, f"{where} routes[{i}]") for i, r in enumerate(data.get("routes", []))
+    )
     return Site(
-        host=host, aliases=aliases, label=label,
-        categories=_strs(data, "categories", where), variants=_strs(data, "variants", where),
-        template=str(data.get("template", "")), target=str(data.get("target", "")), entry=entry,
-        schemes=schemes, note=str(data.get("note", "")),
+        host=host,
+        aliases=aliases,
+        label=label,
+        categories=_strs(data, "categories", where),
+        variants=_strs(data, "variants", where),
+        template=str(data.get("template", "")),
+        target=str(data.get("target", "")),
+        entry=entry,
+        schemes=schemes,
+        note=str(data.get("note", "")),
         discoverable_by=_strs(data, "discoverable_by", where),
         search_terms=_strs(data, "search_terms", where),
-        dns=_dns(data.get("dns", {}), where + " [dns]"), whois=whois, tls=tls, ct=ct,
-        routes=routes, root=root,
+        dns=_dns(data.get("dns", {}), where + " [dns]"),
+        whois=whois,
+        tls=tls,
+        ct=ct,
+        routes=routes,
+        root=root,
     )
 
 
@@ -188,7 +226,9 @@ def load_domains(path: Path) -> list[Domain]:
         elif isinstance(value, dict) and "." in key:  # also accepted: ["example.com"] tables
             tables.append((key, value))
         else:
-            raise WorldError(f"{where}: unexpected {key!r}; expected [[domains]] tables with a name")
+            raise WorldError(
+                f"{where}: unexpected {key!r}; expected [[domains]] tables with a name"
+            )
     out = []
     for i, (raw_name, d) in enumerate(tables):
         w = f"{where} domains[{i}]"
@@ -199,13 +239,16 @@ def load_domains(path: Path) -> list[Domain]:
         label = str(d.get("label", ""))
         if label and label not in LABELS:
             raise WorldError(f"{w}: label {label!r} not in {LABELS}")
-        out.append(Domain(
-            name=name, label=label,
-            dns=_dns(d["dns"], w + " [dns]") if "dns" in d else None,
-            whois=_whois(d["whois"], name, w + " [whois]") if "whois" in d else None,
-            aliases=tuple(normalize_host(a) for a in _strs(d, "aliases", w)),
-            note=str(d.get("note", "")),
-        ))
+        out.append(
+            Domain(
+                name=name,
+                label=label,
+                dns=_dns(d["dns"], w + " [dns]") if "dns" in d else None,
+                whois=_whois(d["whois"], name, w + " [whois]") if "whois" in d else None,
+                aliases=tuple(normalize_host(a) for a in _strs(d, "aliases", w)),
+                note=str(d.get("note", "")),
+            )
+        )
     return out
 
 

@@ -40,13 +40,17 @@ class _ClientGone(Exception):
 
 
 def _error(status: int, reason: str, message: str) -> SimResponse:
-    return SimResponse(status, (("Content-Type", "text/plain; charset=utf-8"),
-                                ("X-Simnet-Error", reason)), message.encode())
+    return SimResponse(
+        status,
+        (("Content-Type", "text/plain; charset=utf-8"), ("X-Simnet-Error", reason)),
+        message.encode(),
+    )
 
 
 class Proxy:
-    def __init__(self, world: World, certs: CertStore, requestlog: RequestLog,
-                 faults: Mapping[str, Fault]) -> None:
+    def __init__(
+        self, world: World, certs: CertStore, requestlog: RequestLog, faults: Mapping[str, Fault]
+    ) -> None:
         self.world = world
         self.certs = certs
         self.log = requestlog
@@ -78,8 +82,13 @@ class Proxy:
             self._tasks.discard(task)
             writer.close()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                     tunnel: str | None, scheme: str) -> None:
+    async def _serve(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        tunnel: str | None,
+        scheme: str,
+    ) -> None:
         while True:
             head = await _read_head(reader)
             if head is None:
@@ -102,14 +111,27 @@ class Proxy:
             body = await _read_body(reader, headers)
             conn = headers.get("connection", headers.get("proxy-connection", "")).lower()
             keep = "close" not in conn and (version == "HTTP/1.1" or "keep-alive" in conn)
-            req = SimRequest(method, req_scheme, host, path, parse_qs(raw_query, keep_blank_values=True),
-                             headers, body, raw_query)
+            req = SimRequest(
+                method,
+                req_scheme,
+                host,
+                path,
+                parse_qs(raw_query, keep_blank_values=True),
+                headers,
+                body,
+                raw_query,
+            )
             keep = await self._answer(writer, req, keep) and keep
             if not keep:
                 return
 
-    async def _connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                       target: str, headers: Mapping[str, str]) -> None:
+    async def _connect(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        target: str,
+        headers: Mapping[str, str],
+    ) -> None:
         host_s, _, port_s = target.rpartition(":")
         host = normalize_host(host_s or target)
         port = int(port_s) if port_s.isdigit() else 443
@@ -121,10 +143,18 @@ class Proxy:
             error = _error(502, "unresolvable", f"simnet: cannot resolve {host}")
         elif fault is not None and fault.down:
             error = _error(502, "down", f"simnet: {host} is down")
-        self.log.add("connect", host, "CONNECT", target, headers.get("user-agent", ""),
-                     error.status if error else 200)
+        self.log.add(
+            "connect",
+            host,
+            "CONNECT",
+            target,
+            headers.get("user-agent", ""),
+            error.status if error else 200,
+        )
         if error is not None or site is None:
-            await _write(writer, error or _error(502, "unresolvable", ""), keep=False, head_only=False)
+            await _write(
+                writer, error or _error(502, "unresolvable", ""), keep=False, head_only=False
+            )
             return
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
@@ -163,8 +193,14 @@ class Proxy:
                 resp = _error(500, "handler", "simnet: handler failed")
         path = req.path + ("?" + req.raw_query if req.raw_query else "")
         status = None if isinstance(resp, str) else resp.status
-        self.log.add("https" if req.scheme == "https" else "http", req.host, req.method, path,
-                     req.user_agent, status)
+        self.log.add(
+            "https" if req.scheme == "https" else "http",
+            req.host,
+            req.method,
+            path,
+            req.user_agent,
+            status,
+        )
         if delay:
             await asyncio.sleep(delay)
         if isinstance(resp, str):
@@ -216,7 +252,9 @@ async def _read_body(reader: asyncio.StreamReader, headers: Mapping[str, str]) -
     return await reader.readexactly(length) if length else b""
 
 
-async def _write(writer: asyncio.StreamWriter, resp: SimResponse, keep: bool, head_only: bool) -> bool:
+async def _write(
+    writer: asyncio.StreamWriter, resp: SimResponse, keep: bool, head_only: bool
+) -> bool:
     try:
         phrase = HTTPStatus(resp.status).phrase
     except ValueError:

@@ -40,8 +40,15 @@ class RequestLog:
         self.path = path
         self.listeners: list[Callable[[LogEntry], None]] = []
 
-    def add(self, kind: Kind, host: str, method: str = "", path: str = "", user_agent: str = "",
-            status: int | None = None) -> LogEntry:
+    def add(
+        self,
+        kind: Kind,
+        host: str,
+        method: str = "",
+        path: str = "",
+        user_agent: str = "",
+        status: int | None = None,
+    ) -> LogEntry:
         entry = LogEntry(kind, host, method, path, user_agent, status, datetime.now(UTC))
         with self._lock:
             self._entries.append(entry)

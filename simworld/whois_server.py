@@ -62,7 +62,9 @@ def cnnic_record(rec: WhoisRecord) -> str:
 
 
 def _email(rec: WhoisRecord) -> str:
-    return f"{_digest(rec.domain) % 10**9}@qq.com" if is_cnnic(rec.domain) else f"admin@{rec.domain}"
+    return (
+        f"{_digest(rec.domain) % 10**9}@qq.com" if is_cnnic(rec.domain) else f"admin@{rec.domain}"
+    )
 
 
 def _whois_server(rec: WhoisRecord) -> str:
@@ -96,10 +98,13 @@ def icann_record(rec: WhoisRecord, now: datetime) -> str:
         f"Registrant Name: {redacted if rec.privacy else rec.registrant}",
         f"Registrant Organization: {redacted if rec.privacy and not rec.registrant_org else rec.registrant_org}",
         f"Registrant Country: {rec.registrant_country}",
-        "Registrant Email: " + (
+        "Registrant Email: "
+        + (
             "Please query the RDDS service of the Registrar of Record identified in this output "
             "for information on how to contact the Registrant of the queried domain name."
-            if rec.privacy else (rec.registrant_email or _email(rec))),
+            if rec.privacy
+            else (rec.registrant_email or _email(rec))
+        ),
     ]
     lines += [f"Name Server: {ns.upper()}" for ns in rec.name_servers]
     lines += [
@@ -116,14 +121,16 @@ def response_for(world: World, query: str, now: datetime | None = None) -> tuple
     q = query.strip()
     for prefix in ("domain ", "="):
         if q.lower().startswith(prefix):
-            q = q[len(prefix):].strip()
+            q = q[len(prefix) :].strip()
     domain = normalize_host(q)
     rec = world.whois_record(domain)
     if is_cnnic(domain):
         return (cnnic_record(rec), True) if rec else ("No matching record.\r\n", False)
     if rec is None:
-        return (f'No match for "{domain.upper()}".\r\n'
-                f">>> Last update of WHOIS database: {_iso(now)} <<<\r\n"), False
+        return (
+            f'No match for "{domain.upper()}".\r\n'
+            f">>> Last update of WHOIS database: {_iso(now)} <<<\r\n"
+        ), False
     return icann_record(rec, now), True
 
 
@@ -145,8 +152,14 @@ class WhoisServer:
             line = await asyncio.wait_for(reader.readline(), timeout=30)
             query = line.decode("utf-8", "replace").strip()
             text, found = response_for(self.world, query)
-            self.log.add("whois", normalize_host(query) if query else "", "QUERY", "", "",
-                         200 if found else 404)
+            self.log.add(
+                "whois",
+                normalize_host(query) if query else "",
+                "QUERY",
+                "",
+                "",
+                200 if found else 404,
+            )
             writer.write(text.encode("utf-8"))
             await writer.drain()
         except (TimeoutError, ConnectionError) as exc:

@@ -1,5 +1,7 @@
 """The simulated world: sites and domains loaded from files (format: WORLD.md), and how a
-site answers one request. Pure data and pure functions: the servers live elsewhere."""
+site answers one request. Pure data and pure functions: the servers live elsewhere.
+
+Longer than 400 lines: the world format of WORLD.md and its request planner read together."""
 
 from __future__ import annotations
 
@@ -19,8 +21,13 @@ log = logging.getLogger(__name__)
 DEFAULT_ROOT = Path(__file__).parent / "world"
 LABELS = ("official", "counterfeit", "seller", "parked", "benign", "infrastructure")
 ENCODINGS = ("utf-8", "gbk", "gb2312", "gb18030")
-TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
-              "application/xml")
+TEXT_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "image/svg+xml",
+    "application/xml",
+)
 HANG: Literal["HANG"] = "HANG"
 
 
@@ -195,6 +202,7 @@ class Domain:
 
 # ---------------------------------------------------------------- names
 
+
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -237,10 +245,13 @@ def _path_matches(pattern: str, path: str, raw_query: str) -> bool:
 
 # ---------------------------------------------------------------- the world
 
+
 class World:
     """Every site and registered domain of the simulated internet."""
 
-    def __init__(self, sites: Iterable[Site], domains: Iterable[Domain] = (), root: Path | None = None):
+    def __init__(
+        self, sites: Iterable[Site], domains: Iterable[Domain] = (), root: Path | None = None
+    ):
         self.root = root
         self.sites: dict[str, Site] = {}
         self._by_host: dict[str, Site] = {}
@@ -258,16 +269,26 @@ class World:
                     self._domains[reg] = Domain(reg, site.label, None, whois, (site.host,))
                 else:
                     self._domains[reg] = Domain(
-                        reg, old.label, old.dns, old.whois or whois,
-                        tuple(dict.fromkeys((*old.sites, site.host))))
+                        reg,
+                        old.label,
+                        old.dns,
+                        old.whois or whois,
+                        tuple(dict.fromkeys((*old.sites, site.host))),
+                    )
         for dom in domains:
             old = self._domains.get(dom.name)
             if old is None:
                 self._domains[dom.name] = dom
             else:
                 self._domains[dom.name] = Domain(
-                    dom.name, old.label, dom.dns, dom.whois or old.whois, old.sites,
-                    dom.aliases, dom.note)
+                    dom.name,
+                    old.label,
+                    dom.dns,
+                    dom.whois or old.whois,
+                    old.sites,
+                    dom.aliases,
+                    dom.note,
+                )
         # DNS names: site hosts first, then domains.toml names that no site claims.
         self._dns: dict[str, DnsRecords] = {h: s.dns for h, s in self._by_host.items()}
         for dom in self._domains.values():

@@ -77,7 +77,7 @@ def _state(s: Session, model: type[ReviewEvent] | type[AuthEvent]) -> tuple[int,
 
 
 def check(s: Session, key: bytes | None, name: str) -> str:
-    """"" when trail `name` matches its keyed checkpoint, else what is wrong."""
+    """ "" when trail `name` matches its keyed checkpoint, else what is wrong."""
     model = TRAILS[name]
     events, last = _state(s, model)
     head = s.get(AuditHead, name)

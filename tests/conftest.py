@@ -37,7 +37,7 @@ def chromium_path() -> Path:
 # ---------------------------------------------------------------- simulated internet (simnet)
 
 TINY_SITES: dict[str, str] = {
-    "cx-mem-gov.cn": '''
+    "cx-mem-gov.cn": """
 host = "cx-mem-gov.cn"
 aliases = ["www.cx-mem-gov.cn"]
 label = "counterfeit"
@@ -109,8 +109,8 @@ handler = "misc:huge"
 [[routes]]
 path = "/download"
 handler = "misc:download"
-''',
-    "selfsigned-mem.xyz": '''
+""",
+    "selfsigned-mem.xyz": """
 host = "selfsigned-mem.xyz"
 label = "counterfeit"
 schemes = ["https"]
@@ -127,8 +127,8 @@ name_servers = ["ns1.dnsowl.com", "ns2.dnsowl.com"]
 [tls]
 valid = false
 issuer = "selfsigned-mem.xyz"
-''',
-    "expired-mem.top": '''
+""",
+    "expired-mem.top": """
 host = "expired-mem.top"
 label = "seller"
 schemes = ["https"]
@@ -137,8 +137,8 @@ a = ["103.1.2.4"]
 [tls]
 expired = true
 issuer = "R10"
-''',
-    "mem-zw.com": '''
+""",
+    "mem-zw.com": """
 host = "mem-zw.com"
 label = "counterfeit"
 [dns]
@@ -147,8 +147,8 @@ wildcard = true
 [[routes]]
 path = "*"
 body = "wildcard page"
-''',
-    "xn--extu8ah31brfhgw1a.cn": '''
+""",
+    "xn--extu8ah31brfhgw1a.cn": """
 host = "xn--extu8ah31brfhgw1a.cn"
 label = "counterfeit"
 variants = ["idn"]
@@ -157,8 +157,8 @@ a = ["103.1.2.6"]
 [[routes]]
 path = "/"
 body = "idn"
-''',
-    "crt.sh": '''
+""",
+    "crt.sh": """
 host = "crt.sh"
 label = "infrastructure"
 schemes = ["https"]
@@ -169,7 +169,7 @@ issuer = "Sectigo"
 [[routes]]
 path = "/"
 handler = "ctlog:query"
-''',
+""",
 }
 
 TINY_FILES: dict[str, dict[str, str]] = {
@@ -189,7 +189,7 @@ TINY_FILES: dict[str, dict[str, str]] = {
     },
 }
 
-TINY_DOMAINS = '''
+TINY_DOMAINS = """
 [[domains]]
 name = "parked-mem.cn"
 label = "parked"
@@ -214,7 +214,7 @@ registrant_org = "Domains By Proxy, LLC"
 registrant_country = "US"
 privacy = true
 name_servers = ["ns01.domaincontrol.com"]
-'''
+"""
 
 
 def build_tiny_world(root: Path) -> Path:

@@ -36,7 +36,7 @@ def _recompute(repo: Repository, lead_id: int) -> str:
     with repo.db.session(write=True) as s:
         rows = s.execute(
             text(
-                "SELECT id, lead_id, \"user\", action, note, old_status, new_status, at "
+                'SELECT id, lead_id, "user", action, note, old_status, new_status, at '
                 "FROM review_event WHERE lead_id = :l ORDER BY id"
             ),
             {"l": lead_id},

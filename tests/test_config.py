@@ -92,7 +92,9 @@ def test_bad_addresses_are_config_errors(name, value):
 
 
 def test_artifacts_dir_and_redis_url() -> None:
-    s = Settings.from_env({"ZHENWEI_ARTIFACTS_DIR": "/srv/evidence", "ZHENWEI_REDIS_URL": "redis://r:6380/2"})
+    s = Settings.from_env(
+        {"ZHENWEI_ARTIFACTS_DIR": "/srv/evidence", "ZHENWEI_REDIS_URL": "redis://r:6380/2"}
+    )
     assert s.artifacts_dir == Path("/srv/evidence") and s.redis_url == "redis://r:6380/2"
     d = Settings.from_env({})
     assert d.artifacts_dir is None and d.redis_url == "redis://127.0.0.1:6379/0"

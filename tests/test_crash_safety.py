@@ -16,9 +16,22 @@ SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "crash_safety.py"
 
 def test_two_random_sigkills_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--kills", "2", "--seed", "7", "--sites", "6",
-         "--workdir", str(tmp_path)],
-        capture_output=True, text=True, timeout=1700, check=False,
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--kills",
+            "2",
+            "--seed",
+            "7",
+            "--sites",
+            "6",
+            "--workdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1700,
+        check=False,
     )
     print(proc.stdout)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]

@@ -36,9 +36,17 @@ from zhenwei.lock import ALREADY_RUNNING, RunLock
 pytestmark = pytest.mark.timeout(1500)
 ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 FAST = [
-    "--dns-rate", "2000", "--lookalike-limit", "25000",
-    "--option", "ct.delay=0", "--option", "search.delay=0",
-    "--timeout", "30", "--no-progress",
+    "--dns-rate",
+    "2000",
+    "--lookalike-limit",
+    "25000",
+    "--option",
+    "ct.delay=0",
+    "--option",
+    "search.delay=0",
+    "--timeout",
+    "30",
+    "--no-progress",
 ]
 ALL_SOURCES = ("permutations", "ct", "search", "seeds", "links", "recheck")
 #: counterfeits that serve no content: flagged, but maybe only as suspicious
@@ -55,9 +63,12 @@ def _env(simnet: Any, data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _zhenwei(args: list[str], env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ZHENWEI, *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+def _zhenwei(
+    args: list[str], env: dict[str, str], timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*ZHENWEI, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def _ok(proc: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -141,16 +152,25 @@ def world_crawl(simnet, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wo
         env2 = _env(simnet, data, ZHENWEI_WEBHOOK_URL=broken.url)
         second = _zhenwei(["crawl", "--nightly", "--sources", "ct,search,recheck", *FAST], env2)
         result = WorldCrawl(
-            env=env, first=first, seconds=seconds, leads=leads, captures=captures,
-            digests=list(hook.bodies), second=second, leads_after=_leads(env),
-            captures_after=_repo(env).count(Capture), failed_hook_posts=len(broken.bodies),
+            env=env,
+            first=first,
+            seconds=seconds,
+            leads=leads,
+            captures=captures,
+            digests=list(hook.bodies),
+            second=second,
+            leads_after=_leads(env),
+            captures_after=_repo(env).count(Capture),
+            failed_hook_posts=len(broken.bodies),
             confirmed=confirmed,
             runs=_repo(env).runs.recent(),
         )
         stats = result.runs[-1].stats
-        print(f"\nfull crawl: {seconds:.0f} s, {len(leads)} leads, {captures} captures; "
-              f"candidates per source: "
-              + ", ".join(f"{k}={v.get('candidates')}" for k, v in sorted(stats.items())))
+        print(
+            f"\nfull crawl: {seconds:.0f} s, {len(leads)} leads, {captures} captures; "
+            f"candidates per source: "
+            + ", ".join(f"{k}={v.get('candidates')}" for k, v in sorted(stats.items()))
+        )
         yield result
     finally:
         hook.close()
@@ -193,7 +213,8 @@ def test_every_counterfeit_ranks_above_every_benign_lead(world_crawl: WorldCrawl
     benign = [x for x in leads if _label(simnet, x["host"]) == "benign"]
     for label in ("counterfeit", "seller"):
         high = [
-            x for x in leads
+            x
+            for x in leads
             if _label(simnet, x["host"]) == label
             and not OFFLINE & set(simnet.world.site_for(x["host"]).variants)
         ]
@@ -205,7 +226,8 @@ def test_every_counterfeit_ranks_above_every_benign_lead(world_crawl: WorldCrawl
 def test_every_discoverable_fake_becomes_a_lead(world_crawl: WorldCrawl, simnet) -> None:  # type: ignore[no-untyped-def]
     hosts = world_crawl.by_host()
     expected = [
-        s.host for s in simnet.world.sites.values()
+        s.host
+        for s in simnet.world.sites.values()
         if s.label in ("counterfeit", "seller") and DISCOVERING & set(s.discoverable_by)
     ]
     missing = sorted(h for h in expected if h not in hosts)
@@ -236,11 +258,16 @@ def test_ct_found_the_https_sites_named_after_a_target(world_crawl: WorldCrawl, 
         return any(
             fnmatch(host, p.replace("%", "*"))
             and (not broad(prof, p) or looks_like(host, prof, fit_vocabulary(prof)))
-            for prof in load_profiles() for p in patterns_for(prof))
+            for prof in load_profiles()
+            for p in patterns_for(prof)
+        )
 
     expected = {
-        s.host for s in simnet.world.sites.values()
-        if "ct" in s.discoverable_by and "https" in s.schemes and s.label not in ("official", "infrastructure")
+        s.host
+        for s in simnet.world.sites.values()
+        if "ct" in s.discoverable_by
+        and "https" in s.schemes
+        and s.label not in ("official", "infrastructure")
         and matched(s.host)
     }
     assert "cx.mem.gov.cn.zscx.top" in expected  # found by CT alone
@@ -250,7 +277,8 @@ def test_ct_found_the_https_sites_named_after_a_target(world_crawl: WorldCrawl, 
 
 def test_search_found_every_fake_with_search_terms(world_crawl: WorldCrawl, simnet) -> None:  # type: ignore[no-untyped-def]
     expected = {
-        s.host for s in simnet.world.sites.values()
+        s.host
+        for s in simnet.world.sites.values()
         if "search" in s.discoverable_by and s.search_terms and s.label in ("counterfeit", "seller")
     }
     assert expected
@@ -304,8 +332,9 @@ def test_crawl_exits_75_while_another_holds_the_lock(world_crawl: WorldCrawl) ->
 
 
 def test_unknown_source_is_a_usage_error(simnet, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    proc = _zhenwei(["crawl", "--sources", "nosuch", "--no-progress"], _env(simnet, tmp_path / "d"),
-                    timeout=120)
+    proc = _zhenwei(
+        ["crawl", "--sources", "nosuch", "--no-progress"], _env(simnet, tmp_path / "d"), timeout=120
+    )
     assert proc.returncode == 2
     assert "nosuch" in proc.stderr
 
@@ -318,13 +347,22 @@ def test_seed_crawl_into_postgresql(simnet, tmp_path: Path) -> None:  # type: ig
     import psycopg
 
     world = simnet.world
-    seeds = [world.sites[h] for h in (
-        "cx-mem-gov.cn", "tzzycx.com", "dianhangong-zheng.cn", "www.zhongan-peixun.com",
-        "www.cxjixie.com", "mem-gov.top",
-    )]
+    seeds = [
+        world.sites[h]
+        for h in (
+            "cx-mem-gov.cn",
+            "tzzycx.com",
+            "dianhangong-zheng.cn",
+            "www.zhongan-peixun.com",
+            "www.cxjixie.com",
+            "mem-gov.top",
+        )
+    ]
     seed_hosts = {s.host for s in seeds}
     seed_file = tmp_path / "seeds.txt"
-    seed_file.write_text("http://cx.mem.gov.cn/\n" + "".join(s.url() + "\n" for s in seeds), "utf-8")
+    seed_file.write_text(
+        "http://cx.mem.gov.cn/\n" + "".join(s.url() + "\n" for s in seeds), "utf-8"
+    )
     name = f"zw_crawl_{uuid.uuid4().hex[:10]}"
     try:
         admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
@@ -333,8 +371,11 @@ def test_seed_crawl_into_postgresql(simnet, tmp_path: Path) -> None:  # type: ig
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            env = _env(simnet, tmp_path / "data",
-                       ZHENWEI_DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{name}")
+            env = _env(
+                simnet,
+                tmp_path / "data",
+                ZHENWEI_DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/{name}",
+            )
             _ok(_zhenwei(["reference", "update", "--timeout", "30"], env, timeout=600))
             _ok(_zhenwei(["crawl", "--sources", "seeds", "--seeds", str(seed_file), *FAST], env))
             found = {x["host"]: x for x in _leads(env)}

@@ -28,9 +28,20 @@ ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SEED_HOSTS = (
-    "cx-mem-gov.cn", "tzzycx.com", "aqsc-chaxun.cn", "cxmem-gov.com", "cxmemgov.com",
-    "dianhangong-zheng.cn", "tezhongzuoye-banzheng.com", "gaokongzheng-ban.xyz", "mem-gov.top",
-    "cx-mem.com", "cxmem.cn", "www.zhongan-peixun.com", "www.cxjixie.com", "memchip-cx.com",
+    "cx-mem-gov.cn",
+    "tzzycx.com",
+    "aqsc-chaxun.cn",
+    "cxmem-gov.com",
+    "cxmemgov.com",
+    "dianhangong-zheng.cn",
+    "tezhongzuoye-banzheng.com",
+    "gaokongzheng-ban.xyz",
+    "mem-gov.top",
+    "cx-mem.com",
+    "cxmem.cn",
+    "www.zhongan-peixun.com",
+    "www.cxjixie.com",
+    "memchip-cx.com",
 )
 
 
@@ -62,12 +73,19 @@ def run_key() -> Iterator[str]:
     except redis.RedisError as exc:
         pytest.fail(f"Redis on 127.0.0.1:6379 is not reachable: {exc}")
     yield key
-    client.delete(*(f"zhenwei:crawl:{key}:{k}" for k in ("queue", "seen", "meta", "done-by", "given-up")))
+    client.delete(
+        *(f"zhenwei:crawl:{key}:{k}" for k in ("queue", "seen", "meta", "done-by", "given-up"))
+    )
 
 
 def _env(simnet: Any, data_dir: Path, db_url: str) -> dict[str, str]:
-    env = {**os.environ, **simnet.env, "ZHENWEI_DATA_DIR": str(data_dir),
-           "ZHENWEI_DATABASE_URL": db_url, "ZHENWEI_REDIS_URL": REDIS_URL}
+    env = {
+        **os.environ,
+        **simnet.env,
+        "ZHENWEI_DATA_DIR": str(data_dir),
+        "ZHENWEI_DATABASE_URL": db_url,
+        "ZHENWEI_REDIS_URL": REDIS_URL,
+    }
     for key in ("ZHENWEI_WEBHOOK_URL", "ZHENWEI_SMTP_HOST"):
         env.pop(key, None)
     return env
@@ -104,20 +122,33 @@ def test_a_worker_killed_mid_candidate_loses_nothing(  # type: ignore[no-untyped
         data = tmp_path / name
         data.mkdir()
         envs[name] = {**_env(simnet, data, pg_url), "ZHENWEI_ARTIFACTS_DIR": str(shared)}
-    ref = subprocess.run([*ZHENWEI, "reference", "update", "--timeout", "30"],
-                         env=envs["coordinator"], capture_output=True, text=True, timeout=600,
-                         check=False)
+    ref = subprocess.run(
+        [*ZHENWEI, "reference", "update", "--timeout", "30"],
+        env=envs["coordinator"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert ref.returncode == 0, ref.stderr[-2000:]
 
     common = ["--run-key", run_key, "--timeout", "30", "--no-progress", "--visibility", "15"]
     coord = subprocess.Popen(
         [*ZHENWEI, "crawl", "--coordinator", "--sources", "seeds", "--seeds", str(seeds), *common],
-        env=envs["coordinator"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=envs["coordinator"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     workers = {
         name: subprocess.Popen(
             [*ZHENWEI, "crawl", "--distributed", "--concurrency", "1", "--wait", "300", *common],
-            env=envs[name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            start_new_session=True)  # its own process group: killed with its Chromium
+            env=envs[name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )  # its own process group: killed with its Chromium
         for name in ("worker-a", "worker-b")
     }
     client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
@@ -132,8 +163,9 @@ def test_a_worker_killed_mid_candidate_loses_nothing(  # type: ignore[no-untyped
         if done < 1 or not client.exists(stream):
             return False
         pending = client.xpending(stream, "workers")
-        return any(c["name"] == victim and int(c["pending"]) >= 1
-                   for c in pending.get("consumers") or [])
+        return any(
+            c["name"] == victim and int(c["pending"]) >= 1 for c in pending.get("consumers") or []
+        )
 
     # worker-a has finished a candidate (it does its share) and holds the next one
     _wait(victim_mid_candidate, "worker-a to hold a candidate")
@@ -152,8 +184,10 @@ def test_a_worker_killed_mid_candidate_loses_nothing(  # type: ignore[no-untyped
     queued = client.smembers(f"zhenwei:crawl:{run_key}:seen")
     assert set(urls) <= queued
     split = {k: int(v) for k, v in client.hgetall(f"zhenwei:crawl:{run_key}:done-by").items()}
-    print(f"\ncandidates finished per worker: {split} of {len(queued)} queued "
-          f"(worker-a = {victim}, SIGKILLed)")
+    print(
+        f"\ncandidates finished per worker: {split} of {len(queued)} queued "
+        f"(worker-a = {victim}, SIGKILLed)"
+    )
     assert sum(split.values()) == len(queued) and split.get(victim, 0) >= 1 and len(split) == 2
 
     captures = _captures(pg_url)
@@ -179,9 +213,21 @@ def test_a_worker_killed_mid_candidate_loses_nothing(  # type: ignore[no-untyped
 
 def test_roles_are_checked_before_any_work(tmp_path: Path) -> None:
     env = {**os.environ, "ZHENWEI_DATA_DIR": str(tmp_path)}
-    both = subprocess.run([*ZHENWEI, "crawl", "--coordinator", "--distributed"], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    both = subprocess.run(
+        [*ZHENWEI, "crawl", "--coordinator", "--distributed"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert both.returncode == 2 and "pick one" in both.stderr
-    key = subprocess.run([*ZHENWEI, "crawl", "--run-key", "x"], env=env,
-                         capture_output=True, text=True, timeout=120, check=False)
+    key = subprocess.run(
+        [*ZHENWEI, "crawl", "--run-key", "x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert key.returncode == 2 and "--run-key" in key.stderr

@@ -23,7 +23,11 @@ HOST = "cx-mem-gov.cn"
 def _crawl(env: dict[str, str], *args: str) -> None:
     out = subprocess.run(
         [*ZHENWEI, "crawl", *args, "--concurrency", "1", "--timeout", "30", "--no-progress"],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert out.returncode == 0, out.stderr[-3000:]
 

@@ -26,9 +26,20 @@ pytestmark = pytest.mark.timeout(1500)
 ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 #: world sites given as seeds: fakes whose links are followed, benign sites, a 3 s slow host
 SEED_HOSTS = (
-    "memgov-cx.xyz", "cx-mem-gov.cn", "tzzycx.com", "aqsc-chaxun.cn", "anquan-zscx.com",
-    "cxmem-gov.com", "dianhangong-zheng.cn", "tezhongzuoye-banzheng.com", "gaokongzheng-ban.xyz",
-    "mem-gov.top", "cx-mem.com", "www.zhongan-peixun.com", "www.cxjixie.com", "memchip-cx.com",
+    "memgov-cx.xyz",
+    "cx-mem-gov.cn",
+    "tzzycx.com",
+    "aqsc-chaxun.cn",
+    "anquan-zscx.com",
+    "cxmem-gov.com",
+    "dianhangong-zheng.cn",
+    "tezhongzuoye-banzheng.com",
+    "gaokongzheng-ban.xyz",
+    "mem-gov.top",
+    "cx-mem.com",
+    "www.zhongan-peixun.com",
+    "www.cxjixie.com",
+    "memchip-cx.com",
 )
 
 
@@ -40,8 +51,19 @@ def _env(simnet: Any, data_dir: Path) -> dict[str, str]:
 
 
 def _crawl_args(seeds: Path) -> list[str]:
-    return [*ZHENWEI, "crawl", "--sources", "seeds", "--seeds", str(seeds),
-            "--concurrency", "1", "--timeout", "30", "--no-progress"]
+    return [
+        *ZHENWEI,
+        "crawl",
+        "--sources",
+        "seeds",
+        "--seeds",
+        str(seeds),
+        "--concurrency",
+        "1",
+        "--timeout",
+        "30",
+        "--no-progress",
+    ]
 
 
 def _captures(db: Path) -> list[tuple[str, int | None]]:
@@ -66,8 +88,9 @@ def _lead_hosts(db: Path) -> list[str]:
 
 def _kill_when(args: list[str], env: dict[str, str], ready: Any, timeout: float = 240) -> bool:
     """Start the crawl, SIGKILL its process group once `ready()`; False if it finished first."""
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + timeout
     try:
         while proc.poll() is None:
@@ -94,10 +117,15 @@ KILL_POINTS = {
 }
 
 
-@pytest.mark.parametrize("points", [("run-started",), ("first-capture", "midway")],
-                         ids=["run-started", "first-capture+midway"])
+@pytest.mark.parametrize(
+    "points",
+    [("run-started",), ("first-capture", "midway")],
+    ids=["run-started", "first-capture+midway"],
+)
 def test_sigkill_and_rerun_loses_and_duplicates_nothing(
-    simnet, tmp_path: Path, points: tuple[str, ...]  # type: ignore[no-untyped-def]
+    simnet,
+    tmp_path: Path,
+    points: tuple[str, ...],  # type: ignore[no-untyped-def]
 ) -> None:
     seeds = tmp_path / "seeds.txt"
     urls = [simnet.world.sites[h].url() for h in SEED_HOSTS]
@@ -117,8 +145,10 @@ def test_sigkill_and_rerun_loses_and_duplicates_nothing(
 
     final = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert final.returncode == 0, final.stderr[-3000:]
-    print(f"\nkills at {points}: captures at each kill {captured_at_kill}, "
-          f"plan written {killed_with_plan}; final run: {final.stderr.strip().splitlines()[-1]}")
+    print(
+        f"\nkills at {points}: captures at each kill {captured_at_kill}, "
+        f"plan written {killed_with_plan}; final run: {final.stderr.strip().splitlines()[-1]}"
+    )
 
     runs = _runs(db)
     if killed_with_plan[-1]:
@@ -139,8 +169,11 @@ def test_sigkill_and_rerun_loses_and_duplicates_nothing(
     missing = [u for u in urls if u not in per_url]
     assert not missing, f"seeds never captured: {missing}"
     followed = data / "runs" / str(run_id) / "followed.jsonl"
-    links = {json.loads(line)["url"] for line in followed.read_text("utf-8").splitlines()} \
-        if followed.exists() else set()
+    links = (
+        {json.loads(line)["url"] for line in followed.read_text("utf-8").splitlines()}
+        if followed.exists()
+        else set()
+    )
     assert links, "no link was followed: the seeds should include pages linking out"
     lost = sorted(u for u in links if u not in per_url)
     assert not lost, f"followed links never captured: {lost}"

@@ -79,8 +79,10 @@ class Listener:
 
 
 def _domain_toml(name: str, address: str) -> str:
-    return (f'\n[[domain]]\nname = "{name}"\nlabel = "parked"\n[domain.dns]\na = ["{address}"]\n'
-            f'ns = ["dns1.hichina.com"]\n')
+    return (
+        f'\n[[domain]]\nname = "{name}"\nlabel = "parked"\n[domain.dns]\na = ["{address}"]\n'
+        f'ns = ["dns1.hichina.com"]\n'
+    )
 
 
 def build_world(root: Path, inner: Listener, target: Listener, popup: Listener) -> Path:
@@ -89,16 +91,25 @@ def build_world(root: Path, inner: Listener, target: Listener, popup: Listener) 
 
     shutil.copytree(DEFAULT_ROOT, root)
     site = root / "sites" / BAIT
-    links = [*ISSUE_URLS, inner.url + "/", f"http://loop-mem.cn:{inner.port}/", "http://intranet-mem.cn/"]
+    links = [
+        *ISSUE_URLS,
+        inner.url + "/",
+        f"http://loop-mem.cn:{inner.port}/",
+        "http://intranet-mem.cn/",
+    ]
     html = "".join(f'<a href="{u}">内部链接</a>' for u in links)
     # A form Chromium's autofill would describe to Google (finding 7).
-    html += ('<form action="/result" method="post"><input name="name" autocomplete="name">'
-             '<input name="email" type="email" autocomplete="email"><input name="tel" type="tel" '
-             'autocomplete="tel"><input name="address" autocomplete="street-address"><input '
-             'name="city" autocomplete="address-level2"><input name="zip" autocomplete="postal-code">'
-             '<input name="idcard"><input type="submit"></form>')
-    html += (f'<img src="{inner.url}/pixel.png"><iframe src="http://169.254.169.254/latest/"></iframe>'
-             f'<script>window.open("{popup.url}/popup");</script>')
+    html += (
+        '<form action="/result" method="post"><input name="name" autocomplete="name">'
+        '<input name="email" type="email" autocomplete="email"><input name="tel" type="tel" '
+        'autocomplete="tel"><input name="address" autocomplete="street-address"><input '
+        'name="city" autocomplete="address-level2"><input name="zip" autocomplete="postal-code">'
+        '<input name="idcard"><input type="submit"></form>'
+    )
+    html += (
+        f'<img src="{inner.url}/pixel.png"><iframe src="http://169.254.169.254/latest/"></iframe>'
+        f'<script>window.open("{popup.url}/popup");</script>'
+    )
     index = site / "files" / "index.html"
     index.write_text(index.read_text("utf-8").replace("</body>", html + "</body>"), "utf-8")
     with (site / "site.toml").open("a", encoding="utf-8") as fh:
@@ -124,8 +135,9 @@ class EgressCrawl:
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([*ZHENWEI, "-v", *args], env=env, capture_output=True, text=True,
-                          timeout=900, check=False)
+    proc = subprocess.run(
+        [*ZHENWEI, "-v", *args], env=env, capture_output=True, text=True, timeout=900, check=False
+    )
     assert proc.returncode == 0, f"{args}: exit {proc.returncode}\n{proc.stderr[-4000:]}"
     return proc
 
@@ -141,16 +153,25 @@ def egress_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EgressCra
     tmp = tmp_path_factory.mktemp("egress")
     # inner (127.0.0.2) would redirect to the allowed 127.0.0.1: never reached all the same.
     final = Listener("127.0.0.1")
-    listeners = {"inner": Listener("127.0.0.2", redirect=final.url + "/secret"),
-                 "target": Listener("127.0.0.3"), "popup": Listener("127.0.0.3"), "final": final}
-    world = load_world(build_world(tmp / "world", listeners["inner"], listeners["target"],
-                                   listeners["popup"]))
+    listeners = {
+        "inner": Listener("127.0.0.2", redirect=final.url + "/secret"),
+        "target": Listener("127.0.0.3"),
+        "popup": Listener("127.0.0.3"),
+        "final": final,
+    }
+    world = load_world(
+        build_world(tmp / "world", listeners["inner"], listeners["target"], listeners["popup"])
+    )
     seeds = tmp / "seeds.txt"
     seeds.write_text(f"http://{BAIT}/\nhttp://{BAIT}/bounce\n", "utf-8")
     try:
         with SimulatedInternet(world, workdir=tmp / "net") as net:
-            env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(tmp / "data"),
-                   "ZHENWEI_ALLOW_NETWORKS": "127.0.0.1/32"}
+            env = {
+                **os.environ,
+                **net.env,
+                "ZHENWEI_DATA_DIR": str(tmp / "data"),
+                "ZHENWEI_ALLOW_NETWORKS": "127.0.0.1/32",
+            }
             # As on the unit's network: internal services are reached directly, not proxied.
             direct = "localhost,127.0.0.1,::1,127.0.0.2,127.0.0.3"
             env.update(NO_PROXY=direct, no_proxy=direct)
@@ -158,30 +179,61 @@ def egress_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EgressCra
                 env.pop(key, None)
             _run(["reference", "update", "--timeout", "30"], env)
             net.log.clear()
-            crawl = _run(["crawl", "--sources", "seeds,links", "--seeds", str(seeds),
-                          "--timeout", "30", "--no-progress"], env)
-            leads = [json.loads(line) for line in
-                     _run(["leads", "--json", "--limit", "1000"], env).stdout.splitlines() if line.strip()]
+            crawl = _run(
+                [
+                    "crawl",
+                    "--sources",
+                    "seeds,links",
+                    "--seeds",
+                    str(seeds),
+                    "--timeout",
+                    "30",
+                    "--no-progress",
+                ],
+                env,
+            )
+            leads = [
+                json.loads(line)
+                for line in _run(["leads", "--json", "--limit", "1000"], env).stdout.splitlines()
+                if line.strip()
+            ]
             repo = Repository(Database.from_settings(Settings.from_env(env)))
             runs = repo.runs.recent()
             counts = {k: v.connections for k, v in listeners.items()}
-            yield EgressCrawl(env, crawl, leads, listeners, net.log.entries(),
-                              {h for s in world.sites.values() for h in s.hosts},
-                              runs[0].stats if runs else {}, counts, tmp / "world")
+            yield EgressCrawl(
+                env,
+                crawl,
+                leads,
+                listeners,
+                net.log.entries(),
+                {h for s in world.sites.values() for h in s.hosts},
+                runs[0].stats if runs else {},
+                counts,
+                tmp / "world",
+            )
     finally:
         for listener in listeners.values():
             listener.close()
 
 
 def test_no_internal_address_was_ever_connected(egress_crawl: EgressCrawl) -> None:
-    assert egress_crawl.connections == {
-        "inner": 0, "target": 0, "popup": 0, "final": 0}, {
-        k: v.requests for k, v in egress_crawl.listeners.items()}
+    assert egress_crawl.connections == {"inner": 0, "target": 0, "popup": 0, "final": 0}, {
+        k: v.requests for k, v in egress_crawl.listeners.items()
+    }
 
 
 def test_the_proxy_never_saw_an_internal_address(egress_crawl: EgressCrawl) -> None:
-    internal = {"::1", "0.0.0.0", "::ffff:127.0.0.1", "10.255.255.1", "169.254.169.254",
-                "192.168.255.254", "127.0.0.2", "127.0.0.3", *INTERNAL_NAMES}
+    internal = {
+        "::1",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+        "10.255.255.1",
+        "169.254.169.254",
+        "192.168.255.254",
+        "127.0.0.2",
+        "127.0.0.3",
+        *INTERNAL_NAMES,
+    }
     seen = {e.host.strip("[]") for e in egress_crawl.log if e.kind in ("http", "https", "connect")}
     assert not seen & internal, seen & internal
 
@@ -189,14 +241,27 @@ def test_the_proxy_never_saw_an_internal_address(egress_crawl: EgressCrawl) -> N
 def test_internal_targets_never_become_leads(egress_crawl: EgressCrawl) -> None:
     hosts = {lead["host"] for lead in egress_crawl.leads}
     assert BAIT in hosts, "the bait counterfeit itself is a lead (its links were followed)"
-    assert not hosts & {"::1", "[::1]", "0.0.0.0", "10.255.255.1", "169.254.169.254",
-                        "192.168.255.254", "127.0.0.2", "127.0.0.3", "::ffff:127.0.0.1",
-                        "[::ffff:7f00:1]", *INTERNAL_NAMES}, hosts
+    assert not hosts & {
+        "::1",
+        "[::1]",
+        "0.0.0.0",
+        "10.255.255.1",
+        "169.254.169.254",
+        "192.168.255.254",
+        "127.0.0.2",
+        "127.0.0.3",
+        "::ffff:127.0.0.1",
+        "[::ffff:7f00:1]",
+        *INTERNAL_NAMES,
+    }, hosts
 
 
 def test_refusals_are_recorded_as_blocked_with_the_address(egress_crawl: EgressCrawl) -> None:
-    blocked = sum(int(row.get("blocked", 0)) for name, row in egress_crawl.stats.items()
-                  if not name.startswith("_"))
+    blocked = sum(
+        int(row.get("blocked", 0))
+        for name, row in egress_crawl.stats.items()
+        if not name.startswith("_")
+    )
     # 6 issue URLs + 127.0.0.2 + 2 names (links) + /bounce's redirect (seed)
     assert blocked >= 10, egress_crawl.stats
     log = egress_crawl.crawl.stderr
@@ -218,13 +283,25 @@ def test_nothing_internal_was_archived(egress_crawl: EgressCrawl) -> None:
 def test_chromium_contacted_nothing_outside_the_world(egress_crawl: EgressCrawl) -> None:
     """Finding 7 (discretion): every request that reached the proxy is for a world site or a
     resource a world page names itself (its analytics script): nothing of Chromium's own."""
-    pages = "\n".join(p.read_text("utf-8", "replace") for p in egress_crawl.world_root.rglob("*")
-                      if p.is_file() and p.suffix in (".html", ".js", ".toml", ".css"))
-    outside = sorted({e.host for e in egress_crawl.log if e.kind in ("http", "https", "connect")
-                      and e.host not in egress_crawl.world_hosts and e.host not in pages})
+    pages = "\n".join(
+        p.read_text("utf-8", "replace")
+        for p in egress_crawl.world_root.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".js", ".toml", ".css")
+    )
+    outside = sorted(
+        {
+            e.host
+            for e in egress_crawl.log
+            if e.kind in ("http", "https", "connect")
+            and e.host not in egress_crawl.world_hosts
+            and e.host not in pages
+        }
+    )
     assert not outside, outside
-    assert not any(e.host.endswith(("google.com", "googleapis.com", "gvt1.com", "gstatic.com"))
-                   for e in egress_crawl.log), "Chromium phoned home"
+    assert not any(
+        e.host.endswith(("google.com", "googleapis.com", "gvt1.com", "gstatic.com"))
+        for e in egress_crawl.log
+    ), "Chromium phoned home"
     assert any(e.host == BAIT for e in egress_crawl.log), "the crawl went through the proxy"
 
 

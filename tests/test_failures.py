@@ -56,7 +56,9 @@ def test_tls_inside_a_wrapped_failure_is_tls() -> None:
 def test_failure_sentence_and_down() -> None:
     f = from_exception(CannotResolveHostError("no such host\nmore"))
     assert f.kind is FailureKind.DNS and f.site_down
-    assert f.message == "域名无法解析，网站可能已下线（no such host）" and f.detail == "no such host"
+    assert (
+        f.message == "域名无法解析，网站可能已下线（no such host）" and f.detail == "no such host"
+    )
     assert not Failure.of(FailureKind.SCREENSHOT).site_down
     assert Failure.from_json(f.to_json()) == f
 

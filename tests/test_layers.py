@@ -68,10 +68,21 @@ def test_no_import_goes_up_a_layer() -> None:
 @pytest.mark.parametrize(
     ("where", "line", "expected"),
     [
-        ("core/planted.py", "from storage.db import Database\n", "core/planted.py:1 imports storage"),
-        ("detectors/planted.py", "import crawler.runner\n", "detectors/planted.py:1 imports crawler"),
-        ("crawler/planted.py", "def f():\n    from pipelines import scoring\n",
-         "crawler/planted.py:2 imports pipelines"),
+        (
+            "core/planted.py",
+            "from storage.db import Database\n",
+            "core/planted.py:1 imports storage",
+        ),
+        (
+            "detectors/planted.py",
+            "import crawler.runner\n",
+            "detectors/planted.py:1 imports crawler",
+        ),
+        (
+            "crawler/planted.py",
+            "def f():\n    from pipelines import scoring\n",
+            "crawler/planted.py:2 imports pipelines",
+        ),
         ("zhenwei/planted.py", "import simworld\n", "zhenwei/planted.py:1 imports simworld"),
     ],
 )
@@ -101,7 +112,9 @@ def _places(pattern: str, *, outside: str = "") -> list[str]:
 
     rx = re.compile(pattern)
     return sorted(
-        rel for rel, text in _sources() if rx.search(text) and not (outside and rel.startswith(outside))
+        rel
+        for rel, text in _sources()
+        if rx.search(text) and not (outside and rel.startswith(outside))
     )
 
 

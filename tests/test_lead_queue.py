@@ -227,8 +227,11 @@ def test_review_ui_pages_and_leads_json_agree_on_order(
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
         assert token is not None
         c.post("/login", data={"name": "li", "password": PASSWORD, "csrf": token.group(1)})
-        open_statuses = [x for st in ("new", "reviewing", "confirmed", "referred",
-                                       "taken_down") for x in ("--status", st)]
+        open_statuses = [
+            x
+            for st in ("new", "reviewing", "confirmed", "referred", "taken_down")
+            for x in ("--status", st)
+        ]
         for params, cli in (
             ({"status": "all"}, []),
             ({}, open_statuses),  # the default queue leaves dismissed and official leads out

@@ -24,7 +24,9 @@ HOLD = (
 
 
 def test_second_holder_is_refused_until_the_first_is_killed(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
         with pytest.raises(AlreadyRunning, match=str(proc.pid)):

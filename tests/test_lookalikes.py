@@ -93,10 +93,17 @@ def test_pinyin_and_partial_initials_are_derived_from_the_profile_names() -> Non
     for derived in ("tzczz", "tezhongzuoye", "aqsc", "anquan", "ajzj", "cxpt"):
         assert derived in tokens, derived
     # a platform nobody listed by hand: every token comes from its TOML names
-    water = parse_profile({
-        "key": "mwr", "name": "水利工程证书查询", "owner": "水利部", "names_zh": ["水利部", "水利工程证书查询"],
-        "official_hosts": ["cx.mwr.gov.cn"], "registrable_domains": ["mwr.gov.cn"],
-        "reference_urls": ["https://cx.mwr.gov.cn/"]})
+    water = parse_profile(
+        {
+            "key": "mwr",
+            "name": "水利工程证书查询",
+            "owner": "水利部",
+            "names_zh": ["水利部", "水利工程证书查询"],
+            "official_hosts": ["cx.mwr.gov.cn"],
+            "registrable_domains": ["mwr.gov.cn"],
+            "reference_urls": ["https://cx.mwr.gov.cn/"],
+        }
+    )
     names = {i.domain for i in generate_lookalikes(water, ("com", "cn"), limit=5000)}
     assert {"mwr-gov.cn", "slb-mwr.com", "cx-mwr-gov.com"} <= names
     assert not any("mem" in d or "tzzy" in d for d in names)

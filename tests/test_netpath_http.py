@@ -53,7 +53,8 @@ def system_resolver_calls(monkeypatch):
 def test_plain_http_goes_through_the_proxy_and_no_proxy_goes_direct():
     with proxy() as p, origin() as direct:
         settings = Settings(
-            proxy=ProxySettings(http=p.url, https=p.url, no_proxy=("localhost",)), allow_networks=LOOPBACK_NETS
+            proxy=ProxySettings(http=p.url, https=p.url, no_proxy=("localhost",)),
+            allow_networks=LOOPBACK_NETS,
         )
         with http_client(settings) as client:
             proxied = client.get("http://crt.test/?q=%25.mem.gov.cn")

@@ -133,7 +133,9 @@ def test_thin_registry_referral_is_followed_without_a_configured_server():
         with whois_server({"cx-mem-gov.com": thin}) as registry:
             registry_addr = f"{LOOPBACK}:{registry.port}"
             client = WhoisClient(
-                Settings(allow_networks=LOOPBACK_NETS), servers={"com": registry_addr}, thin={registry_addr}
+                Settings(allow_networks=LOOPBACK_NETS),
+                servers={"com": registry_addr},
+                thin={registry_addr},
             )
             facts = client.lookup("cx-mem-gov.com")
     assert registry.queries == ["cx-mem-gov.com"]

@@ -22,10 +22,16 @@ def repo(database_url: str, tmp_path: Path) -> Iterator[Repository]:
 
 def _redirected(verdict: str = "counterfeit"):  # type: ignore[no-untyped-def]
     base = scored("old-cxmem-gov.top", verdict=verdict)
-    page = replace(base.page, url="http://old-cxmem-gov.top/", final_url="https://x7k2q.icu/cx",
-                   redirects=(RedirectHop("http://old-cxmem-gov.top/", 302, "http://www.older-mem.cc/"),
-                              RedirectHop("http://www.older-mem.cc/", 301, "https://x7k2q.icu/cx"),
-                              RedirectHop("https://x7k2q.icu/", 302, "https://x7k2q.icu/cx")))
+    page = replace(
+        base.page,
+        url="http://old-cxmem-gov.top/",
+        final_url="https://x7k2q.icu/cx",
+        redirects=(
+            RedirectHop("http://old-cxmem-gov.top/", 302, "http://www.older-mem.cc/"),
+            RedirectHop("http://www.older-mem.cc/", 301, "https://x7k2q.icu/cx"),
+            RedirectHop("https://x7k2q.icu/", 302, "https://x7k2q.icu/cx"),
+        ),
+    )
     return replace(base, page=page)
 
 
@@ -34,13 +40,26 @@ def test_chain_urls_one_per_other_registrable_domain() -> None:
 
 
 def test_flagged_page_records_a_lead_for_every_chain_domain(repo: Repository) -> None:
-    hit = Candidate(url="http://old-cxmem-gov.top/", source="permutations", found_at=T0, target="mem")
+    hit = Candidate(
+        url="http://old-cxmem-gov.top/", source="permutations", found_at=T0, target="mem"
+    )
     RepositoryStore(repo, None).store(_redirected(), [hit])
     for host in ("old-cxmem-gov.top", "www.older-mem.cc", "x7k2q.icu"):
         lead = repo.leads.by_host(host)
         assert lead is not None and lead.verdict == "counterfeit", host
     # a benign page that redirects elsewhere makes no lead of its target
-    RepositoryStore(repo, None).store(replace(_redirected("benign"), page=replace(
-        _redirected().page, url="http://shop.example.com/", final_url="https://mall.example.net/",
-        redirects=(RedirectHop("http://shop.example.com/", 302, "https://mall.example.net/"),))), [])
+    RepositoryStore(repo, None).store(
+        replace(
+            _redirected("benign"),
+            page=replace(
+                _redirected().page,
+                url="http://shop.example.com/",
+                final_url="https://mall.example.net/",
+                redirects=(
+                    RedirectHop("http://shop.example.com/", 302, "https://mall.example.net/"),
+                ),
+            ),
+        ),
+        [],
+    )
     assert repo.leads.by_host("mall.example.net") is None

@@ -9,8 +9,18 @@ import pytest
 
 from simworld.handlers.ctlog import like, search
 
-FIELDS = {"issuer_ca_id", "issuer_name", "common_name", "name_value", "id", "entry_timestamp",
-          "not_before", "not_after", "serial_number", "result_count"}
+FIELDS = {
+    "issuer_ca_id",
+    "issuer_name",
+    "common_name",
+    "name_value",
+    "id",
+    "entry_timestamp",
+    "not_before",
+    "not_after",
+    "serial_number",
+    "result_count",
+}
 
 
 def crtsh(net, **params) -> httpx.Response:
@@ -60,13 +70,20 @@ def test_exclude_expired(tiny_net):
     everything = crtsh(tiny_net, q="%-mem.top", output="json").json()
     current = crtsh(tiny_net, q="%-mem.top", output="json", exclude="expired").json()
     assert len(everything) == 1 and current == []
-    assert datetime.fromisoformat(everything[0]["not_after"]).replace(tzinfo=UTC) < datetime.now(UTC)
+    assert datetime.fromisoformat(everything[0]["not_after"]).replace(tzinfo=UTC) < datetime.now(
+        UTC
+    )
 
 
 def test_identity_parameter_and_html_output(tiny_net):
-    assert crtsh(tiny_net, identity="selfsigned-mem.xyz", output="json").json()[0]["common_name"] == "selfsigned-mem.xyz"
+    assert (
+        crtsh(tiny_net, identity="selfsigned-mem.xyz", output="json").json()[0]["common_name"]
+        == "selfsigned-mem.xyz"
+    )
     page = crtsh(tiny_net, q="selfsigned-mem.xyz")
-    assert page.headers["content-type"].startswith("text/html") and "selfsigned-mem.xyz" in page.text
+    assert (
+        page.headers["content-type"].startswith("text/html") and "selfsigned-mem.xyz" in page.text
+    )
 
 
 def test_unmatched_is_empty_list(tiny_net):

@@ -27,7 +27,10 @@ def test_site_records_udp_and_tcp(tiny_net, tcp):
     assert values(ask(tiny_net, "cx-mem-gov.cn", "A", tcp), "A") == {"47.242.10.21"}
     assert values(ask(tiny_net, "www.cx-mem-gov.cn", "A", tcp), "A") == {"47.242.10.21"}
     assert values(ask(tiny_net, "cx-mem-gov.cn", "AAAA", tcp), "AAAA") == {"2001:db8::21"}
-    assert values(ask(tiny_net, "cx-mem-gov.cn", "NS", tcp), "NS") == {"ns1.dnsowl.com.", "ns2.dnsowl.com."}
+    assert values(ask(tiny_net, "cx-mem-gov.cn", "NS", tcp), "NS") == {
+        "ns1.dnsowl.com.",
+        "ns2.dnsowl.com.",
+    }
     assert values(ask(tiny_net, "cx-mem-gov.cn", "MX", tcp), "MX") == {"10 mx.cx-mem-gov.cn."}
     assert values(ask(tiny_net, "cx-mem-gov.cn", "TXT", tcp), "TXT") == {'"v=spf1 -all"'}
     soa = ask(tiny_net, "cx-mem-gov.cn", "SOA", tcp)

@@ -121,7 +121,9 @@ def test_certificate_names_and_issuer(tiny_net):
     """The leaf carries the site's names and issuer, verified by Python's ssl through CONNECT."""
     host, port = tiny_net.proxy_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as raw:
-        raw.sendall(b"CONNECT www.cx-mem-gov.cn:443 HTTP/1.1\r\nHost: www.cx-mem-gov.cn:443\r\n\r\n")
+        raw.sendall(
+            b"CONNECT www.cx-mem-gov.cn:443 HTTP/1.1\r\nHost: www.cx-mem-gov.cn:443\r\n\r\n"
+        )
         assert raw.recv(4096).startswith(b"HTTP/1.1 200")
         ctx = ssl.create_default_context(cafile=str(tiny_net.ca_cert_path))
         with ctx.wrap_socket(raw, server_hostname="www.cx-mem-gov.cn") as tls:
@@ -174,7 +176,8 @@ def test_request_log_records_user_agent_and_jsonl(tiny_net):
         c.get("http://cx-mem-gov.cn/?a=1", headers={"User-Agent": "probe-ua"})
     entries = tiny_net.log.for_host("cx-mem-gov.cn")
     assert [(e.kind, e.method, e.path, e.user_agent, e.status) for e in entries] == [
-        ("http", "GET", "/?a=1", "probe-ua", 200)]
+        ("http", "GET", "/?a=1", "probe-ua", 200)
+    ]
     assert "probe-ua" in (tiny_net.workdir / "requests.jsonl").read_text("utf-8")
 
 
@@ -191,7 +194,11 @@ def test_stop_closes_hanging_connections_and_frees_ports(tiny_world, tmp_path):
     hanging.close()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2)
-    for kind, p in ((socket.SOCK_STREAM, port), (socket.SOCK_DGRAM, dns_port), (socket.SOCK_STREAM, dns_port)):
+    for kind, p in (
+        (socket.SOCK_STREAM, port),
+        (socket.SOCK_DGRAM, dns_port),
+        (socket.SOCK_STREAM, dns_port),
+    ):
         s = socket.socket(socket.AF_INET, kind)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", p))
@@ -206,8 +213,13 @@ def test_chromium_loads_https_page_with_image_and_script(tiny_net, chromium_path
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(chromium_path),
-            args=["--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--no-sandbox"],
+            args=[
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-sandbox",
+            ],
             proxy={"server": tiny_net.proxy_url},
         )
         try:

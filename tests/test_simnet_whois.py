@@ -76,4 +76,6 @@ def test_unknown_domains(tiny_net):
 def test_whois_queries_are_logged(tiny_net):
     tiny_net.log.clear()
     query(tiny_net, "mem-gov.net")
-    assert [(e.kind, e.host, e.status) for e in tiny_net.log.entries()] == [("whois", "mem-gov.net", 200)]
+    assert [(e.kind, e.host, e.status) for e in tiny_net.log.entries()] == [
+        ("whois", "mem-gov.net", 200)
+    ]

@@ -18,7 +18,9 @@ def get(world, url_host: str, path: str, scheme: str = "http", ua: str = DESKTOP
     path, _, q = path.partition("?")
     from urllib.parse import parse_qs
 
-    return world.respond(SimRequest("GET", scheme, url_host, path, parse_qs(q), {"user-agent": ua}, b"", q))
+    return world.respond(
+        SimRequest("GET", scheme, url_host, path, parse_qs(q), {"user-agent": ua}, b"", q)
+    )
 
 
 def test_tiny_world_sites_domains_and_labels(tiny_world):
@@ -58,8 +60,14 @@ def write_site(root: Path, host: str, toml: str) -> Path:
         ('host = "other.com"\nlabel = "benign"', "directory name"),
         ('host = "bad.com"\nlabel = "evil"', "label"),
         ('host = "bad.com"\nlabel = "benign"\ncolour = 1', "unknown keys"),
-        ('host = "bad.com"\nlabel = "benign"\n[[routes]]\npath = "/"\nfile = "missing.html"', "missing"),
-        ('host = "bad.com"\nlabel = "benign"\n[[routes]]\npath = "/"\nencoding = "big5"', "encoding"),
+        (
+            'host = "bad.com"\nlabel = "benign"\n[[routes]]\npath = "/"\nfile = "missing.html"',
+            "missing",
+        ),
+        (
+            'host = "bad.com"\nlabel = "benign"\n[[routes]]\npath = "/"\nencoding = "big5"',
+            "encoding",
+        ),
         ('host = "bad.com"\nlabel = "benign"\n[tls]\nvalid = true', "without https"),
         ('host = "bad.com"\nlabel = "benign"\n[whois]\ncreated = "yesterday"', "ISO 8601"),
     ],
@@ -84,6 +92,7 @@ def test_registrable_domain():
 
 
 # ---------------------------------------------------------------- the shipped world
+
 
 def _default_site_dirs() -> list[Path]:
     return sorted(d for d in DEFAULT_SITES.iterdir() if d.is_dir())
@@ -117,11 +126,13 @@ def test_every_default_site_is_valid(site_dir):
 def test_domains_toml_keyed_tables(tmp_path):
     (tmp_path / "sites").mkdir()
     (tmp_path / "domains.toml").write_text(
-        '["mem-zw.cn"]\nlabel = "parked"\n[\"mem-zw.cn\".dns]\na = ["1.2.3.4"]\n'
-        '[\"mem-zw.cn\".whois]\nregistrar = "Xin Net"\ncreated = 2025-01-01T00:00:00Z\n', "utf-8")
+        '["mem-zw.cn"]\nlabel = "parked"\n["mem-zw.cn".dns]\na = ["1.2.3.4"]\n'
+        '["mem-zw.cn".whois]\nregistrar = "Xin Net"\ncreated = 2025-01-01T00:00:00Z\n',
+        "utf-8",
+    )
     world = load_world(tmp_path)
     dom = world.domains()["mem-zw.cn"]
     assert dom.dns.a == ("1.2.3.4",) and dom.whois.created.year == 2025
-    (tmp_path / "domains.toml").write_text('oops = 1\n', "utf-8")
+    (tmp_path / "domains.toml").write_text("oops = 1\n", "utf-8")
     with pytest.raises(WorldError, match=r"\[\[domains\]\]"):
         load_world(tmp_path)

@@ -17,7 +17,7 @@ from simworld import SimulatedInternet
 from simworld.loader import load_world
 
 # the crt.sh site as the default world describes it (written here so the test owns its world)
-CRTSH_TOML = '''host = "crt.sh"
+CRTSH_TOML = """host = "crt.sh"
 label = "infrastructure"
 schemes = ["https"]
 [dns]
@@ -27,11 +27,19 @@ issuer = "Sectigo RSA Domain Validation Secure Server CA"
 [[routes]]
 path = "/"
 handler = "ctlog:query"
-'''
+"""
 PROFILE = TargetProfile(
-    key="mem", name="平台", owner="应急管理部", official_hosts=("cx.mem.gov.cn",),
-    registrable_domains=("mem.gov.cn",), names_zh=(), pinyin=(), abbreviations=("tzzy",),
-    service_words=("cx", "zscx"), reference_urls=(), brand_labels=("mem", "cxmem"),
+    key="mem",
+    name="平台",
+    owner="应急管理部",
+    official_hosts=("cx.mem.gov.cn",),
+    registrable_domains=("mem.gov.cn",),
+    names_zh=(),
+    pinyin=(),
+    abbreviations=("tzzy",),
+    service_words=("cx", "zscx"),
+    reference_urls=(),
+    brand_labels=("mem", "cxmem"),
 )
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -53,14 +61,18 @@ def world_dir(root: Path, *sites: tuple[str, str, str]) -> Path:
         (d / "files").mkdir(parents=True)
         (d / "site.toml").write_text(
             f'host = "{host}"\nlabel = "counterfeit"\nschemes = ["https"]\n[dns]\na = ["47.242.10.21"]\n'
-            f'[tls]\nissuer = "R11"\n{tls}\n[ct]\nlogged = "{logged}"\n', "utf-8")
+            f'[tls]\nissuer = "R11"\n{tls}\n[ct]\nlogged = "{logged}"\n',
+            "utf-8",
+        )
     return root
 
 
 def run(net: SimulatedInternet, state_dir: Path, **opts: object) -> SourceResult:
     ctx = SourceContext(
         settings=Settings.from_env({**net.env, "ZHENWEI_DATA_DIR": str(state_dir)}),
-        profiles=(PROFILE,), state=SourceState.under(state_dir), now=NOW,
+        profiles=(PROFILE,),
+        state=SourceState.under(state_dir),
+        now=NOW,
         options={"ct": {"delay": 0, **opts}},
     )
     return asyncio.run(CertificateTransparencySource().collect(ctx))
@@ -77,7 +89,10 @@ def test_incremental_runs_and_outage_backfill(tmp_path_factory: pytest.TempPathF
     with SimulatedInternet(w1, workdir=tmp_path_factory.mktemp("n1")) as net:
         first = run(net, state_dir)
         assert first.failures == ()
-        assert urls(first) == {"https://cx-mem-gov.cn/", "https://cxmem.top/"}  # *. stripped, official dropped
+        assert urls(first) == {
+            "https://cx-mem-gov.cn/",
+            "https://cxmem.top/",
+        }  # *. stripped, official dropped
         assert first.stats["official_skipped"] >= 1
         cand = next(c for c in first.candidates if c.url == "https://cx-mem-gov.cn/")
         assert cand.context["pattern"] == "%mem%gov%" and cand.target == "mem"
@@ -92,7 +107,9 @@ def test_incremental_runs_and_outage_backfill(tmp_path_factory: pytest.TempPathF
         net.fault("crt.sh", status=502)
         outage = run(net, state_dir)
         assert outage.candidates == ()
-        assert len(outage.failures) == len(patterns_for(PROFILE))  # reported, never "zero new certs"
+        assert len(outage.failures) == len(
+            patterns_for(PROFILE)
+        )  # reported, never "zero new certs"
         assert "502" in outage.failures[0].reason and "补查" in outage.failures[0].reason
         assert state_file.read_text("utf-8") == saved  # the cursor did not move
 
@@ -100,7 +117,10 @@ def test_incremental_runs_and_outage_backfill(tmp_path_factory: pytest.TempPathF
     with SimulatedInternet(w3, workdir=tmp_path_factory.mktemp("n3")) as net:
         backfill = run(net, state_dir)
         assert backfill.failures == ()
-        assert urls(backfill) == {"https://mem-gov.vip/", "https://tzzy-cx.com/"}  # C logged during the outage
+        assert urls(backfill) == {
+            "https://mem-gov.vip/",
+            "https://tzzy-cx.com/",
+        }  # C logged during the outage
 
 
 def test_timeout_and_non_json_are_failures(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -110,7 +130,8 @@ def test_timeout_and_non_json_are_failures(tmp_path_factory: pytest.TempPathFact
         net.fault("crt.sh", status=200)  # an HTML page where JSON was expected
         bad = run(net, state_dir, patterns=["%cxmem%"])
         assert [f.reason for f in bad.failures] == [
-            "证书透明日志（crt.sh）查询「%cxmem%」失败：返回内容不是有效的 JSON；下次运行将补查本次遗漏的记录"]
+            "证书透明日志（crt.sh）查询「%cxmem%」失败：返回内容不是有效的 JSON；下次运行将补查本次遗漏的记录"
+        ]
         net.clear_faults()
         net.fault("crt.sh", hang=True)
         slow = run(net, state_dir, patterns=["%mem%gov%"], timeout=1.0)
@@ -124,8 +145,13 @@ def test_patterns_and_names() -> None:
     pats = patterns_for(PROFILE)
     assert pats[:2] == ["%mem%gov%", "%gov%mem%"]
     assert "%cxmem%" in pats and "%tzzy%" in pats and "%mem%" not in pats
-    row = {"name_value": "*.cx-mem-gov.cn\ncx-mem-gov.cn\nWWW.CX-MEM-GOV.CN.", "common_name": "cx-mem-gov.cn"}
+    row = {
+        "name_value": "*.cx-mem-gov.cn\ncx-mem-gov.cn\nWWW.CX-MEM-GOV.CN.",
+        "common_name": "cx-mem-gov.cn",
+    }
     assert names_of(row) == ["cx-mem-gov.cn", "www.cx-mem-gov.cn"]
-    c = Cursor().advance([("2026-03-01T00:00:00.1", 5), ("2026-03-01T00:00:00.1", 7), ("2026-02-01", 9)])
+    c = Cursor().advance(
+        [("2026-03-01T00:00:00.1", 5), ("2026-03-01T00:00:00.1", 7), ("2026-02-01", 9)]
+    )
     assert not c.is_new("2026-03-01T00:00:00.1", 7) and c.is_new("2026-03-01T00:00:00.1", 8)
     assert Cursor.from_json(c.to_json()) == c

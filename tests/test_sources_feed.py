@@ -18,15 +18,25 @@ from simworld import SimulatedInternet
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 
-def run(net: SimulatedInternet, tmp_path: Path, paths: list[str]) -> tuple[SourceResult, ProgressBoard]:
+def run(
+    net: SimulatedInternet, tmp_path: Path, paths: list[str]
+) -> tuple[SourceResult, ProgressBoard]:
     board = ProgressBoard()
-    ctx = SourceContext(settings=net.settings(), profiles=(default_profile(),),
-                        state=SourceState.under(tmp_path), now=NOW, limits=SourceLimits(),
-                        options={"feed": {"paths": paths}}, progress=board)
+    ctx = SourceContext(
+        settings=net.settings(),
+        profiles=(default_profile(),),
+        state=SourceState.under(tmp_path),
+        now=NOW,
+        limits=SourceLimits(),
+        options={"feed": {"paths": paths}},
+        progress=board,
+    )
     return asyncio.run(FeedSource().collect(ctx)), board
 
 
-def test_only_lookalike_names_of_the_feed_are_resolved(simnet: SimulatedInternet, tmp_path: Path) -> None:
+def test_only_lookalike_names_of_the_feed_are_resolved(
+    simnet: SimulatedInternet, tmp_path: Path
+) -> None:
     registered = sorted(d for d in simnet.world.domains() if d.startswith(("cx-mem", "memgov")))
     assert registered, "the default world has no gov-token look-alike"
     noise = [f"huaxin{i}.com" for i in range(500)] + ["anquanwang.com", "check-service.net"]
@@ -50,7 +60,8 @@ def test_only_lookalike_names_of_the_feed_are_resolved(simnet: SimulatedInternet
 
 
 def test_an_unreadable_feed_is_a_failure_and_the_others_still_count(
-        simnet: SimulatedInternet, tmp_path: Path) -> None:
+    simnet: SimulatedInternet, tmp_path: Path
+) -> None:
     good = tmp_path / "good.txt"
     good.write_text("cx-mem-gov.cn\n", "utf-8")
     broken = tmp_path / "broken.gz"

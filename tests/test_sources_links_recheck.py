@@ -14,9 +14,16 @@ from crawler.sources.recheck import RecheckSource
 from crawler.sources.state import SourceState
 
 MEM = TargetProfile(
-    key="mem", name="平台", owner="应急管理部", official_hosts=("cx.mem.gov.cn",),
-    registrable_domains=("mem.gov.cn",), names_zh=(), pinyin=(), abbreviations=(),
-    service_words=(), reference_urls=(),
+    key="mem",
+    name="平台",
+    owner="应急管理部",
+    official_hosts=("cx.mem.gov.cn",),
+    registrable_domains=("mem.gov.cn",),
+    names_zh=(),
+    pinyin=(),
+    abbreviations=(),
+    service_words=(),
+    reference_urls=(),
 )
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -39,12 +46,20 @@ setTimeout(function(){ location.replace('http://tzzy-cx.com/q'); }, 9000);</scri
 
 
 def ctx_with(tmp_path: Path, **kw: object) -> SourceContext:
-    return SourceContext(settings=Settings(data_dir=tmp_path), profiles=(MEM,),
-                         state=SourceState.under(tmp_path), now=NOW, **kw)  # type: ignore[arg-type]
+    return SourceContext(
+        settings=Settings(data_dir=tmp_path),
+        profiles=(MEM,),
+        state=SourceState.under(tmp_path),
+        now=NOW,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_extract_links_kinds() -> None:
-    links = dict((url, kind) for kind, url in extract_links("http://shop.example.top/x/index.html", SELLER_HTML))
+    links = dict(
+        (url, kind)
+        for kind, url in extract_links("http://shop.example.top/x/index.html", SELLER_HTML)
+    )
     assert links["http://shop.example.top/shop/detail.html"] == "a"  # <base> respected
     assert links["https://cx-mem-gov.cn/"] == "refresh"
     assert links["http://mem-gov.cn.zscx.top/cert"] == "js"
@@ -59,10 +74,18 @@ def test_extract_links_kinds() -> None:
 
 def test_links_source_filters_and_depth(tmp_path: Path) -> None:
     pages = [
-        ScoredPageRef("http://shop.example.top/x/index.html", SELLER_HTML, 0, "suspicious", ("seller",), "mem"),
-        ScoredPageRef("http://deep.example.top/", '<a href="http://too-deep.top/">x</a>', 2, "counterfeit"),
-        ScoredPageRef("http://school.example.cn/", '<a href="http://benign-link.top/">x</a>', 0, "benign"),
-        ScoredPageRef("http://one.example.top/", '<a href="http://second-hop.top/">x</a>', 1, "counterfeit"),
+        ScoredPageRef(
+            "http://shop.example.top/x/index.html", SELLER_HTML, 0, "suspicious", ("seller",), "mem"
+        ),
+        ScoredPageRef(
+            "http://deep.example.top/", '<a href="http://too-deep.top/">x</a>', 2, "counterfeit"
+        ),
+        ScoredPageRef(
+            "http://school.example.cn/", '<a href="http://benign-link.top/">x</a>', 0, "benign"
+        ),
+        ScoredPageRef(
+            "http://one.example.top/", '<a href="http://second-hop.top/">x</a>', 1, "counterfeit"
+        ),
     ]
     ctx = ctx_with(tmp_path, pages=lambda: pages, limits=SourceLimits(links_max_depth=2))
     result = asyncio.run(LinksSource().collect(ctx))
@@ -72,8 +95,13 @@ def test_links_source_filters_and_depth(tmp_path: Path) -> None:
     second = next(c for c in result.candidates if c.url == "http://second-hop.top/")
     assert second.context == {"from_url": "http://one.example.top/", "kind": "a", "depth": 2}
     # never: the official site, CDNs/badges/analytics, the page's own site, too deep, benign pages
-    for banned in ("http://cx.mem.gov.cn/", "https://beian.miit.gov.cn/", "http://too-deep.top/",
-                   "http://benign-link.top/", "http://shop.example.top/shop/detail.html"):
+    for banned in (
+        "http://cx.mem.gov.cn/",
+        "https://beian.miit.gov.cn/",
+        "http://too-deep.top/",
+        "http://benign-link.top/",
+        "http://shop.example.top/shop/detail.html",
+    ):
         assert banned not in urls
     assert not any("bootcdn" in u or "baidu.com" in u for u in urls)
     assert result.stats["depth_limited"] == 1 and result.stats["pages_not_followed"] == 1

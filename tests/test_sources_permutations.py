@@ -25,9 +25,14 @@ LIMIT = 8000  # the most telling ~quarter of the generated names: keeps the test
 
 
 def run(settings: Settings, profile: TargetProfile, tmp_path: Path, **opts: object) -> SourceResult:
-    ctx = SourceContext(settings=settings, profiles=(profile,), state=SourceState.under(tmp_path),
-                        now=NOW, limits=SourceLimits(dns_rate_per_second=0, dns_concurrency=40),
-                        options={"permutations": opts})
+    ctx = SourceContext(
+        settings=settings,
+        profiles=(profile,),
+        state=SourceState.under(tmp_path),
+        now=NOW,
+        limits=SourceLimits(dns_rate_per_second=0, dns_concurrency=40),
+        options={"permutations": opts},
+    )
     return asyncio.run(PermutationsSource().collect(ctx))
 
 
@@ -35,7 +40,9 @@ def hosts(result: SourceResult) -> list[str]:
     return [c.url.split("/")[2] for c in result.candidates]
 
 
-def test_finds_the_registered_lookalikes_of_the_world(simnet: SimulatedInternet, tmp_path: Path) -> None:
+def test_finds_the_registered_lookalikes_of_the_world(
+    simnet: SimulatedInternet, tmp_path: Path
+) -> None:
     profile = default_profile()
     simnet.log.clear()
     result = run(simnet.settings(), profile, tmp_path, limit=LIMIT)
@@ -46,8 +53,9 @@ def test_finds_the_registered_lookalikes_of_the_world(simnet: SimulatedInternet,
     # and nothing else
     generated = [lk.domain for lk in generate_lookalikes(profile, limit=LIMIT)]
     registered = world.domains()
-    assert set(found) == {d for d in generated
-                          if world.dns_records(d) is not None or d in registered}
+    assert set(found) == {
+        d for d in generated if world.dns_records(d) is not None or d in registered
+    }
     # most of the look-alikes the world's authors expect permutations to find are found
     expected = [s.host for s in world.sites.values() if "permutations" in s.discoverable_by]
     assert expected, "the default world has no site discoverable by permutations"
@@ -73,9 +81,17 @@ WILDCARD_SITES = {
     "mem-gov.top": 'label = "counterfeit"\n[dns]\na = ["47.242.10.22"]\nwildcard = true\n',
 }
 SMALL = TargetProfile(
-    key="mem", name="平台", owner="应急管理部", official_hosts=("cx.mem.gov.cn",),
-    registrable_domains=("mem.gov.cn",), names_zh=(), pinyin=(), abbreviations=(),
-    service_words=("cx",), reference_urls=(), brand_labels=("mem",),
+    key="mem",
+    name="平台",
+    owner="应急管理部",
+    official_hosts=("cx.mem.gov.cn",),
+    registrable_domains=("mem.gov.cn",),
+    names_zh=(),
+    pinyin=(),
+    abbreviations=(),
+    service_words=("cx",),
+    reference_urls=(),
+    brand_labels=("mem",),
 )
 
 
@@ -106,7 +122,9 @@ def test_dead_dns_server_is_a_failure(tmp_path: Path) -> None:
     dead.bind(("127.0.0.1", 0))  # bound, never answers: every query times out
     try:
         settings = Settings(dns_servers=(dead.getsockname(),))
-        result = run(settings, SMALL, tmp_path, tlds=["top"], limit=25, dns_timeout=0.3, dns_tries=1)
+        result = run(
+            settings, SMALL, tmp_path, tlds=["top"], limit=25, dns_timeout=0.3, dns_tries=1
+        )
     finally:
         dead.close()
     assert result.candidates == ()

@@ -17,7 +17,9 @@ def test_every_source_builds_with_its_name_and_has_a_test() -> None:
     assert [s.name for s in sources] == [n for n in SOURCES if n != "feed"]
     tests = {p.name for p in Path(__file__).parent.glob("test_sources_*.py")}
     for name in SOURCES:
-        assert any(name in t or (name in ("links", "recheck") and "links_recheck" in t) for t in tests), name
+        assert any(
+            name in t or (name in ("links", "recheck") and "links_recheck" in t) for t in tests
+        ), name
         assert callable(build_sources([name])[0].collect)
 
 

@@ -19,18 +19,28 @@ sys.path.insert(0, str(QR_DIR))
 from generate import certificate_photo  # noqa: E402
 
 MEM = TargetProfile(
-    key="mem", name="特种作业操作证及安全生产知识和管理能力考核合格信息查询平台", owner="应急管理部",
-    official_hosts=("cx.mem.gov.cn",), registrable_domains=("mem.gov.cn",),
-    names_zh=("特种作业操作证查询",), pinyin=("yingji",), abbreviations=("tzzy",),
-    service_words=("cx",), reference_urls=("http://cx.mem.gov.cn/",), brand_labels=("mem",),
+    key="mem",
+    name="特种作业操作证及安全生产知识和管理能力考核合格信息查询平台",
+    owner="应急管理部",
+    official_hosts=("cx.mem.gov.cn",),
+    registrable_domains=("mem.gov.cn",),
+    names_zh=("特种作业操作证查询",),
+    pinyin=("yingji",),
+    abbreviations=("tzzy",),
+    service_words=("cx",),
+    reference_urls=("http://cx.mem.gov.cn/",),
+    brand_labels=("mem",),
 )
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 
 
 def run(tmp_path: Path, *paths: Path) -> SourceResult:
     ctx = SourceContext(
-        settings=Settings(data_dir=tmp_path), profiles=(MEM,),
-        state=SourceState.under(tmp_path), now=NOW, seed_paths=paths,
+        settings=Settings(data_dir=tmp_path),
+        profiles=(MEM,),
+        state=SourceState.under(tmp_path),
+        now=NOW,
+        seed_paths=paths,
     )
     return asyncio.run(SeedsSource().collect(ctx))
 
@@ -71,7 +81,9 @@ def test_plain_text_list(tmp_path: Path) -> None:
 
 def test_url_csv_with_note_and_gbk(tmp_path: Path) -> None:
     f = tmp_path / "list.csv"
-    f.write_bytes("url,note\ncx-mem-gov.cn/index,同事转来\nhttp://,空的\nmemgov.xyz,\n".encode("gbk"))
+    f.write_bytes(
+        "url,note\ncx-mem-gov.cn/index,同事转来\nhttp://,空的\nmemgov.xyz,\n".encode("gbk")
+    )
     result = run(tmp_path, f)
     assert urls(result) == ["http://cx-mem-gov.cn/index", "http://memgov.xyz/"]
     assert result.candidates[0].context["note"] == "同事转来"
@@ -121,7 +133,9 @@ def test_csv_without_known_columns(tmp_path: Path) -> None:
 def test_qr_photos_and_directories(tmp_path: Path) -> None:
     d = tmp_path / "tips"
     d.mkdir()
-    (d / "card.jpg").write_bytes(certificate_photo(["http://cx-mem-gov.cn/r?no=T1"], rotate=15, blur=1.5))
+    (d / "card.jpg").write_bytes(
+        certificate_photo(["http://cx-mem-gov.cn/r?no=T1"], rotate=15, blur=1.5)
+    )
     (d / "official.jpg").write_bytes(certificate_photo(["http://cx.mem.gov.cn/"]))
     (d / "text.png").write_bytes(certificate_photo(["加微信 zhengshu888 办证"], jpeg_quality=None))
     (d / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
@@ -149,4 +163,6 @@ def test_text_extraction_forms() -> None:
 
 def test_beijing_time() -> None:
     assert parse_beijing_time("2026-01-01 00:30") == datetime(2025, 12, 31, 16, 30, tzinfo=UTC)
-    assert parse_beijing_time("2026-01-01T00:30:00+00:00") == datetime(2026, 1, 1, 0, 30, tzinfo=UTC)
+    assert parse_beijing_time("2026-01-01T00:30:00+00:00") == datetime(
+        2026, 1, 1, 0, 30, tzinfo=UTC
+    )

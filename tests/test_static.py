@@ -1,4 +1,4 @@
-"""The packages stay typed (mypy --strict) and lint-clean (ruff): STYLE rule 8."""
+"""The packages stay typed (mypy --strict), lint-clean and formatted (ruff): STYLE rule 8."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ BIN = Path(sys.executable).parent
 
 def test_mypy_strict_on_packages() -> None:
     out = subprocess.run(
-        [str(BIN / "mypy"), "--no-incremental"], cwd=REPO, capture_output=True, text=True,
+        [str(BIN / "mypy"), "--no-incremental"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         timeout=600,
     )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
@@ -20,7 +23,22 @@ def test_mypy_strict_on_packages() -> None:
 
 def test_ruff_clean() -> None:
     out = subprocess.run(
-        [str(BIN / "ruff"), "check", "--no-cache", "."], cwd=REPO, capture_output=True,
-        text=True, timeout=300,
+        [str(BIN / "ruff"), "check", "--no-cache", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout[-4000:]
+
+
+def test_ruff_format_applied() -> None:
+    """One formatting for every file, so a diff shows only what changed in meaning."""
+    out = subprocess.run(
+        [str(BIN / "ruff"), "format", "--check", "--no-cache", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stdout[-4000:]

@@ -40,7 +40,9 @@ def _seed(data_dir: Path, root: Path) -> int:
 
 
 def _export(env: dict[str, str], lead_id: int, out: Path, *extra: str) -> tuple[int, str]:
-    r = CliRunner().invoke(main, ["export", str(lead_id), "--out", str(out), "--no-pdf", *extra], env=env)
+    r = CliRunner().invoke(
+        main, ["export", str(lead_id), "--out", str(out), "--no-pdf", *extra], env=env
+    )
     return r.exit_code, r.output
 
 
@@ -50,7 +52,9 @@ def _verify(path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple
 
 
 class Unit:
-    def __init__(self, root: Path, env: dict[str, str], lead_id: int, plain: Path, signed: Path, pub: Path) -> None:
+    def __init__(
+        self, root: Path, env: dict[str, str], lead_id: int, plain: Path, signed: Path, pub: Path
+    ) -> None:
         self.root, self.env, self.lead_id = root, env, lead_id
         self.plain, self.signed, self.pub = plain, signed, pub
 
@@ -133,7 +137,9 @@ def test_symlink_entry_fails(unit: Unit, tmp_path: Path) -> None:
 
 
 def test_directory_entry_with_data_fails(unit: Unit, tmp_path: Path) -> None:
-    out = forge(unit.plain, tmp_path / "dir.zip", lambda f: f.update({"captures/hidden#": b"A" * 14_000}))
+    out = forge(
+        unit.plain, tmp_path / "dir.zip", lambda f: f.update({"captures/hidden#": b"A" * 14_000})
+    )
     raw = out.read_bytes()
     assert raw.count(b"captures/hidden#") == 2  # local header and central directory
     out.write_bytes(raw.replace(b"captures/hidden#", b"captures/hidden/"))
@@ -159,8 +165,10 @@ def test_prepended_data_and_comment_fail(unit: Unit, tmp_path: Path) -> None:
 def test_authorship_unverified_without_a_trusted_key(unit: Unit, tmp_path: Path) -> None:
     attacker = Ed25519PrivateKey.generate()
     resigned = forge(
-        unit.signed, tmp_path / "resigned.zip",
-        lambda f: f.update({"stix.json": b"{}"}), signer=attacker,
+        unit.signed,
+        tmp_path / "resigned.zip",
+        lambda f: f.update({"stix.json": b"{}"}),
+        signer=attacker,
     )
     stripped = forge(unit.signed, tmp_path / "stripped.zip", lambda f: None)
     for pkg in (resigned, stripped):
@@ -171,7 +179,9 @@ def test_authorship_unverified_without_a_trusted_key(unit: Unit, tmp_path: Path)
         trusted = {"ZHENWEI_TRUSTED_KEYS": str(unit.pub)}
         code, text = _verify(pkg, env=trusted)
         assert code == 1, text
-    code, text = _verify(unit.signed, "--require-signature", env={"ZHENWEI_TRUSTED_KEYS": str(unit.pub)})
+    code, text = _verify(
+        unit.signed, "--require-signature", env={"ZHENWEI_TRUSTED_KEYS": str(unit.pub)}
+    )
     assert code == 0 and "受信任" in text, text
 
 

@@ -122,9 +122,7 @@ def login(c: TestClient, name: str, password: str | None = None) -> httpx.Respon
     )
 
 
-def act(
-    c: TestClient, lead_id: int, action: str, note: str = "", **form: str
-) -> httpx.Response:
+def act(c: TestClient, lead_id: int, action: str, note: str = "", **form: str) -> httpx.Response:
     token = csrf_of(c.get(f"/leads/{lead_id}").text)
     data = {"action": action, "note": note, "csrf": token, **form}
     return c.post(f"/leads/{lead_id}/review", data=data)

@@ -64,7 +64,9 @@ def _seed(env: dict[str, str]) -> None:
         ),
     )
     repo.leads.record(dataclasses.replace(hostile, page=page), run_id=None)
-    repo.leads.record(scored("peixun-school.example", 8, "benign", title="安全培训学校"), run_id=None)
+    repo.leads.record(
+        scored("peixun-school.example", 8, "benign", title="安全培训学校"), run_id=None
+    )
     repo.users.add("li", "analyst", PASSWORD)
     db.close()
 

@@ -38,7 +38,9 @@ def test_each_candidate_goes_to_one_worker_and_the_run_drains(key: str) -> None:
     assert a.run_id() == 7
     got_a, got_b = a.take(3), b.take(3)
     assert len(got_a) == 3 and len(got_b) == 2
-    assert {x.candidate.url for x in got_a} | {x.candidate.url for x in got_b} == {c.url for c in cands}
+    assert {x.candidate.url for x in got_a} | {x.candidate.url for x in got_b} == {
+        c.url for c in cands
+    }
     first = next(x for x in got_a + got_b if x.candidate.url == cands[0].url)
     assert len(first.hits) == 2 and first.candidate.context == {"i": 0}
     assert not coord.drained()

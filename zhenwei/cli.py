@@ -18,7 +18,9 @@ from zhenwei import commands
 
 
 def _command_modules() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+    return sorted(
+        m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")
+    )
 
 
 class LazyGroup(click.Group):
@@ -42,7 +44,9 @@ class LazyGroup(click.Group):
 def main(verbose: int) -> None:
     """真伪 zhenwei: find counterfeit Chinese government query sites."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     # Scrapy resets the root logger when a crawl starts; pin its own loggers to -v instead.
     for name in ("scrapy", "scrapy_playwright", "twisted", "playwright", "asyncio"):
         logging.getLogger(name).setLevel(level)

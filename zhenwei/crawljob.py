@@ -300,9 +300,9 @@ class CrawlJob:
             labels=labels_from_database(self.settings),
             triage_threshold=self.options.triage_threshold,
             store=RepositoryStore(self.repo, run_id),
-            hits=feed.hits if feed is not None else {
-                url: hits_as_candidates(url, hs) for url, hs in hits.items()
-            },
+            hits=feed.hits
+            if feed is not None
+            else {url: hits_as_candidates(url, hs) for url, hs in hits.items()},
             tally=tally,
             sources=ctx,
             feed=feed,

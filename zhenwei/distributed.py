@@ -35,8 +35,12 @@ POLL_SECONDS = 2.0
 
 def _queue(job: CrawlJob, consumer: str) -> CandidateQueue:
     try:
-        return CandidateQueue(job.options.redis_url, job.run_key(), consumer,
-                              visibility_seconds=job.options.visibility)
+        return CandidateQueue(
+            job.options.redis_url,
+            job.run_key(),
+            consumer,
+            visibility_seconds=job.options.visibility,
+        )
     except QueueUnavailable as exc:
         raise CrawlError(f"无法连接 Redis（{job.options.redis_url}）：{exc}") from None
 

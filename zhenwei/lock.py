@@ -30,7 +30,9 @@ class RunLock:
         except BlockingIOError:
             holder = os.read(fd, 64).decode("ascii", "replace").strip()
             os.close(fd)
-            raise AlreadyRunning(f"另一个巡查正在运行（进程 {holder or '未知'}，锁文件 {self.path}）") from None
+            raise AlreadyRunning(
+                f"另一个巡查正在运行（进程 {holder or '未知'}，锁文件 {self.path}）"
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd

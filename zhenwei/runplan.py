@@ -96,7 +96,9 @@ def load_run_plan(
             source=name,
             candidates=(),
             failures=tuple(
-                SourceFailure(name, f["reason"], f.get("detail", ""), datetime.fromisoformat(f["at"]))
+                SourceFailure(
+                    name, f["reason"], f.get("detail", ""), datetime.fromisoformat(f["at"])
+                )
                 for f in data.get("failures", [])
             ),
             stats=data.get("stats", {}),
@@ -135,8 +137,15 @@ class FollowedLog:
         for line in self.path.read_text(encoding="utf-8").splitlines():
             try:
                 c = json.loads(line)
-                out.append(Candidate(c["url"], c["source"], datetime.fromisoformat(c["found_at"]),
-                                     c.get("context") or {}, c.get("target")))
+                out.append(
+                    Candidate(
+                        c["url"],
+                        c["source"],
+                        datetime.fromisoformat(c["found_at"]),
+                        c.get("context") or {},
+                        c.get("target"),
+                    )
+                )
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by the crash
         return out

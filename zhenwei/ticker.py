@@ -17,8 +17,9 @@ INTERVAL = 2.0
 class Ticker:
     """A daemon thread that emits `board.line()` every `interval` seconds until stopped."""
 
-    def __init__(self, board: ProgressBoard, emit: Callable[[str], None],
-                 interval: float = INTERVAL) -> None:
+    def __init__(
+        self, board: ProgressBoard, emit: Callable[[str], None], interval: float = INTERVAL
+    ) -> None:
         self.board = board
         self.emit = emit
         self.interval = interval

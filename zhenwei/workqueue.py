@@ -53,13 +53,23 @@ class Lease:
 
 
 def _encode(c: Candidate) -> dict[str, Any]:
-    return {"url": c.url, "source": c.source, "found_at": c.found_at.isoformat(),
-            "context": c.context, "target": c.target}
+    return {
+        "url": c.url,
+        "source": c.source,
+        "found_at": c.found_at.isoformat(),
+        "context": c.context,
+        "target": c.target,
+    }
 
 
 def _decode(d: Mapping[str, Any]) -> Candidate:
-    return Candidate(d["url"], d["source"], datetime.fromisoformat(d["found_at"]),
-                     d.get("context") or {}, d.get("target"))
+    return Candidate(
+        d["url"],
+        d["source"],
+        datetime.fromisoformat(d["found_at"]),
+        d.get("context") or {},
+        d.get("target"),
+    )
 
 
 class CandidateQueue:
@@ -116,8 +126,11 @@ class CandidateQueue:
         """Queue one candidate unless its URL was queued before in this run (the dupefilter)."""
         if not self.client.sadd(self.prefix + "seen", candidate.url):
             return False
-        fields = {"url": candidate.url, "candidate": json.dumps(_encode(candidate), ensure_ascii=False),
-                  "hits": json.dumps([_encode(h) for h in hits], ensure_ascii=False)}
+        fields = {
+            "url": candidate.url,
+            "candidate": json.dumps(_encode(candidate), ensure_ascii=False),
+            "hits": json.dumps([_encode(h) for h in hits], ensure_ascii=False),
+        }
         self.client.xadd(self.stream, fields)
         return True
 
@@ -154,15 +167,24 @@ class CandidateQueue:
             return []
         out: list[Lease] = []
         try:
-            reply = self.client.xautoclaim(self.stream, GROUP, self.consumer,
-                                           min_idle_time=self.visibility_ms,
-                                           start_id=self._cursor, count=n)
+            reply = self.client.xautoclaim(
+                self.stream,
+                GROUP,
+                self.consumer,
+                min_idle_time=self.visibility_ms,
+                start_id=self._cursor,
+                count=n,
+            )
             self._cursor = reply[0]
-            out += [self._lease(mid, f, reclaimed=True) for mid, f in reply[1]
-                    if f and not self._poison(mid, f)]
+            out += [
+                self._lease(mid, f, reclaimed=True)
+                for mid, f in reply[1]
+                if f and not self._poison(mid, f)
+            ]
             if len(out) < n:
-                got = self.client.xreadgroup(GROUP, self.consumer, {self.stream: ">"},
-                                             count=n - len(out), block=block_ms)
+                got = self.client.xreadgroup(
+                    GROUP, self.consumer, {self.stream: ">"}, count=n - len(out), block=block_ms
+                )
                 for _stream, entries in got or []:
                     out += [self._lease(mid, f, reclaimed=False) for mid, f in entries]
         except self._error as exc:
@@ -181,7 +203,9 @@ class CandidateQueue:
         times = int(info[0]["times_delivered"]) if info else 0
         if times <= MAX_DELIVERIES:
             return False
-        logger.warning("giving up %s: handed out %d times, never finished", fields.get("url"), times)
+        logger.warning(
+            "giving up %s: handed out %d times, never finished", fields.get("url"), times
+        )
         self.client.hset(self.prefix + "given-up", fields.get("url", msg_id), times)
         self.client.xack(self.stream, GROUP, msg_id)
         return True
@@ -213,8 +237,9 @@ class CandidateQueue:
         if not ids:
             return
         try:
-            self.client.xclaim(self.stream, GROUP, self.consumer, min_idle_time=0,
-                               message_ids=ids, justid=True)
+            self.client.xclaim(
+                self.stream, GROUP, self.consumer, min_idle_time=0, message_ids=ids, justid=True
+            )
         except self._error as exc:
             logger.warning("cannot renew leases: %s", exc)
 

@@ -102,8 +102,10 @@ class Cursor:
         if not isinstance(data, dict):
             return cls()
         ids = data.get("ids", [])
-        return cls(str(data.get("last_entry_timestamp") or ""),
-                   frozenset(int(i) for i in ids if isinstance(i, int)))
+        return cls(
+            str(data.get("last_entry_timestamp") or ""),
+            frozenset(int(i) for i in ids if isinstance(i, int)),
+        )
 
 
 class CrtShError(Exception):
@@ -140,8 +142,7 @@ class CertificateTransparencySource:
         state = ctx.state.load(self.name)
         cursors: dict[str, Any] = dict(state.get("cursors", {}))
         out: dict[str, Candidate] = {}
-        plan = [(p, pat) for p in ctx.profiles
-                for pat in (opts.get("patterns") or patterns_for(p))]
+        plan = [(p, pat) for p in ctx.profiles for pat in (opts.get("patterns") or patterns_for(p))]
         vocab = {p.key: fit_vocabulary(p) for p in ctx.profiles}
         progress = ctx.progress.source(self.name)
         progress.add("generated", len(plan))
@@ -152,8 +153,11 @@ class CertificateTransparencySource:
                 try:
                     rows = await self._query(client, base_url, pattern)
                 except CrtShError as exc:
-                    flog.fail(f"证书透明日志（crt.sh）查询「{pattern}」失败：{exc.reason}；"
-                              "下次运行将补查本次遗漏的记录", exc.detail)
+                    flog.fail(
+                        f"证书透明日志（crt.sh）查询「{pattern}」失败：{exc.reason}；"
+                        "下次运行将补查本次遗漏的记录",
+                        exc.detail,
+                    )
                     continue
                 flog.count("queries")
                 progress.add("queries")
@@ -165,7 +169,9 @@ class CertificateTransparencySource:
                         continue
                     fresh.append((ts, crt_id))
                     for name in names_of(row):
-                        if broad(profile, pattern) and not looks_like(name, profile, vocab[profile.key]):
+                        if broad(profile, pattern) and not looks_like(
+                            name, profile, vocab[profile.key]
+                        ):
                             flog.count("names_not_alike")  # %anquan% also lists safety firms
                             continue
                         self._add(out, name, row, pattern, profile, ctx, flog)
@@ -178,7 +184,9 @@ class CertificateTransparencySource:
         return flog.result(list(out.values())[: ctx.limits.max_candidates])
 
     @staticmethod
-    async def _query(client: httpx.AsyncClient, base_url: str, pattern: str) -> list[dict[str, Any]]:
+    async def _query(
+        client: httpx.AsyncClient, base_url: str, pattern: str
+    ) -> list[dict[str, Any]]:
         try:
             resp = await client.get(base_url, params={"q": pattern, "output": "json"})
         except httpx.TimeoutException as exc:
@@ -195,8 +203,16 @@ class CertificateTransparencySource:
             raise CrtShError("返回的 JSON 结构不符合预期", f"{pattern}: {type(data).__name__}")
         return data
 
-    def _add(self, out: dict[str, Candidate], name: str, row: dict[str, Any], pattern: str,
-             profile: TargetProfile, ctx: SourceContext, flog: FailureLog) -> None:
+    def _add(
+        self,
+        out: dict[str, Candidate],
+        name: str,
+        row: dict[str, Any],
+        pattern: str,
+        profile: TargetProfile,
+        ctx: SourceContext,
+        flog: FailureLog,
+    ) -> None:
         try:
             found = normalise_url(f"https://{name}/")
         except BadUrl:
@@ -208,11 +224,16 @@ class CertificateTransparencySource:
         if found.url in out:
             return
         out[found.url] = Candidate(
-            url=found.url, source=self.name, found_at=ctx.now, target=profile.key,
+            url=found.url,
+            source=self.name,
+            found_at=ctx.now,
+            target=profile.key,
             context={
-                "pattern": pattern, "crtsh_id": row.get("id"),
+                "pattern": pattern,
+                "crtsh_id": row.get("id"),
                 "entry_timestamp": row.get("entry_timestamp"),
-                "not_before": row.get("not_before"), "issuer": row.get("issuer_name"),
+                "not_before": row.get("not_before"),
+                "issuer": row.get("issuer_name"),
                 "registered_domain": registrable_domain(found.host),
             },
         )

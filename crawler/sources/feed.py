@@ -77,13 +77,17 @@ class FeedSource:
                                 picked[reg] = (profile.key, why)
                                 break
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
-                flog.fail(f"域名订阅文件无法读取：{path}（{type(exc).__name__}），其余文件照常处理",
-                          f"{path}: {exc}")
+                flog.fail(
+                    f"域名订阅文件无法读取：{path}（{type(exc).__name__}），其余文件照常处理",
+                    f"{path}: {exc}",
+                )
         flog.count("above_threshold", len(picked))
         todo = list(picked.items())[:MAX_RESOLVED]
         if len(picked) > MAX_RESOLVED:
-            flog.fail(f"订阅中 {len(picked)} 个可疑域名超过上限 {MAX_RESOLVED}，其余未解析",
-                      f"{len(picked) - MAX_RESOLVED} names left")
+            flog.fail(
+                f"订阅中 {len(picked)} 个可疑域名超过上限 {MAX_RESOLVED}，其余未解析",
+                f"{len(picked) - MAX_RESOLVED} names left",
+            )
         resolver = Resolver(ctx.settings)
         sem = asyncio.Semaphore(ctx.limits.dns_concurrency)
 
@@ -102,7 +106,14 @@ class FeedSource:
             if not ok:
                 continue
             progress.add("found")
-            out.append(Candidate(url=f"http://{reg}/", source=self.name, found_at=ctx.now,
-                                 target=target, context={"reason": why, "feed": True}))
+            out.append(
+                Candidate(
+                    url=f"http://{reg}/",
+                    source=self.name,
+                    found_at=ctx.now,
+                    target=target,
+                    context={"reason": why, "feed": True},
+                )
+            )
         progress.done()
         return flog.result(out[: ctx.limits.max_candidates])

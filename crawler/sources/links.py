@@ -30,16 +30,55 @@ FOLLOW_CATEGORIES = frozenset({"seller", "impersonation", "fake-verification"})
 
 #: registrable domains never worth fetching as leads: CDNs, analytics, big platforms,
 #: government badges, search engines (their links are handled by the search source)
-COMMON_DOMAINS = frozenset({
-    "baidu.com", "bdstatic.com", "bing.com", "sogou.com", "so.com", "qq.com", "gtimg.cn",
-    "weixin.qq.com", "jquery.com", "bootcdn.net", "bootcss.com", "staticfile.org",
-    "jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "cloudflare.com", "googleapis.com",
-    "gstatic.com", "google.com", "google-analytics.com", "googletagmanager.com", "cnzz.com",
-    "51.la", "umeng.com", "aliyuncs.com", "alicdn.com", "qiniucdn.com", "myqcloud.com",
-    "beian.gov.cn", "miit.gov.cn", "mps.gov.cn", "conac.cn", "gov.cn", "w3.org",
-    "apple.com", "microsoft.com", "weibo.com", "douyin.com", "taobao.com", "tmall.com",
-    "jd.com", "163.com", "126.com", "github.com", "crt.sh",
-})
+COMMON_DOMAINS = frozenset(
+    {
+        "baidu.com",
+        "bdstatic.com",
+        "bing.com",
+        "sogou.com",
+        "so.com",
+        "qq.com",
+        "gtimg.cn",
+        "weixin.qq.com",
+        "jquery.com",
+        "bootcdn.net",
+        "bootcss.com",
+        "staticfile.org",
+        "jsdelivr.net",
+        "unpkg.com",
+        "cdnjs.cloudflare.com",
+        "cloudflare.com",
+        "googleapis.com",
+        "gstatic.com",
+        "google.com",
+        "google-analytics.com",
+        "googletagmanager.com",
+        "cnzz.com",
+        "51.la",
+        "umeng.com",
+        "aliyuncs.com",
+        "alicdn.com",
+        "qiniucdn.com",
+        "myqcloud.com",
+        "beian.gov.cn",
+        "miit.gov.cn",
+        "mps.gov.cn",
+        "conac.cn",
+        "gov.cn",
+        "w3.org",
+        "apple.com",
+        "microsoft.com",
+        "weibo.com",
+        "douyin.com",
+        "taobao.com",
+        "tmall.com",
+        "jd.com",
+        "163.com",
+        "126.com",
+        "github.com",
+        "crt.sh",
+    }
+)
 
 _JS_LOCATION = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
@@ -147,8 +186,9 @@ class LinksSource:
             out.extend(self.from_page(page, ctx, flog))
         return flog.result(dedupe(out)[: ctx.limits.max_candidates])
 
-
-    def from_page(self, page: ScoredPageRef, ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
+    def from_page(
+        self, page: ScoredPageRef, ctx: SourceContext, flog: FailureLog
+    ) -> list[Candidate]:
         own = _registrable(page.url)
         out: list[Candidate] = []
         for kind, link in extract_links(page.url, page.html):
@@ -164,10 +204,15 @@ class LinksSource:
             if ctx.is_official(found.host) or reg in COMMON_DOMAINS or _under_common(found.host):
                 flog.count("common_or_official")
                 continue
-            out.append(Candidate(
-                url=found.url, source=self.name, found_at=ctx.now, target=page.target,
-                context={"from_url": page.url, "kind": kind, "depth": page.depth + 1},
-            ))
+            out.append(
+                Candidate(
+                    url=found.url,
+                    source=self.name,
+                    found_at=ctx.now,
+                    target=page.target,
+                    context={"from_url": page.url, "kind": kind, "depth": page.depth + 1},
+                )
+            )
         return out
 
 

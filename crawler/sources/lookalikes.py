@@ -64,8 +64,15 @@ UNREGISTRABLE_SUFFIXES = frozenset(
 )
 #: techniques in the order their cheapest names come out of the ranked operators
 TECHNIQUES = (
-    "official-tokens", "subdomain-abuse", "keyword-brand", "homoglyph", "pinyin-gov", "pinyin",
-    "idn", "typo", "pinyin-pair",
+    "official-tokens",
+    "subdomain-abuse",
+    "keyword-brand",
+    "homoglyph",
+    "pinyin-gov",
+    "pinyin",
+    "idn",
+    "typo",
+    "pinyin-pair",
 )
 #: How many names a target's DNS budget covers when none is given (issue 12: ≤ 20,000 a night).
 DEFAULT_DNS_BUDGET = 20_000

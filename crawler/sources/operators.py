@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from core.profiles import TargetProfile
 from core.profiles._pinyin import derive_pinyin
 
+# fmt: off
 #: TLD cost: the suffixes registrants of Chinese phishing/fake-certificate sites use most
 #: (cheap gTLDs, .cn and its second levels) cost least. General knowledge, not world-fitted.
 TLD_COST: dict[str, float] = {
@@ -40,6 +41,7 @@ ZH_SUFFIXES: dict[str, float] = {
     "查询网": 0.6, "查询中心": 0.6, "查询平台": 0.6, "查询系统": 0.7, "证书查验": 0.7,
     "在线查询": 0.8, "信息查询": 0.8, "网": 0.8, "中心": 0.9, "平台": 0.9,
 }
+# fmt: on
 #: ASCII homoglyphs that survive lower-casing (m→rn, o→0, l→1, w→vv)
 HOMOGLYPHS = (("m", "rn"), ("o", "0"), ("l", "1"), ("w", "vv"), ("i", "1"))
 SEPARATORS = ("", "-")
@@ -159,7 +161,12 @@ def _labels(profile: TargetProfile) -> Iterator[_Label]:
     # 2. brand with a gov token (memgov, gov-mem, cxmem-zw)
     for b in brands:
         for g, gcost in GOV_TOKENS.items():
-            for label, c in ((f"{b}{g}", 0.4), (f"{b}-{g}", 0.4), (f"{g}-{b}", 0.7), (f"{g}{b}", 0.8)):
+            for label, c in (
+                (f"{b}{g}", 0.4),
+                (f"{b}-{g}", 0.4),
+                (f"{g}-{b}", 0.7),
+                (f"{g}{b}", 0.8),
+            ):
                 bases[label] = min(bases.get(label, 9.0), c + gcost)
     for label, cost in bases.items():
         yield _Label(label, "official-tokens", cost)
@@ -176,7 +183,12 @@ def _labels(profile: TargetProfile) -> Iterator[_Label]:
         for b in brands:
             if kw == b:
                 continue
-            for label, c in ((f"{kw}-{b}", 0.8), (f"{b}-{kw}", 0.8), (f"{b}{kw}", 1.0), (f"{kw}{b}", 1.0)):
+            for label, c in (
+                (f"{kw}-{b}", 0.8),
+                (f"{b}-{kw}", 0.8),
+                (f"{b}{kw}", 1.0),
+                (f"{kw}{b}", 1.0),
+            ):
                 yield _Label(label, "keyword-brand", c + kcost)
         for label, bcost in bases.items():
             if bcost <= 0.6 and kw not in label:  # memgov-cx, cxmem-gov-zscx, memgovcx

@@ -85,8 +85,11 @@ class PermutationsSource:
     async def collect(self, ctx: SourceContext) -> SourceResult:
         opts: dict[str, Any] = dict(ctx.options.get(self.name, {}))
         flog = FailureLog(self.name)
-        resolver = Resolver(ctx.settings, timeout=float(opts.get("dns_timeout", DEFAULT_DNS_TIMEOUT)),
-                            tries=int(opts.get("dns_tries", DEFAULT_DNS_TRIES)))
+        resolver = Resolver(
+            ctx.settings,
+            timeout=float(opts.get("dns_timeout", DEFAULT_DNS_TIMEOUT)),
+            tries=int(opts.get("dns_tries", DEFAULT_DNS_TRIES)),
+        )
         limiter = RateLimiter(float(opts.get("rate", ctx.limits.dns_rate_per_second)))
         sem = asyncio.Semaphore(int(opts.get("concurrency", ctx.limits.dns_concurrency)))
         tlds = tuple(opts.get("tlds", DEFAULT_TLDS))
@@ -127,9 +130,14 @@ class PermutationsSource:
             return True
         return False
 
-    async def _profile(self, profile: TargetProfile, names: list[Lookalike],
-                       ask: Callable[[str], Awaitable[Answer]], ctx: SourceContext,
-                       flog: FailureLog) -> list[Candidate]:
+    async def _profile(
+        self,
+        profile: TargetProfile,
+        names: list[Lookalike],
+        ask: Callable[[str], Awaitable[Answer]],
+        ctx: SourceContext,
+        flog: FailureLog,
+    ) -> list[Candidate]:
         parents = sorted({_parent(lk.domain) for lk in names} - {""})
         probes = await asyncio.gather(*(ask(f"zw{secrets.token_hex(6)}.{p}") for p in parents))
         wildcard = {p: a.addresses for p, a in zip(parents, probes, strict=True) if a.exists}
@@ -143,10 +151,13 @@ class PermutationsSource:
         if names and len(errors) > BROKEN_DNS_FRACTION * len(names):
             flog.fail(
                 f"DNS 服务器无响应：{len(errors)}/{len(names)} 个仿冒域名无法解析，结果不可信（不是零结果）",
-                f"{profile.key}: e.g. {errors[:5]}")
+                f"{profile.key}: e.g. {errors[:5]}",
+            )
         elif errors:
-            flog.fail(f"{len(errors)} 个仿冒域名解析失败（超时或服务器错误），下次运行将重试",
-                      f"{profile.key}: {errors[:20]}")
+            flog.fail(
+                f"{len(errors)} 个仿冒域名解析失败（超时或服务器错误），下次运行将重试",
+                f"{profile.key}: {errors[:20]}",
+            )
 
         out: list[Candidate] = []
         under_wildcard: dict[str, list[Lookalike]] = {}
@@ -164,23 +175,45 @@ class PermutationsSource:
                 continue
             flog.count("resolved")
             ctx.progress.source(self.name).add("found")
-            out.append(Candidate(
-                url=f"http://{lk.domain}/", source=self.name, found_at=ctx.now, target=profile.key,
-                context={"technique": lk.technique, "reason": lk.reason,
-                         "addresses": list(ans.addresses), "wildcard": False}))
+            out.append(
+                Candidate(
+                    url=f"http://{lk.domain}/",
+                    source=self.name,
+                    found_at=ctx.now,
+                    target=profile.key,
+                    context={
+                        "technique": lk.technique,
+                        "reason": lk.reason,
+                        "addresses": list(ans.addresses),
+                        "wildcard": False,
+                    },
+                )
+            )
         for zone, hits in under_wildcard.items():
             flog.count("wildcard", len(hits))
             if not split_host(zone)[1]:
                 # a TLD-level wildcard says nothing about registration: tell the analyst once
-                flog.fail(f"顶级域 .{zone} 存在泛解析，其下 {len(hits)} 个仿冒域名无法判断是否已注册",
-                          f"{profile.key}: {[h.domain for h in hits[:WILDCARD_EXAMPLES]]}")
+                flog.fail(
+                    f"顶级域 .{zone} 存在泛解析，其下 {len(hits)} 个仿冒域名无法判断是否已注册",
+                    f"{profile.key}: {[h.domain for h in hits[:WILDCARD_EXAMPLES]]}",
+                )
                 continue
             first = hits[0]
-            out.append(Candidate(
-                url=f"http://{first.domain}/", source=self.name, found_at=ctx.now,
-                target=profile.key,
-                context={"technique": first.technique, "reason": first.reason,
-                         "addresses": list(zone_answer[zone]), "wildcard": True,
-                         "wildcard_zone": zone, "wildcard_names": len(hits),
-                         "examples": [h.domain for h in hits[:WILDCARD_EXAMPLES]]}))
+            out.append(
+                Candidate(
+                    url=f"http://{first.domain}/",
+                    source=self.name,
+                    found_at=ctx.now,
+                    target=profile.key,
+                    context={
+                        "technique": first.technique,
+                        "reason": first.reason,
+                        "addresses": list(zone_answer[zone]),
+                        "wildcard": True,
+                        "wildcard_zone": zone,
+                        "wildcard_names": len(hits),
+                        "examples": [h.domain for h in hits[:WILDCARD_EXAMPLES]],
+                    },
+                )
+            )
         return out

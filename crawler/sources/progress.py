@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 
 #: the order columns appear in a progress line
 COLUMNS = ("generated", "queries", "resolved", "found", "fetched")
-_ZH = {"generated": "生成", "queries": "查询", "resolved": "已解析", "found": "发现",
-       "fetched": "已抓取"}
+_ZH = {
+    "generated": "生成",
+    "queries": "查询",
+    "resolved": "已解析",
+    "found": "发现",
+    "fetched": "已抓取",
+}
 
 
 @dataclass

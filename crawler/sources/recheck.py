@@ -52,8 +52,13 @@ class RecheckSource:
                 continue
             seen.add(url)
             flog.count(kind)
-            out.append(Candidate(
-                url=url, source=self.name, found_at=ctx.now, target=lead.target,
-                context={"recheck": kind, "lead_id": lead.id, "status": lead.status},
-            ))
+            out.append(
+                Candidate(
+                    url=url,
+                    source=self.name,
+                    found_at=ctx.now,
+                    target=lead.target,
+                    context={"recheck": kind, "lead_id": lead.id, "status": lead.status},
+                )
+            )
         return flog.result(out)

@@ -69,25 +69,45 @@ class Engine:
 
 ENGINES: dict[str, Engine] = {
     "baidu": Engine(
-        "baidu", "百度", "https://www.baidu.com/s", "wd", ("baidu.com", "bdstatic.com"),
+        "baidu",
+        "百度",
+        "https://www.baidu.com/s",
+        "wd",
+        ("baidu.com", "bdstatic.com"),
         ("抱歉没有找到与",),
         ("百度安全验证", "wappass.baidu.com/static/captcha", "/static/captcha/tuxing"),
-        'id="content_left"'),
+        'id="content_left"',
+    ),
     "bing": Engine(
-        "bing", "必应", "https://cn.bing.com/search", "q", ("bing.com", "bing.net", "msn.cn"),
+        "bing",
+        "必应",
+        "https://cn.bing.com/search",
+        "q",
+        ("bing.com", "bing.net", "msn.cn"),
         ("没有与此相关的结果", "There are no results for"),
         ("请解决以下难题以继续", "One last step", "b_captcha", "/turing/captcha"),
-        'id="b_results"'),
+        'id="b_results"',
+    ),
     "sogou": Engine(
-        "sogou", "搜狗", "https://www.sogou.com/web", "query", ("sogou.com",),
+        "sogou",
+        "搜狗",
+        "https://www.sogou.com/web",
+        "query",
+        ("sogou.com",),
         ("抱歉，没有找到与",),
         ("/antispider", "异常访问请求", "请输入图中的验证码"),
-        'class="results"'),
+        'class="results"',
+    ),
     "so360": Engine(
-        "so360", "360搜索", "https://www.so.com/s", "q", ("so.com", "360.cn", "qhimg.com"),
+        "so360",
+        "360搜索",
+        "https://www.so.com/s",
+        "q",
+        ("so.com", "360.cn", "qhimg.com"),
         ("抱歉，未找到和",),
         ("访问异常", "mod-antispam", "qcaptcha"),
-        'id="main"'),
+        'id="main"',
+    ),
 }
 
 
@@ -121,8 +141,11 @@ class _ResultParser(HTMLParser):
             return
         classes = a.get("class", "").split()
         # 下一页: Baidu a.n (pn=), Bing a.sb_pagN, Sogou #sogou_next, 360 #snext
-        if (a.get("id") in ("sogou_next", "snext") or "sb_pagN" in classes
-                or ("n" in classes and "pn=" in a["href"])):
+        if (
+            a.get("id") in ("sogou_next", "snext")
+            or "sb_pagN" in classes
+            or ("n" in classes and "pn=" in a["href"])
+        ):
             self.next_page = a["href"]
             return
         title_ctx = {
@@ -241,8 +264,10 @@ def queries_for(profile: TargetProfile, limit: int = MAX_QUERIES_PER_TARGET) -> 
     certs = profile.certificates
     lookups = [f"{c}{w}" for c, w in _diagonal(certs, profile.lookup_words)]
     regions = ("", *profile.regions)
-    sellers = [f"{regions[i % len(regions)]}{c} {w}"
-               for i, (c, w) in enumerate(_rounds(certs, profile.seller_words))]
+    sellers = [
+        f"{regions[i % len(regions)]}{c} {w}"
+        for i, (c, w) in enumerate(_rounds(certs, profile.seller_words))
+    ]
     out: list[str] = []
     for i in range(max(len(names), len(lookups), len(sellers))):
         out += names[i : i + 1] + lookups[i : i + 1] + sellers[2 * i : 2 * i + 2]
@@ -285,19 +310,29 @@ class SearchEngineSource:
         plan: list[tuple[TargetProfile, str]] = []
         for profile in ctx.profiles:
             qs = opts.get("queries") or queries_for(
-                profile, int(opts.get("max_queries", MAX_QUERIES_PER_TARGET)))
+                profile, int(opts.get("max_queries", MAX_QUERIES_PER_TARGET))
+            )
             plan.extend((profile, q) for q in qs)
         flog = FailureLog(self.name)
         async with async_http_client(ctx.settings, timeout=ctx.limits.http_timeout) as client:
             batches = await asyncio.gather(
-                *(self._engine(client, e, plan, (delay, pages, backoff), ctx, flog)
-                  for e in engines))
+                *(
+                    self._engine(client, e, plan, (delay, pages, backoff), ctx, flog)
+                    for e in engines
+                )
+            )
         ctx.progress.source(self.name).done()
         return flog.result(_merge(c for b in batches for c in b)[: ctx.limits.max_candidates])
 
-    async def _engine(self, client: httpx.AsyncClient, engine: Engine,
-                      plan: list[tuple[TargetProfile, str]], pacing: tuple[float, int, float],
-                      ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
+    async def _engine(
+        self,
+        client: httpx.AsyncClient,
+        engine: Engine,
+        plan: list[tuple[TargetProfile, str]],
+        pacing: tuple[float, int, float],
+        ctx: SourceContext,
+        flog: FailureLog,
+    ) -> list[Candidate]:
         delay, pages, backoff = pacing
         progress = ctx.progress.source(self.name)
         out: list[Candidate] = []
@@ -320,12 +355,15 @@ class SearchEngineSource:
                 left = len(plan) - i
                 flog.fail(
                     f"{engine.label}返回了验证码/拦截页面，本次剩余 {left} 个查询未执行（不是零结果）",
-                    f"{engine.name}: query {query!r}: {exc}")
+                    f"{engine.name}: query {query!r}: {exc}",
+                )
                 flog.count(f"{engine.name}/blocked")
                 break
             except _PageError as exc:
-                flog.fail(f"{engine.label}查询「{query}」失败：{exc.reason}",
-                          f"{engine.name}: {exc.detail}")
+                flog.fail(
+                    f"{engine.label}查询「{query}」失败：{exc.reason}",
+                    f"{engine.name}: {exc.detail}",
+                )
                 continue
             flog.count(f"{engine.name}/queries")
             flog.count(f"{engine.name}/results", len(hits))
@@ -337,14 +375,32 @@ class SearchEngineSource:
                 except BadUrl:
                     flog.count("bad_urls")
                     continue
-                out.append(Candidate(
-                    url=url, source=self.name, found_at=ctx.now, target=profile.key,
-                    context={"engine": engine.name, "query": query, "rank": rank,
-                             "title": hit.title, "link": hit.href}))
+                out.append(
+                    Candidate(
+                        url=url,
+                        source=self.name,
+                        found_at=ctx.now,
+                        target=profile.key,
+                        context={
+                            "engine": engine.name,
+                            "query": query,
+                            "rank": rank,
+                            "title": hit.title,
+                            "link": hit.href,
+                        },
+                    )
+                )
         return [c for c in out if self._keep(c.url, engine, ctx, flog)]
 
-    async def _pages(self, client: httpx.AsyncClient, engine: Engine, query: str, pages: int,
-                     delay: float, flog: FailureLog) -> list[tuple[str, RawHit]]:
+    async def _pages(
+        self,
+        client: httpx.AsyncClient,
+        engine: Engine,
+        query: str,
+        pages: int,
+        delay: float,
+        flog: FailureLog,
+    ) -> list[tuple[str, RawHit]]:
         """Up to `pages` result pages of one query, following the page's own 下一页 link."""
         out: list[tuple[str, RawHit]] = []
         url: str | None = None
@@ -358,9 +414,14 @@ class SearchEngineSource:
                 break
         return out
 
-    async def _search(self, client: httpx.AsyncClient, engine: Engine, query: str,
-                      flog: FailureLog, page_url: str | None = None,
-                      ) -> tuple[list[tuple[str, RawHit]], str | None]:
+    async def _search(
+        self,
+        client: httpx.AsyncClient,
+        engine: Engine,
+        query: str,
+        flog: FailureLog,
+        page_url: str | None = None,
+    ) -> tuple[list[tuple[str, RawHit]], str | None]:
         try:
             if page_url:
                 resp = await client.get(page_url)
@@ -383,7 +444,9 @@ class SearchEngineSource:
             if any(m in page for m in engine.no_results):
                 flog.count(f"{engine.name}/zero_results")
                 return [], None
-            raise _PageError("结果页面无法识别（页面结构可能已改变）", f"{resp.url}: {page[:200]!r}")
+            raise _PageError(
+                "结果页面无法识别（页面结构可能已改变）", f"{resp.url}: {page[:200]!r}"
+            )
         resolved: list[tuple[str, RawHit]] = []
         unresolved = 0
         for hit in raw:
@@ -399,8 +462,10 @@ class SearchEngineSource:
                 continue
             resolved.append((target, hit))
         if unresolved:
-            flog.fail(f"{engine.label}查询「{query}」有 {unresolved} 个结果的跳转链接无法解析",
-                      f"{engine.name}: {unresolved} of {len(raw)} unresolved")
+            flog.fail(
+                f"{engine.label}查询「{query}」有 {unresolved} 个结果的跳转链接无法解析",
+                f"{engine.name}: {unresolved} of {len(raw)} unresolved",
+            )
         return resolved, next_page
 
     @staticmethod
@@ -440,8 +505,7 @@ def _merge(candidates: Iterable[Candidate]) -> list[Candidate]:
     hits: dict[str, list[dict[str, Any]]] = {}
     for c in candidates:
         first.setdefault(c.url, c)
-        hits.setdefault(c.url, []).append(
-            {k: c.context[k] for k in ("engine", "query", "rank")})
+        hits.setdefault(c.url, []).append({k: c.context[k] for k in ("engine", "query", "rank")})
     out = []
     for url, c in first.items():
         engines = list(dict.fromkeys(h["engine"] for h in hits[url]))
@@ -462,4 +526,3 @@ def engines_named(names: Iterable[str]) -> list[Engine]:
     if unknown:
         raise ValueError(f"unknown search engine(s) {unknown}; known: {list(ENGINES)}")
     return [ENGINES[n] for n in names]
-

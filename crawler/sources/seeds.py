@@ -37,8 +37,14 @@ URL_COLS = ("url", "网址", "链接", "域名", "host")
 NOTE_COLS = ("note", "备注", "说明")
 
 _TIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d", "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
 )
 _ZH_DATE = re.compile(
     r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?)?"
@@ -109,7 +115,9 @@ class SeedsSource:
     def _files(paths: tuple[Path, ...], flog: FailureLog) -> Iterator[Path]:
         for path in paths:
             if path.is_dir():
-                yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                yield from sorted(
+                    p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                )
             elif path.is_file():
                 yield path
             else:
@@ -138,7 +146,9 @@ class SeedsSource:
     def _cand(self, ctx: SourceContext, url: str, context: dict[str, Any]) -> Candidate:
         return Candidate(url=url, source=self.name, found_at=ctx.now, context=context)
 
-    def _read_text(self, path: Path, text: str, ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
+    def _read_text(
+        self, path: Path, text: str, ctx: SourceContext, flog: FailureLog
+    ) -> list[Candidate]:
         out = []
         for lineno, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
@@ -159,11 +169,15 @@ class SeedsSource:
                     flog.fail(f"种子第{lineno}行没有可识别的网址或域名", f"{where}: {body[:200]}")
                     continue
             for f in found:
-                out.append(self._cand(ctx, f.url, {"file": str(path), "line": lineno, "raw": f.raw}))
+                out.append(
+                    self._cand(ctx, f.url, {"file": str(path), "line": lineno, "raw": f.raw})
+                )
         flog.count("lines_with_urls", len({c.context["line"] for c in out}))
         return out
 
-    def _read_csv(self, path: Path, text: str, ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
+    def _read_csv(
+        self, path: Path, text: str, ctx: SourceContext, flog: FailureLog
+    ) -> list[Candidate]:
         dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
         try:
             rows = list(csv.reader(io.StringIO(text), dialect=dialect))
@@ -198,8 +212,16 @@ class SeedsSource:
                 out.extend(self._url_row(path, lineno, header, row, url_col, ctx, flog))
         return out
 
-    def _url_row(self, path: Path, lineno: int, header: list[str], row: list[str], url_col: int,
-                 ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
+    def _url_row(
+        self,
+        path: Path,
+        lineno: int,
+        header: list[str],
+        row: list[str],
+        url_col: int,
+        ctx: SourceContext,
+        flog: FailureLog,
+    ) -> list[Candidate]:
         raw = row[url_col].strip()
         try:
             found = normalise_url(raw)
@@ -212,8 +234,17 @@ class SeedsSource:
             context["note"] = row[note].strip()
         return [self._cand(ctx, found.url, context)]
 
-    def _tip(self, path: Path, lineno: int, header: list[str], row: list[str], content: int,
-             url_col: int | None, ctx: SourceContext, flog: FailureLog) -> list[Candidate]:
+    def _tip(
+        self,
+        path: Path,
+        lineno: int,
+        header: list[str],
+        row: list[str],
+        content: int,
+        url_col: int | None,
+        ctx: SourceContext,
+        flog: FailureLog,
+    ) -> list[Candidate]:
         """One 12345 hotline tip: URLs from the URL column and from the free text."""
         where = f"{path}:{lineno}"
         flog.count("tips")
@@ -232,7 +263,9 @@ class SeedsSource:
         text = " ".join(filter(None, (row[url_col] if url_col is not None else "", row[content])))
         found = find_urls(text)
         if not found:
-            flog.fail(f"举报 {tip} 的内容中没有可识别的网址或域名", f"{where}: {row[content][:200]}")
+            flog.fail(
+                f"举报 {tip} 的内容中没有可识别的网址或域名", f"{where}: {row[content][:200]}"
+            )
             return []
         context["content"] = row[content].strip()[:500]
         return [self._cand(ctx, f.url, {**context, "raw": f.raw}) for f in found]

@@ -100,7 +100,9 @@ class PagesSpider(scrapy.Spider):
         spider.config = SpiderConfig.from_settings(crawler.settings)
         spider.context = context_of(crawler)
         spider.dirs = CaptureDirs(spider.config.capture_root)
-        spider.enricher = Enricher(spider.zw, spider.config.enrich) if spider.config.enrich_on else None
+        spider.enricher = (
+            Enricher(spider.zw, spider.config.enrich) if spider.config.enrich_on else None
+        )
         crawler.signals.connect(spider.on_closed, signal=scrapy.signals.spider_closed)
         crawler.signals.connect(spider.on_headers, signal=scrapy.signals.headers_received)
         return spider
@@ -229,7 +231,10 @@ class PagesSpider(scrapy.Spider):
                   "desktop": self.zw.desktop_user_agent}  # fmt: skip
         return [
             self._render_request(job),
-            *(self._plain_request(candidate, url, label, agents[label], job.index) for label in labels),
+            *(
+                self._plain_request(candidate, url, label, agents[label], job.index)
+                for label in labels
+            ),
         ]
 
     def _render_request(self, job: PageJob) -> scrapy.Request:
@@ -279,14 +284,19 @@ class PagesSpider(scrapy.Spider):
                 "zw_ua": user_agent,
                 "zw_fetched_at": datetime.now(UTC),
                 "cookiejar": f"{index}-{label}-{candidate.url}",
-                "download_timeout": self.config.plain_seconds if triage else self.config.navigation_seconds,
+                "download_timeout": self.config.plain_seconds
+                if triage
+                else self.config.navigation_seconds,
             },
         )
 
     # -- the cheap stage ---------------------------------------------------------------
 
     def _triage_page(
-        self, candidate: Candidate, response: Response | None, fetched_at: datetime,
+        self,
+        candidate: Candidate,
+        response: Response | None,
+        fetched_at: datetime,
         failure: Failure | None,
     ) -> Page:
         raw, title, text = read_text(response) if response is not None else ("", "", "")
@@ -353,7 +363,10 @@ class PagesSpider(scrapy.Spider):
         logger.info("render of %s failed: %s", job.url, typed.message)
         try:
             # A hop refused by the egress policy ends the capture as blocked, never salvaged.
-            if recorder is not None and typed.kind not in (FailureKind.DOWNLOAD, FailureKind.BLOCKED):
+            if recorder is not None and typed.kind not in (
+                FailureKind.DOWNLOAD,
+                FailureKind.BLOCKED,
+            ):
                 # The server may have answered and only the browser failed: the site is up.
                 job.render = await salvage(recorder, f"render: {typed.message}", 2.0)
             if job.render is None:
@@ -385,7 +398,10 @@ class PagesSpider(scrapy.Spider):
         job = self.jobs[request.meta["zw_index"]]
         label = request.meta["zw_plain"]
         typed = from_exception(failure.value or RuntimeError("unknown failure"))
-        job.variants[label] = (failed_variant(request.url, label, request.meta["zw_ua"], typed), None)
+        job.variants[label] = (
+            failed_variant(request.url, label, request.meta["zw_ua"], typed),
+            None,
+        )
         async for item in self._maybe_emit(job):
             yield item
 

@@ -118,8 +118,9 @@ def _ts(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def search(world: World, pattern: str, exclude_expired: bool = False,
-           now: datetime | None = None) -> list[dict[str, object]]:
+def search(
+    world: World, pattern: str, exclude_expired: bool = False, now: datetime | None = None
+) -> list[dict[str, object]]:
     """crt.sh JSON rows for certificates with at least one name LIKE `pattern`."""
     now = now or datetime.now(UTC)
     rx = like(pattern.strip())
@@ -128,18 +129,20 @@ def search(world: World, pattern: str, exclude_expired: bool = False,
         matched = [n for n in e.names if rx.match(n)]
         if not matched or (exclude_expired and e.not_after < now):
             continue
-        rows.append({
-            "issuer_ca_id": issuer_ca_id(e.issuer),
-            "issuer_name": issuer_name(e.issuer),
-            "common_name": e.names[0],
-            "name_value": "\n".join(e.names),
-            "id": e.id,
-            "entry_timestamp": f"{_ts(e.logged)}.{e.id % 1000:03d}",
-            "not_before": _ts(e.not_before),
-            "not_after": _ts(e.not_after),
-            "serial_number": e.serial_number,
-            "result_count": len(matched),
-        })
+        rows.append(
+            {
+                "issuer_ca_id": issuer_ca_id(e.issuer),
+                "issuer_name": issuer_name(e.issuer),
+                "common_name": e.names[0],
+                "name_value": "\n".join(e.names),
+                "id": e.id,
+                "entry_timestamp": f"{_ts(e.logged)}.{e.id % 1000:03d}",
+                "not_before": _ts(e.not_before),
+                "not_after": _ts(e.not_after),
+                "serial_number": e.serial_number,
+                "result_count": len(matched),
+            }
+        )
     return rows
 
 
@@ -149,19 +152,25 @@ def query(request: SimRequest, world: World) -> SimResponse:
     exclude = "expired" in request.query.get("exclude", [])
     as_json = request.query.get("output", [""])[0].lower() == "json"
     if not q:
-        body = "<html><head><title>crt.sh | Certificate Search</title></head><body>" \
-               "<form><input name=q></form></body></html>"
+        body = (
+            "<html><head><title>crt.sh | Certificate Search</title></head><body>"
+            "<form><input name=q></form></body></html>"
+        )
         return SimResponse(200, (("Content-Type", "text/html; charset=UTF-8"),), body.encode())
     rows = search(world, q, exclude)
     if as_json:
-        return SimResponse(200, (("Content-Type", "application/json"),),
-                           json.dumps(rows, ensure_ascii=False).encode())
+        return SimResponse(
+            200,
+            (("Content-Type", "application/json"),),
+            json.dumps(rows, ensure_ascii=False).encode(),
+        )
     cells = "".join(
         f"<tr><td><a href='?id={r['id']}'>{r['id']}</a></td><td>{r['entry_timestamp']}</td>"
         f"<td>{r['not_before']}</td><td>{r['not_after']}</td>"
         f"<td>{html.escape(str(r['common_name']))}</td>"
         f"<td>{html.escape(str(r['name_value'])).replace(chr(10), '<br>')}</td>"
         f"<td>{html.escape(str(r['issuer_name']))}</td></tr>"
-        for r in rows)
+        for r in rows
+    )
     body = f"<html><head><title>crt.sh | {html.escape(q)}</title></head><body><table>{cells}</table></body></html>"
     return SimResponse(200, (("Content-Type", "text/html; charset=UTF-8"),), body.encode())

@@ -104,8 +104,10 @@ def redirect_loop(request: SimRequest, world: World) -> SimResponse:
 
 _SCRIPTS = {
     "popups": "for (let i = 0; i < 2000; i++) { window.open('/popup/' + i, '_blank'); }",
-    "dom": ("const b = document.body; for (let i = 0; i < 400000; i++) {"
-            " const d = document.createElement('div'); d.textContent = '证书 ' + i; b.appendChild(d); }"),
+    "dom": (
+        "const b = document.body; for (let i = 0; i < 400000; i++) {"
+        " const d = document.createElement('div'); d.textContent = '证书 ' + i; b.appendChild(d); }"
+    ),
     "alerts": "for (;;) { alert('请使用微信扫码'); }",
     "spin": "for (;;) {}",
     "heap": "const hoard = []; for (;;) { hoard.push(new Array(1e6).fill(Math.random())); }",
@@ -116,10 +118,11 @@ def scripted(request: SimRequest, world: World) -> SimResponse:
     """/js/<name>: a page whose script is one of the hostile loops above."""
     name = request.path.rsplit("/", 1)[-1]
     script = _SCRIPTS.get(name, "")
-    body = (f"<html><head><title>特种作业操作证查询</title></head><body><h1>证书查询</h1>"
-            f"<script>{script}</script></body></html>").encode()
+    body = (
+        f"<html><head><title>特种作业操作证查询</title></head><body><h1>证书查询</h1>"
+        f"<script>{script}</script></body></html>"
+    ).encode()
     return SimResponse(200, (HTML,), body)
-
 
 
 def warm_up() -> None:
@@ -128,5 +131,12 @@ def warm_up() -> None:
     _brotli_bomb()
 
 
-PATHS = ("/bomb/gzip", "/bomb/br", "/big", "/big-chunked", "/drip", "/loop/0",
-         *(f"/js/{name}" for name in _SCRIPTS))
+PATHS = (
+    "/bomb/gzip",
+    "/bomb/br",
+    "/big",
+    "/big-chunked",
+    "/drip",
+    "/loop/0",
+    *(f"/js/{name}" for name in _SCRIPTS),
+)

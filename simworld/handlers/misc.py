@@ -42,7 +42,9 @@ def download(request: SimRequest, world: World) -> SimResponse:
         zf.writestr("说明.txt", "请安装后查询证书。".encode())
     return SimResponse(
         200,
-        (("Content-Type", "application/zip"),
-         ("Content-Disposition", 'attachment; filename="cert-query.zip"')),
+        (
+            ("Content-Type", "application/zip"),
+            ("Content-Disposition", 'attachment; filename="cert-query.zip"'),
+        ),
         buf.getvalue(),
     )

@@ -1,6 +1,8 @@
 """Simulated search engines: Baidu, Bing (cn), Sogou and 360, each with its own result-page
 shape, its own redirect links and its own captcha page.
 
+Longer than 400 lines: the four engines' markup side by side, so their differences read at once.
+
 Results are the world's sites whose `search_terms` match the query, ranked differently per
 engine, plus the engine's own properties (百科/知道-style results) as noise. Blocking is
 driven by module state so tests can trigger it: `block(engine, after=K)` lets K more queries
@@ -91,9 +93,15 @@ def relevance(site: Site, query: str) -> float:
 
 
 def _title_of(site: Site, world: World) -> str:
-    req = SimRequest("GET", site.schemes[0], site.host, site.entry.split("?")[0],
-                     {}, {"user-agent": "Mozilla/5.0 Baiduspider"},
-                     raw_query=site.entry.partition("?")[2])
+    req = SimRequest(
+        "GET",
+        site.schemes[0],
+        site.host,
+        site.entry.split("?")[0],
+        {},
+        {"user-agent": "Mozilla/5.0 Baiduspider"},
+        raw_query=site.entry.partition("?")[2],
+    )
     try:
         _, resp = world.plan(req)
     except Exception:  # noqa: BLE001  (a broken site must not break every search page)
@@ -115,8 +123,11 @@ PER_PAGE = MAX_RESULTS - 1
 
 def has_next(world: World, query: str, page: int) -> bool:
     """Whether result page `page + 1` has anything (the page shows a 下一页 link)."""
-    n = sum(1 for s in world.sites.values() if s.label != "infrastructure" and s.search_terms
-            and relevance(s, query) >= MIN_RELEVANCE)
+    n = sum(
+        1
+        for s in world.sites.values()
+        if s.label != "infrastructure" and s.search_terms and relevance(s, query) >= MIN_RELEVANCE
+    )
     return n > (page + 1) * PER_PAGE
 
 
@@ -136,14 +147,30 @@ def results(world: World, engine: str, query: str, page: int = 0) -> list[Hit]:
     if page:
         return hits
     own = {
-        "baidu": Hit(f"https://baike.baidu.com/item/{quote(query)}", f"{query}_百度百科",
-                     "百度百科是一部内容开放、自由的网络百科全书。", "baike.baidu.com"),
-        "bing": Hit(f"https://cn.bing.com/images/search?q={quote(query)}", f"{query} - 图片",
-                    "必应图片搜索", "cn.bing.com"),
-        "sogou": Hit(f"https://baike.sogou.com/v{int(_rank(engine, query)[:6], 16)}.htm",
-                     f"{query} - 搜狗百科", "搜狗百科", "baike.sogou.com"),
-        "so360": Hit(f"https://baike.so.com/doc/{int(_rank(engine, query)[:6], 16)}.html",
-                     f"{query}_360百科", "360百科", "baike.so.com"),
+        "baidu": Hit(
+            f"https://baike.baidu.com/item/{quote(query)}",
+            f"{query}_百度百科",
+            "百度百科是一部内容开放、自由的网络百科全书。",
+            "baike.baidu.com",
+        ),
+        "bing": Hit(
+            f"https://cn.bing.com/images/search?q={quote(query)}",
+            f"{query} - 图片",
+            "必应图片搜索",
+            "cn.bing.com",
+        ),
+        "sogou": Hit(
+            f"https://baike.sogou.com/v{int(_rank(engine, query)[:6], 16)}.htm",
+            f"{query} - 搜狗百科",
+            "搜狗百科",
+            "baike.sogou.com",
+        ),
+        "so360": Hit(
+            f"https://baike.so.com/doc/{int(_rank(engine, query)[:6], 16)}.html",
+            f"{query}_360百科",
+            "360百科",
+            "baike.so.com",
+        ),
     }[engine]
     return ([own] + hits)[:MAX_RESULTS] if hits else []
 
@@ -176,8 +203,10 @@ def _q(req: SimRequest, *names: str) -> str:
 
 
 def _page(title: str, body: str, status: int = 200) -> SimResponse:
-    doc = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)}"
-           f"</title></head><body>{body}</body></html>")
+    doc = (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}'
+        f"</title></head><body>{body}</body></html>"
+    )
     return SimResponse(status, _HTML, doc.encode("utf-8"))
 
 
@@ -198,24 +227,37 @@ def baidu(req: SimRequest, world: World) -> SimResponse:
         target = _untoken(_q(req, "url"), "baidu")
         return _redirect(target) if target else _page("百度一下，你就知道", "链接已失效", 404)
     if req.path.startswith("/static/captcha"):
-        return _page("百度安全验证", (
-            '<div class="timeout-title">网络不给力，请稍后重试</div>'
-            '<div class="passMod_dialog-body">请完成下方验证后继续操作</div>'
-            '<div id="captcha" class="vcode-spin"></div>'))
+        return _page(
+            "百度安全验证",
+            (
+                '<div class="timeout-title">网络不给力，请稍后重试</div>'
+                '<div class="passMod_dialog-body">请完成下方验证后继续操作</div>'
+                '<div id="captcha" class="vcode-spin"></div>'
+            ),
+        )
     if req.path != "/s":
         return _page("百度一下，你就知道", '<form action="/s"><input name="wd"></form>')
     wd = _q(req, "wd", "word")
     if _blocked("baidu"):
-        return _redirect("https://wappass.baidu.com/static/captcha/tuxing.html?&logid=1&ak=c27b"
-                         "&backurl=" + quote(f"https://www.baidu.com/s?wd={wd}"))
+        return _redirect(
+            "https://wappass.baidu.com/static/captcha/tuxing.html?&logid=1&ak=c27b"
+            "&backurl=" + quote(f"https://www.baidu.com/s?wd={wd}")
+        )
     page = _int(_q(req, "pn")) // 10
     hits = results(world, "baidu", wd, page)
-    nxt = (f'<a href="/s?{urlencode({"wd": wd, "pn": 10 * (page + 1)})}" class="n">下一页 &gt;</a>'
-           if has_next(world, wd, page) else "")
+    nxt = (
+        f'<a href="/s?{urlencode({"wd": wd, "pn": 10 * (page + 1)})}" class="n">下一页 &gt;</a>'
+        if has_next(world, wd, page)
+        else ""
+    )
     if not hits:
-        return _page(f"{wd}_百度搜索", (
-            f'<div id="content_left"><div class="nors"><p>抱歉没有找到与<span style="font-family:'
-            f'宋体">“</span><em>{_e(wd)}</em><span>”</span>相关的网页。</p></div></div>'))
+        return _page(
+            f"{wd}_百度搜索",
+            (
+                f'<div id="content_left"><div class="nors"><p>抱歉没有找到与<span style="font-family:'
+                f'宋体">“</span><em>{_e(wd)}</em><span>”</span>相关的网页。</p></div></div>'
+            ),
+        )
     items = []
     for i, h in enumerate(hits, 1):
         mu = f' mu="{_e(h.url)}"' if i % 2 == 0 else ""  # Baidu gives `mu` on some results only
@@ -226,12 +268,17 @@ def baidu(req: SimRequest, world: World) -> SimResponse:
             f'<h3 class="c-title t t tts-title"><a href="{_e(link)}" target="_blank">'
             f'{_e(h.title)}</a></h3><div class="c-abstract">{_e(h.snippet)}</div>'
             f'<div class="c-row"><span class="c-showurl c-color-gray">{_e(h.host)}/</span></div>'
-            f'</div>')
-    return _page(f"{wd}_百度搜索", (
-        f'<div id="wrapper"><div id="head"><form id="form" action="/s"><input id="kw" name="wd"'
-        f' value="{_e(wd)}"></form></div><div id="content_left">{"".join(items)}</div>'
-        f'<div id="page"><div class="page-inner_2jZi2"><strong>{page + 1}</strong>{nxt}</div>'
-        f'</div></div>'))
+            f"</div>"
+        )
+    return _page(
+        f"{wd}_百度搜索",
+        (
+            f'<div id="wrapper"><div id="head"><form id="form" action="/s"><input id="kw" name="wd"'
+            f' value="{_e(wd)}"></form></div><div id="content_left">{"".join(items)}</div>'
+            f'<div id="page"><div class="page-inner_2jZi2"><strong>{page + 1}</strong>{nxt}</div>'
+            f"</div></div>"
+        ),
+    )
 
 
 # ---------------------------------------------------------------- Bing (cn)
@@ -250,37 +297,60 @@ def bing(req: SimRequest, world: World) -> SimResponse:
         return _page("必应", '<form action="/search"><input name="q"></form>')
     q = _q(req, "q")
     if _blocked("bing"):
-        return _page("Bing", (
-            '<div id="b_content"><div class="captcha"><h1>最后一步</h1>'
-            '<p>请解决以下难题以继续</p><p>One last step. Please solve the challenge below to '
-            'continue</p><div id="turnstile-widget"></div></div></div>'))
+        return _page(
+            "Bing",
+            (
+                '<div id="b_content"><div class="captcha"><h1>最后一步</h1>'
+                "<p>请解决以下难题以继续</p><p>One last step. Please solve the challenge below to "
+                'continue</p><div id="turnstile-widget"></div></div></div>'
+            ),
+        )
     page = max(0, _int(_q(req, "first")) - 1) // 10
     hits = results(world, "bing", q, page)
-    nxt = (f'<li><a class="sb_pagN sb_pagN_bp b_widePag sb_bp" title="下一页" href="/search?'
-           f'{_e(urlencode({"q": q, "first": 10 * (page + 1) + 1, "FORM": "PERE"}))}">下一页</a></li>'
-           if has_next(world, q, page) else "")
+    nxt = (
+        f'<li><a class="sb_pagN sb_pagN_bp b_widePag sb_bp" title="下一页" href="/search?'
+        f'{_e(urlencode({"q": q, "first": 10 * (page + 1) + 1, "FORM": "PERE"}))}">下一页</a></li>'
+        if has_next(world, q, page)
+        else ""
+    )
     if not hits:
-        return _page(f"{q} - 搜索", (
-            f'<ol id="b_results"><li class="b_no"><h1>没有与此相关的结果: <strong>{_e(q)}</strong>'
-            f'</h1></li></ol>'))
+        return _page(
+            f"{q} - 搜索",
+            (
+                f'<ol id="b_results"><li class="b_no"><h1>没有与此相关的结果: <strong>{_e(q)}</strong>'
+                f"</h1></li></ol>"
+            ),
+        )
     items = []
     for i, h in enumerate(hits):
         href = h.url
         if i % 3 == 1:  # Bing wraps some links in its click tracker
             u = "a1" + base64.urlsafe_b64encode(h.url.encode()).decode().rstrip("=")
             href = "https://cn.bing.com/ck/a?!&&" + urlencode(
-                {"p": _rank("bing", h.url)[:40], "ptn": "3", "ver": "2", "hsh": "3", "u": u,
-                 "ntb": "1"})
+                {
+                    "p": _rank("bing", h.url)[:40],
+                    "ptn": "3",
+                    "ver": "2",
+                    "hsh": "3",
+                    "u": u,
+                    "ntb": "1",
+                }
+            )
         items.append(
             f'<li class="b_algo" data-id><div class="b_tpcn"><div class="tptt">{_e(h.host)}</div>'
             f'</div><h2><a target="_blank" href="{_e(href)}" h="ID=SERP,{5000 + i}.1">'
             f'{_e(h.title)}</a></h2><div class="b_caption"><p class="b_lineclamp2">'
             f'{_e(h.snippet)}</p><div class="b_attribution"><cite>{_e(h.url)}</cite></div>'
-            f'</div></li>')
-    return _page(f"{q} - 搜索", (
-        f'<header id="b_header"><form action="/search"><input id="sb_form_q" name="q"'
-        f' value="{_e(q)}"></form></header><main><ol id="b_results">{"".join(items)}'
-        f'<li class="b_pag"><nav><ul class="sb_pageList">{nxt}</ul></nav></li></ol></main>'))
+            f"</div></li>"
+        )
+    return _page(
+        f"{q} - 搜索",
+        (
+            f'<header id="b_header"><form action="/search"><input id="sb_form_q" name="q"'
+            f' value="{_e(q)}"></form></header><main><ol id="b_results">{"".join(items)}'
+            f'<li class="b_pag"><nav><ul class="sb_pageList">{nxt}</ul></nav></li></ol></main>'
+        ),
+    )
 
 
 # ---------------------------------------------------------------- Sogou
@@ -294,16 +364,24 @@ def sogou(req: SimRequest, world: World) -> SimResponse:
         if not target:
             return _page("搜狗搜索", "链接已失效", 404)
         t = _e(target)
-        return SimResponse(200, _HTML, (
-            f'<meta content="always" name="referrer"><script>window.location.replace("{t}")'
-            f'</script><noscript><META http-equiv="refresh" content="0;URL=\'{t}\'"></noscript>'
-        ).encode())
+        return SimResponse(
+            200,
+            _HTML,
+            (
+                f'<meta content="always" name="referrer"><script>window.location.replace("{t}")'
+                f'</script><noscript><META http-equiv="refresh" content="0;URL=\'{t}\'"></noscript>'
+            ).encode(),
+        )
     if req.path.startswith("/antispider"):
-        return _page("搜狗搜索", (
-            '<div class="content-box"><p class="p1">用户您好，我们的系统检测到您网络中存在异常访问请求。'
-            '</p><p class="p2">此验证码用于确认这些请求是您的正常行为而不是自动程序发出的，需要您协助验证。'
-            '</p><form name="authform" method="POST" id="seccodeForm" action="/">'
-            '<input type="text" name="c" placeholder="请输入图中的验证码"></form></div>'))
+        return _page(
+            "搜狗搜索",
+            (
+                '<div class="content-box"><p class="p1">用户您好，我们的系统检测到您网络中存在异常访问请求。'
+                '</p><p class="p2">此验证码用于确认这些请求是您的正常行为而不是自动程序发出的，需要您协助验证。'
+                '</p><form name="authform" method="POST" id="seccodeForm" action="/">'
+                '<input type="text" name="c" placeholder="请输入图中的验证码"></form></div>'
+            ),
+        )
     if req.path != "/web":
         return _page("搜狗搜索引擎", '<form action="/web"><input name="query"></form>')
     query = _q(req, "query")
@@ -311,12 +389,20 @@ def sogou(req: SimRequest, world: World) -> SimResponse:
         return _redirect("http://www.sogou.com/antispider/?from=" + quote(f"/web?query={query}"))
     page = max(0, _int(_q(req, "page")) - 1)
     hits = results(world, "sogou", query, page)
-    nxt = (f'<a id="sogou_next" href="?{_e(urlencode({"query": query, "page": page + 2, "ie": "utf8"}))}"'
-           f' class="np">下一页</a>' if has_next(world, query, page) else "")
+    nxt = (
+        f'<a id="sogou_next" href="?{_e(urlencode({"query": query, "page": page + 2, "ie": "utf8"}))}"'
+        f' class="np">下一页</a>'
+        if has_next(world, query, page)
+        else ""
+    )
     if not hits:
-        return _page(f"{query} - 搜狗搜索", (
-            f'<div class="results"><div id="noresult_part1_container"><p class="no-tit">抱歉，'
-            f'没有找到与“<em>{_e(query)}</em>”相关的网页。</p></div></div>'))
+        return _page(
+            f"{query} - 搜狗搜索",
+            (
+                f'<div class="results"><div id="noresult_part1_container"><p class="no-tit">抱歉，'
+                f"没有找到与“<em>{_e(query)}</em>”相关的网页。</p></div></div>"
+            ),
+        )
     items = []
     for i, h in enumerate(hits):
         link = f"/link?url={_token(h.url, 'sogou')}"
@@ -324,11 +410,16 @@ def sogou(req: SimRequest, world: World) -> SimResponse:
             f'<div class="vrwrap"><h3 class="vr-title"><a id="sogou_vr_30000000_title_{i}"'
             f' target="_blank" href="{_e(link)}">{_e(h.title)}</a></h3>'
             f'<div class="star-wiki">{_e(h.snippet)}</div><div class="citeurl">'
-            f'<span>{_e(h.host)}</span></div></div>')
-    return _page(f"{query} - 搜狗搜索", (
-        f'<form action="/web" id="searchForm"><input name="query" value="{_e(query)}"></form>'
-        f'<div class="results">{"".join(items)}</div><div class="p" id="pagebar_container">'
-        f'{nxt}</div>'))
+            f"<span>{_e(h.host)}</span></div></div>"
+        )
+    return _page(
+        f"{query} - 搜狗搜索",
+        (
+            f'<form action="/web" id="searchForm"><input name="query" value="{_e(query)}"></form>'
+            f'<div class="results">{"".join(items)}</div><div class="p" id="pagebar_container">'
+            f"{nxt}</div>"
+        ),
+    )
 
 
 # ---------------------------------------------------------------- 360
@@ -343,18 +434,29 @@ def so360(req: SimRequest, world: World) -> SimResponse:
         return _page("360搜索，SO靠谱", '<form action="/s"><input name="q"></form>')
     q = _q(req, "q")
     if _blocked("so360"):
-        return _page("360搜索_访问异常出错", (
-            '<div class="mod-antispam"><h2>访问异常</h2><p>系统检测到您的访问存在异常，'
-            '请输入验证码以便正常访问。</p><img src="/captcha/create?t=1"><input name="captcha">'
-            '</div>'))
+        return _page(
+            "360搜索_访问异常出错",
+            (
+                '<div class="mod-antispam"><h2>访问异常</h2><p>系统检测到您的访问存在异常，'
+                '请输入验证码以便正常访问。</p><img src="/captcha/create?t=1"><input name="captcha">'
+                "</div>"
+            ),
+        )
     page = max(0, _int(_q(req, "pn")) - 1)
     hits = results(world, "so360", q, page)
-    nxt = (f'<a id="snext" href="/s?{_e(urlencode({"q": q, "pn": page + 2}))}">下一页&gt;</a>'
-           if has_next(world, q, page) else "")
+    nxt = (
+        f'<a id="snext" href="/s?{_e(urlencode({"q": q, "pn": page + 2}))}">下一页&gt;</a>'
+        if has_next(world, q, page)
+        else ""
+    )
     if not hits:
-        return _page(f"{q} - 360搜索", (
-            f'<div id="main"><div id="no-result"><p>抱歉，未找到和“<em>{_e(q)}</em>”相关的网页。'
-            f'</p></div></div>'))
+        return _page(
+            f"{q} - 360搜索",
+            (
+                f'<div id="main"><div id="no-result"><p>抱歉，未找到和“<em>{_e(q)}</em>”相关的网页。'
+                f"</p></div></div>"
+            ),
+        )
     items = []
     for i, h in enumerate(hits):
         m = _token(h.url, "so360")[:24]
@@ -364,8 +466,13 @@ def so360(req: SimRequest, world: World) -> SimResponse:
             f'<li class="res-list" data-lazyload="1"><h3 class="res-title"><a href="{_e(link)}"'
             f'{mdurl} data-res=\'{{"pos":{i + 1}}}\' target="_blank">{_e(h.title)}</a></h3>'
             f'<p class="res-desc">{_e(h.snippet)}</p><p class="g-linkinfo"><cite>{_e(h.host)}'
-            f'</cite></p></li>')
-    return _page(f"{q} - 360搜索", (
-        f'<form action="/s" id="bd_search"><input name="q" value="{_e(q)}"></form>'
-        f'<div id="main"><ul class="result">{"".join(items)}</ul><div id="page">{nxt}</div>'
-        f'</div>'))
+            f"</cite></p></li>"
+        )
+    return _page(
+        f"{q} - 360搜索",
+        (
+            f'<form action="/s" id="bd_search"><input name="q" value="{_e(q)}"></form>'
+            f'<div id="main"><ul class="result">{"".join(items)}</ul><div id="page">{nxt}</div>'
+            f"</div>"
+        ),
+    )

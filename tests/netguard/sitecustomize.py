@@ -63,7 +63,9 @@ def _sendto(self: socket.socket, data: bytes, *args: object) -> int:
 def _getaddrinfo(host: object, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
     # Names are only resolved through our own DNS server (dnspython), never the system's.
     if not _allowed_host(host):
-        raise socket.gaierror(socket.EAI_NONAME, f"network guard: {host!r} is not resolvable in tests")
+        raise socket.gaierror(
+            socket.EAI_NONAME, f"network guard: {host!r} is not resolvable in tests"
+        )
     return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
 

@@ -31,7 +31,9 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
         key, sep, raw = item.partition("=")
         source, dot, name = key.partition(".")
         if not sep or not dot or source not in ALL_SOURCES or not name:
-            raise click.UsageError(f"--option {item!r}: expected SOURCE.KEY=VALUE with a known source")
+            raise click.UsageError(
+                f"--option {item!r}: expected SOURCE.KEY=VALUE with a known source"
+            )
         value: Any = raw
         try:
             value = float(raw) if "." in raw else int(raw)
@@ -43,7 +45,9 @@ def parse_source_options(items: tuple[str, ...]) -> dict[str, dict[str, Any]]:
 
 
 def discovery_options(
-    sources: tuple[str, ...], opts: dict[str, dict[str, Any]], dns_budget: int | None,
+    sources: tuple[str, ...],
+    opts: dict[str, dict[str, Any]],
+    dns_budget: int | None,
     feeds: tuple[str, ...],
 ) -> tuple[tuple[str, ...], dict[str, dict[str, Any]]]:
     """--dns-budget and --feed as source options (the feed source runs only with a feed)."""
@@ -61,40 +65,96 @@ def discovery_options(
 
 
 @click.command("crawl")
-@click.option("--sources", "sources_opt", metavar="LIST",
-              help=f"Comma-separated sources (default: all of {','.join(ALL_SOURCES)}).")
-@click.option("--seeds", "seeds", multiple=True, type=click.Path(path_type=Path),
-              help="Seed/tip file (text, CSV, 12345 tips CSV, or a QR image); repeatable.")
+@click.option(
+    "--sources",
+    "sources_opt",
+    metavar="LIST",
+    help=f"Comma-separated sources (default: all of {','.join(ALL_SOURCES)}).",
+)
+@click.option(
+    "--seeds",
+    "seeds",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Seed/tip file (text, CSV, 12345 tips CSV, or a QR image); repeatable.",
+)
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds per URL.")
 @click.option("--concurrency", default=4, show_default=True, help="Browser pages at once.")
-@click.option("--triage-threshold", default=15, show_default=True,
-              help="Cheap-stage score from which a candidate is rendered.")
+@click.option(
+    "--triage-threshold",
+    default=15,
+    show_default=True,
+    help="Cheap-stage score from which a candidate is rendered.",
+)
 @click.option("--max-candidates", default=5000, show_default=True)
-@click.option("--lookalike-limit", type=int, default=None,
-              help="Look-alike names generated per target, best first (default: all).")
-@click.option("--dns-rate", type=float, default=200.0, show_default=True,
-              help="DNS queries per second of the look-alike source.")
-@click.option("--dns-budget", type=int, default=None,
-              help="DNS queries the look-alike source spends per target, likeliest names first "
-                   "(default 20000).")
-@click.option("--feed", "feeds", multiple=True, metavar="FILE",
-              help="Newly-registered-domain or zone-file feed (.gz ok, '-' for stdin): names "
-                   "scored in bulk, only those above the threshold resolved; repeatable.")
-@click.option("--option", "source_opts", multiple=True, metavar="SOURCE.KEY=VALUE",
-              help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.")
+@click.option(
+    "--lookalike-limit",
+    type=int,
+    default=None,
+    help="Look-alike names generated per target, best first (default: all).",
+)
+@click.option(
+    "--dns-rate",
+    type=float,
+    default=200.0,
+    show_default=True,
+    help="DNS queries per second of the look-alike source.",
+)
+@click.option(
+    "--dns-budget",
+    type=int,
+    default=None,
+    help="DNS queries the look-alike source spends per target, likeliest names first "
+    "(default 20000).",
+)
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="FILE",
+    help="Newly-registered-domain or zone-file feed (.gz ok, '-' for stdin): names "
+    "scored in bulk, only those above the threshold resolved; repeatable.",
+)
+@click.option(
+    "--option",
+    "source_opts",
+    multiple=True,
+    metavar="SOURCE.KEY=VALUE",
+    help="A source tunable, e.g. ct.delay=0.5 or search.engines=baidu,bing; repeatable.",
+)
 @click.option("--nightly", is_flag=True, help="Scheduled run: also send the digest.")
-@click.option("--coordinator", is_flag=True,
-              help="Distributed run: discover once, queue the candidates in Redis "
-                   "(ZHENWEI_REDIS_URL) and wait until the workers have done them all.")
-@click.option("--distributed", is_flag=True,
-              help="Distributed run: a worker pulling the candidates its coordinator queued.")
-@click.option("--run-key", metavar="KEY",
-              help="Distributed: the key shared by the coordinator and workers of one run "
-                   "(default: today's UTC date, YYYY-MM-DD).")
-@click.option("--visibility", type=float, default=300.0, show_default=True,
-              help="Distributed: seconds before a silent worker's candidate goes to another.")
-@click.option("--wait", "wait", type=float, default=3600.0, show_default=True,
-              help="Distributed worker: seconds to wait for the coordinator to publish the run.")
+@click.option(
+    "--coordinator",
+    is_flag=True,
+    help="Distributed run: discover once, queue the candidates in Redis "
+    "(ZHENWEI_REDIS_URL) and wait until the workers have done them all.",
+)
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Distributed run: a worker pulling the candidates its coordinator queued.",
+)
+@click.option(
+    "--run-key",
+    metavar="KEY",
+    help="Distributed: the key shared by the coordinator and workers of one run "
+    "(default: today's UTC date, YYYY-MM-DD).",
+)
+@click.option(
+    "--visibility",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Distributed: seconds before a silent worker's candidate goes to another.",
+)
+@click.option(
+    "--wait",
+    "wait",
+    type=float,
+    default=3600.0,
+    show_default=True,
+    help="Distributed worker: seconds to wait for the coordinator to publish the run.",
+)
 @click.option("--no-progress", is_flag=True, help="No progress bar (logs only).")
 def command(
     sources_opt: str | None,
@@ -186,13 +246,23 @@ def _run(settings: Any, options: Any, *, progress: bool) -> Any:
     console = Console(stderr=True)
     if not progress or not console.is_terminal:
         try:
-            return CrawlJob(settings, options, progress=lambda _: board.add("pages", "fetched")).run()
+            return CrawlJob(
+                settings, options, progress=lambda _: board.add("pages", "fetched")
+            ).run()
         finally:
             log_summary(board)
-    with Ticker(board, lambda line: console.print(line, markup=False, highlight=False)), Progress(
-        TextColumn("[bold]巡查[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"), console=console, transient=True,
-    ) as bar:
+    with (
+        Ticker(board, lambda line: console.print(line, markup=False, highlight=False)),
+        Progress(
+            TextColumn("[bold]巡查[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[last]}"),
+            console=console,
+            transient=True,
+        ) as bar,
+    ):
         task = bar.add_task("crawl", total=None, last="")
 
         def on_page(item: Any) -> None:
@@ -213,9 +283,14 @@ def _digest(settings: Any, summary: Any) -> None:
         return
     repo = Repository(Database.from_settings(settings))
     digest = build_digest(
-        repo, run_id=summary.run_id, started_at=summary.started_at,
-        finished_at=summary.finished_at or summary.started_at, new_leads=summary.new_leads,
-        changed=summary.changed, stats=summary.per_source, min_score=cfg.min_score,
+        repo,
+        run_id=summary.run_id,
+        started_at=summary.started_at,
+        finished_at=summary.finished_at or summary.started_at,
+        new_leads=summary.new_leads,
+        changed=summary.changed,
+        stats=summary.per_source,
+        min_score=cfg.min_score,
     )
     for d in deliver(digest, cfg, settings):
         if not d.ok:
@@ -232,8 +307,12 @@ def _print_summary(summary: Any) -> None:
     totals = [0, 0, 0, 0]
     for name in sorted(summary.per_source):
         row = summary.per_source[name]
-        vals = [row.get("candidates", 0), row.get("fetched", 0), row.get("leads", 0),
-                row.get("failures", 0)]
+        vals = [
+            row.get("candidates", 0),
+            row.get("fetched", 0),
+            row.get("leads", 0),
+            row.get("failures", 0),
+        ]
         totals = [a + b for a, b in zip(totals, vals, strict=True)]
         table.add_row(f"{SOURCES.get(name, name)} ({name})", *map(str, vals))
     table.add_row("合计", *map(str, totals), style="bold")

@@ -24,11 +24,22 @@ def _run(args: list[str], env: dict[str, str]) -> int:
 
 
 @click.command("demo")
-@click.option("--data-dir", type=click.Path(path_type=Path), default=Path("var/demo"),
-              show_default=True, help="Where the demo database and evidence go.")
-@click.option("--fresh/--keep", default=True, show_default=True,
-              help="Start from an empty database (default) or keep the previous demo's.")
-@click.option("--serve", is_flag=True, help="Keep the simulated internet up afterwards (Ctrl-C stops).")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=Path("var/demo"),
+    show_default=True,
+    help="Where the demo database and evidence go.",
+)
+@click.option(
+    "--fresh/--keep",
+    default=True,
+    show_default=True,
+    help="Start from an empty database (default) or keep the previous demo's.",
+)
+@click.option(
+    "--serve", is_flag=True, help="Keep the simulated internet up afterwards (Ctrl-C stops)."
+)
 def command(data_dir: Path, fresh: bool, serve: bool) -> None:
     """Run the nightly crawl on the simulated internet and print the lead queue."""
     from simworld import SimulatedInternet
@@ -57,8 +68,17 @@ def command(data_dir: Path, fresh: bool, serve: bool) -> None:
             ["reference", "update"],
             # The simulated DNS server answers on loopback: a faster rate than the polite
             # default, and the best 25,000 look-alikes per target (all of the world's).
-            ["crawl", "--dns-rate", "2000", "--lookalike-limit", "25000",
-             "--option", "ct.delay=0.1", "--option", "search.delay=0.1"],
+            [
+                "crawl",
+                "--dns-rate",
+                "2000",
+                "--lookalike-limit",
+                "25000",
+                "--option",
+                "ct.delay=0.1",
+                "--option",
+                "search.delay=0.1",
+            ],
             ["leads", "--limit", "40"],
         ]
         for step in steps:

@@ -22,7 +22,9 @@ def _fail(message: str, code: int = 1) -> None:
 @click.command("review")
 @click.argument("lead_id", type=int)
 @click.argument("action", type=click.Choice(sorted(labels.ACTIONS)))
-@click.option("--user", "user", required=True, help="An account of `zhenwei users`; its role applies.")
+@click.option(
+    "--user", "user", required=True, help="An account of `zhenwei users`; its role applies."
+)
 @click.option("--note", default="", help="The note recorded with the action.")
 def command(lead_id: int, action: str, user: str, note: str) -> None:
     """Record a review action on a lead (status change and audit event), as USER."""
@@ -51,7 +53,12 @@ def command(lead_id: int, action: str, user: str, note: str) -> None:
         if not labels.may(role, chosen):
             _fail(f"{user} ({role}) may not {chosen.name}")
         event = repo.reviews.add(
-            lead_id, user=user, action=chosen.name, note=note, new_status=chosen.new_status, role=role
+            lead_id,
+            user=user,
+            action=chosen.name,
+            note=note,
+            new_status=chosen.new_status,
+            role=role,
         )
     except NotFoundError:
         _fail(f"no lead with id {lead_id}")

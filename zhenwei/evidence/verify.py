@@ -109,7 +109,9 @@ def _entry_problems(info: zipfile.ZipInfo) -> list[str]:
     problems = []
     mode = info.external_attr >> 16
     if name.endswith("/") or info.is_dir():
-        problems.append(f"{name}: a directory entry ({info.file_size} bytes); packages hold files only")
+        problems.append(
+            f"{name}: a directory entry ({info.file_size} bytes); packages hold files only"
+        )
     elif stat.S_IFMT(mode) not in (0, stat.S_IFREG):
         kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
         problems.append(f"{name}: {kind}")
@@ -228,7 +230,11 @@ def _check_manifest(meta: dict[str, bytes], digests: dict[str, str]) -> list[str
     chain = manifest.get("audit_chain")
     if not isinstance(chain, dict) or chain.get("ok") is not True:
         reason = chain.get("reason") if isinstance(chain, dict) else "not recorded"
-        forced = " (exported with --force)" if isinstance(chain, dict) and chain.get("forced_export") else ""
+        forced = (
+            " (exported with --force)"
+            if isinstance(chain, dict) and chain.get("forced_export")
+            else ""
+        )
         problems.append(f"the lead's review audit trail was broken at export{forced}: {reason}")
     for name, digest in sorted(files.items()):
         if name not in digests:
@@ -267,8 +273,11 @@ def _check_signature(
         return True, fingerprint, True, []
     if trusted:
         if fingerprint not in trusted:
-            return True, fingerprint, False, [
-                f"signed by key {fingerprint[:16]}…, which is not among the trusted keys"
-            ]
+            return (
+                True,
+                fingerprint,
+                False,
+                [f"signed by key {fingerprint[:16]}…, which is not among the trusted keys"],
+            )
         return True, fingerprint, True, []
     return True, fingerprint, False, []

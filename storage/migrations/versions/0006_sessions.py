@@ -57,9 +57,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name"),
     )
     with op.batch_alter_table("review_event") as batch:
-        batch.add_column(
-            sa.Column("mac", sa.String(length=64), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("mac", sa.String(length=64), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
