@@ -35,7 +35,6 @@ CHROMIUM_ARGS = (
     # Bounded memory (finding 8): a script hoarding memory hits V8's heap limit and its page
     # fails (a typed render failure) long before the renderer takes gigabytes.
     "--js-flags=--max-old-space-size=256",
-    "--renderer-process-limit=4",  # pages of hostile sites share renderers, not one each
 )
 #: Debian's /usr/bin/chromium wrapper adds Google API keys and --enable-remote-extensions, so
 #: Chromium calls update.googleapis.com, clients2.google.com and accounts.google.com (through our
