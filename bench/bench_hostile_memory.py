@@ -19,78 +19,19 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from treememory import Sampler  # noqa: E402
 
 from simworld import SimulatedInternet  # noqa: E402
 from simworld.handlers.hostile import PATHS, warm_up  # noqa: E402
 from simworld.loader import load_world  # noqa: E402
 
 HOST = "hostile-mem.cn"
-
-
-def _kind(proc: psutil.Process) -> str:
-    cmd = proc.cmdline()
-    name = Path(cmd[0]).name if cmd else proc.name()
-    kind = next((a.split("=", 1)[1] for a in cmd if a.startswith("--type=")), "")
-    return f"{name} {kind}".strip()
-
-
-class Sampler(threading.Thread):
-    """Samples the memory of a process and all its descendants until stopped."""
-
-    def __init__(self, pid: int, interval: float) -> None:
-        super().__init__(daemon=True)
-        self.root = psutil.Process(pid)
-        self.interval = interval
-        self.peak_rss = 0
-        self.peak_pss = 0
-        self.peak_procs = 0
-        self.samples = 0
-        #: peak RSS per kind of process (zhenwei, node driver, chromium browser, renderer...)
-        self.by_kind: dict[str, int] = {}
-        self._halt = threading.Event()
-
-    def _tree(self) -> list[psutil.Process]:
-        try:
-            return [self.root, *self.root.children(recursive=True)]
-        except psutil.Error:
-            return []
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            procs = self._tree()
-            rss = pss = 0
-            full = self.samples % 4 == 0  # smaps is costly to read for every process
-            for proc in procs:
-                try:
-                    if full:
-                        info = proc.memory_full_info()
-                        rss += info.rss
-                        pss += getattr(info, "pss", info.rss)
-                    else:
-                        info = proc.memory_info()
-                        rss += info.rss
-                    kind = _kind(proc)
-                    self.by_kind[kind] = max(self.by_kind.get(kind, 0), info.rss)
-                except psutil.Error:
-                    continue
-            self.peak_rss = max(self.peak_rss, rss)
-            if full:
-                self.peak_pss = max(self.peak_pss, pss)
-            self.peak_procs = max(self.peak_procs, len(procs))
-            self.samples += 1
-            self._halt.wait(self.interval)
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join()
 
 
 def main() -> int:
@@ -130,7 +71,7 @@ def main() -> int:
             stderr=subprocess.PIPE,
             text=True,
         )
-        sampler = Sampler(proc.pid, opts.interval)
+        sampler = Sampler(proc.pid, opts.interval, pss_every=4)
         sampler.start()
         out, err = proc.communicate(timeout=3600)
         sampler.stop()

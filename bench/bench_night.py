@@ -24,7 +24,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,40 +86,6 @@ def _child(feed: Path, concurrency: int, timeout: float) -> None:
             }
         )
     )
-
-
-class TreeSampler(threading.Thread):
-    """Peak RSS and PSS sums of a process and all its descendants, once a second."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak_rss = 0
-        self.peak_pss = 0
-        self.peak_procs = 0
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        import psutil
-
-        while not self.stop.is_set():
-            try:
-                root = psutil.Process(self.pid)
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                break
-            rss = pss = 0
-            for p in procs:
-                try:
-                    info = p.memory_full_info()
-                    rss += info.rss
-                    pss += getattr(info, "pss", info.rss)
-                except psutil.Error:
-                    continue
-            self.peak_rss = max(self.peak_rss, rss)
-            self.peak_pss = max(self.peak_pss, pss)
-            self.peak_procs = max(self.peak_procs, len(procs))
-            self.stop.wait(1.0)
 
 
 def main() -> None:
@@ -200,7 +165,9 @@ def main() -> None:
             text=True,
             stderr=args.progress.open("w") if args.progress else subprocess.DEVNULL,
         )
-        sampler = TreeSampler(proc.pid)
+        from treememory import Sampler
+
+        sampler = Sampler(proc.pid, 1.0)
         sampler.start()
         try:
             out, _ = proc.communicate(timeout=args.max_minutes * 60 if args.max_minutes else None)
@@ -210,8 +177,7 @@ def main() -> None:
             out, _ = proc.communicate()
             stopped = f" — STOPPED after --max-minutes {args.max_minutes:g}"
         wall = time.monotonic() - t
-        sampler.stop.set()
-        sampler.join()
+        sampler.stop()
         if proc.returncode != 0:
             sys.exit(f"crawl failed ({proc.returncode})")
         r = json.loads(out.strip().splitlines()[-1])

@@ -25,6 +25,27 @@ class Candidate:
     #: the target profile this candidate was generated for, when known
     target: str | None = None
 
+    def to_json(self) -> JSON:
+        """The candidate as run plans and the distributed queue store it."""
+        return {
+            "url": self.url,
+            "source": self.source,
+            "found_at": self.found_at.isoformat(),
+            "context": self.context,
+            "target": self.target,
+        }
+
+    @classmethod
+    def from_json(cls, data: JSON) -> Candidate:
+        """Inverse of `to_json`; KeyError/ValueError/TypeError on a damaged record."""
+        return cls(
+            data["url"],
+            data["source"],
+            datetime.fromisoformat(data["found_at"]),
+            data.get("context") or {},
+            data.get("target"),
+        )
+
 
 @dataclass(frozen=True)
 class RedirectHop:

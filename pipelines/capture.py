@@ -73,11 +73,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def write_capture(page: Page, out_dir: Path, warc_path: Path | str | None = None) -> Path:

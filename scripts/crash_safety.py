@@ -13,7 +13,6 @@ artifact present and intact. Prints the figures; exits 1 when anything differs.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import signal
@@ -29,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipelines.capture import sha256_file  # noqa: E402
 from simworld import SimulatedInternet  # noqa: E402
 
 ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
@@ -74,14 +74,6 @@ def _args(seeds: Path) -> list[str]:
     ]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def outcome(data: Path) -> Outcome:
     db = data / "zhenwei.db"
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
@@ -98,7 +90,7 @@ def outcome(data: Path) -> Outcome:
     bad = []
     for sha, rel in artifacts:
         path = store / rel
-        if not path.is_file() or _sha256(path) != sha:
+        if not path.is_file() or sha256_file(path) != sha:
             bad.append(rel)
     leftover = sum(1 for p in data.rglob(".tmp-*"))
     return Outcome(captures, leads, runs, bad, leftover)

@@ -105,6 +105,11 @@ class Users(sql.Store):
 
         sql.write(self.db, run)
 
+    def role_of(self, name: str) -> str | None:
+        """The user's role as the database says now, or None for no such user."""
+        with self.db.session() as s:
+            return s.scalars(select(User.role).where(User.name == name)).one_or_none()
+
     def list(self) -> list[UserRecord]:
         with self.db.session() as s:
             return [

@@ -10,7 +10,8 @@ from pathlib import Path
 from core.profiles import default_profile, parse_profile
 from crawler.sources.base import SourceContext, SourceLimits
 from crawler.sources.progress import ProgressBoard
-from crawler.sources.search import SearchEngineSource, parse_page, queries_for
+from crawler.sources.search import SearchEngineSource, queries_for
+from crawler.sources.serp import parse_page
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet
 from simworld.handlers import search as engines

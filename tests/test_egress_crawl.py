@@ -31,11 +31,13 @@ pytestmark = pytest.mark.timeout(1500)
 ZHENWEI = [sys.executable, "-m", "zhenwei.cli"]
 SECRET = "INTERNAL-SERVICE-SECRET-7f3a"
 BAIT = "cx-mem-gov.cn"  # a counterfeit of the default world: its links are followed
+# Every address below must be refused by the egress policy before any packet is sent.
 ISSUE_URLS = [
-    "http://[::1]/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://10.255.255.1/",
-    "http://169.254.169.254/", "http://192.168.255.254/",
+    "http://[::1]/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/",
+    "http://10.255.255.1/",  # refused
+    "http://169.254.169.254/", "http://192.168.255.254/",  # refused
 ]  # fmt: skip
-INTERNAL_NAMES = {"intranet-mem.cn": "10.255.255.1", "loop-mem.cn": "127.0.0.2"}
+INTERNAL_NAMES = {"intranet-mem.cn": "10.255.255.1", "loop-mem.cn": "127.0.0.2"}  # refused
 
 
 class Listener:
@@ -107,7 +109,8 @@ def build_world(root: Path, inner: Listener, target: Listener, popup: Listener) 
         '<input name="idcard"><input type="submit"></form>'
     )
     html += (
-        f'<img src="{inner.url}/pixel.png"><iframe src="http://169.254.169.254/latest/"></iframe>'
+        f'<img src="{inner.url}/pixel.png">'
+        '<iframe src="http://169.254.169.254/latest/"></iframe>'  # refused
         f'<script>window.open("{popup.url}/popup");</script>'
     )
     index = site / "files" / "index.html"

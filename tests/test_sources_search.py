@@ -13,14 +13,8 @@ import pytest
 from core.config import Settings
 from core.profiles import TargetProfile
 from crawler.sources.base import SourceContext, SourceLimits, SourceResult
-from crawler.sources.search import (
-    ENGINES,
-    SearchEngineSource,
-    block_reason,
-    decode_link,
-    parse_results,
-    queries_for,
-)
+from crawler.sources.search import SearchEngineSource, queries_for
+from crawler.sources.serp import ENGINES, block_reason, decode_link, parse_results
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet
 from simworld.handlers import search as engines

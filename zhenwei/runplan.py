@@ -37,16 +37,6 @@ def merge_candidates(
     return list(first.values())[:limit], hits
 
 
-def _candidate_json(c: Candidate) -> dict[str, Any]:
-    return {
-        "url": c.url,
-        "source": c.source,
-        "found_at": c.found_at.isoformat(),
-        "context": c.context,
-        "target": c.target,
-    }
-
-
 def save_run_plan(
     run_dir: Path,
     candidates: Sequence[Candidate],
@@ -56,7 +46,7 @@ def save_run_plan(
     """Written atomically before the first fetch: the run can always be resumed from it."""
     run_dir.mkdir(parents=True, exist_ok=True)
     plan = {
-        "candidates": [_candidate_json(c) for c in candidates],
+        "candidates": [c.to_json() for c in candidates],
         "hits": hits,
         "sources": {
             r.source: {
@@ -81,16 +71,7 @@ def load_run_plan(
     if not path.exists():
         return None
     plan = json.loads(path.read_text(encoding="utf-8"))
-    cands = [
-        Candidate(
-            url=c["url"],
-            source=c["source"],
-            found_at=datetime.fromisoformat(c["found_at"]),
-            context=c.get("context") or {},
-            target=c.get("target"),
-        )
-        for c in plan["candidates"]
-    ]
+    cands = [Candidate.from_json(c) for c in plan["candidates"]]
     results = [
         SourceResult(
             source=name,
@@ -126,7 +107,7 @@ class FollowedLog:
         self.path = run_dir / "followed.jsonl"
 
     def add(self, candidate: Candidate) -> None:
-        line = json.dumps(_candidate_json(candidate), ensure_ascii=False, default=str)
+        line = json.dumps(candidate.to_json(), ensure_ascii=False, default=str)
         with self.path.open("a", encoding="utf-8") as fh:
             fh.write(line + "\n")  # flushed on close: survives SIGKILL of this process
 
@@ -137,15 +118,7 @@ class FollowedLog:
         for line in self.path.read_text(encoding="utf-8").splitlines():
             try:
                 c = json.loads(line)
-                out.append(
-                    Candidate(
-                        c["url"],
-                        c["source"],
-                        datetime.fromisoformat(c["found_at"]),
-                        c.get("context") or {},
-                        c.get("target"),
-                    )
-                )
+                out.append(Candidate.from_json(c))
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by the crash
         return out

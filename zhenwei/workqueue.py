@@ -23,7 +23,6 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from core.types import Candidate
@@ -50,26 +49,6 @@ class Lease:
     candidate: Candidate
     hits: tuple[Candidate, ...]
     reclaimed: bool
-
-
-def _encode(c: Candidate) -> dict[str, Any]:
-    return {
-        "url": c.url,
-        "source": c.source,
-        "found_at": c.found_at.isoformat(),
-        "context": c.context,
-        "target": c.target,
-    }
-
-
-def _decode(d: Mapping[str, Any]) -> Candidate:
-    return Candidate(
-        d["url"],
-        d["source"],
-        datetime.fromisoformat(d["found_at"]),
-        d.get("context") or {},
-        d.get("target"),
-    )
 
 
 class CandidateQueue:
@@ -128,8 +107,8 @@ class CandidateQueue:
             return False
         fields = {
             "url": candidate.url,
-            "candidate": json.dumps(_encode(candidate), ensure_ascii=False),
-            "hits": json.dumps([_encode(h) for h in hits], ensure_ascii=False),
+            "candidate": json.dumps(candidate.to_json(), ensure_ascii=False),
+            "hits": json.dumps([h.to_json() for h in hits], ensure_ascii=False),
         }
         self.client.xadd(self.stream, fields)
         return True
@@ -215,8 +194,8 @@ class CandidateQueue:
         return {k: int(v) for k, v in self.client.hgetall(self.prefix + "given-up").items()}
 
     def _lease(self, msg_id: str, fields: Mapping[str, str], *, reclaimed: bool) -> Lease:
-        hits = tuple(_decode(h) for h in json.loads(fields.get("hits") or "[]"))
-        return Lease(msg_id, _decode(json.loads(fields["candidate"])), hits, reclaimed)
+        hits = tuple(Candidate.from_json(h) for h in json.loads(fields.get("hits") or "[]"))
+        return Lease(msg_id, Candidate.from_json(json.loads(fields["candidate"])), hits, reclaimed)
 
     def ack(self, url: str) -> bool:
         """The candidate `url` is finished here (stored, links queued); False if not leased."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import labels
@@ -30,7 +29,6 @@ def command(lead_id: int, action: str, user: str, note: str) -> None:
     """Record a review action on a lead (status change and audit event), as USER."""
     from storage.audit import RoleError, StatusError
     from storage.db import Database
-    from storage.models import User
     from storage.repository import NotFoundError, Repository
 
     chosen = labels.ACTIONS[action]
@@ -45,8 +43,7 @@ def command(lead_id: int, action: str, user: str, note: str) -> None:
         _fail(f"cannot open the database: {exc}")
         return
     try:
-        with repo.db.session() as s:
-            role = s.scalars(select(User.role).where(User.name == user)).one_or_none()
+        role = repo.users.role_of(user)
         if role is None:
             _fail(f"no user {user!r} (see `zhenwei users list`)")
             return

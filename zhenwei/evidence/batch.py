@@ -4,7 +4,6 @@ confirmed in a month) as one package per lead plus an index of their hashes."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from pipelines.capture import sha256_file
 from storage.records import iso
 from storage.repository import Repository
 from zhenwei.evidence.package import ExportError, ExportResult, build_package
@@ -30,14 +30,6 @@ class Exported:
     sha256: str
     #: the review hash chain as checked before the export (empty: intact)
     audit_problem: str = ""
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def export_lead(
@@ -75,7 +67,7 @@ def export_lead(
         referral=referral,
         forced=not audit.ok,
     )
-    sha = _sha256(out)
+    sha = sha256_file(out)
     note = f"导出证据包 {out.name}（SHA-256 {sha}，{result.files} 个文件"
     note += f"，{batch}）" if batch else "）"
     repo.reviews.add(lead_id, user=user, action=EXPORT_ACTION, note=note)
