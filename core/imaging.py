@@ -23,6 +23,8 @@ VIEWPORT_ASPECT = 0.625
 BAND_FRACTION = 0.18
 #: below this pixel standard deviation an image is blank and its hashes mean nothing
 MIN_STDDEV = 4.0
+#: pixels further than this from the background grey count as ink (text, pictures, colour)
+_INK_LEVELS = 24
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Hashes:
     phash: imagehash.ImageHash
     dhash: imagehash.ImageHash
     colour: imagehash.ImageHash
+    #: share of the image that is not background: a few lines of text on white (a parking
+    #: lander, an index page) hash close to any other sparse page and identify nothing
+    ink: float = 1.0
 
     def distance(self, other: Hashes) -> tuple[int, int, int]:
         return (
@@ -79,7 +84,24 @@ def _blank(img: Image.Image) -> bool:
 
 
 def hashes(img: Image.Image) -> Hashes:
-    return Hashes(imagehash.phash(img), imagehash.dhash(img), imagehash.colorhash(img, binbits=3))
+    return Hashes(
+        imagehash.phash(img), imagehash.dhash(img), imagehash.colorhash(img, binbits=3), ink(img)
+    )
+
+
+def ink(img: Image.Image) -> float:
+    """Share of a 64x40 greyscale thumbnail differing from its median (background) grey."""
+    grey = img.convert("L").resize((64, 40))
+    hist = grey.histogram()
+    total = sum(hist)
+    seen, background = 0, 0
+    for level, count in enumerate(hist):
+        seen += count
+        if seen * 2 >= total:
+            background = level
+            break
+    near = sum(hist[max(0, background - _INK_LEVELS) : background + _INK_LEVELS + 1])
+    return round(1.0 - near / total, 4)
 
 
 @lru_cache(maxsize=64)

@@ -154,6 +154,22 @@ async def _bounded(coro: Any, seconds: float, what: str, problems: list[str]) ->
         return None
 
 
+#: a page with scripts and nothing on screen yet: an app shell still building its view
+_SHELL_JS = (
+    "() => document.scripts.length > 0 && !(document.body && document.body.innerText.trim())"
+)
+
+
+async def _await_shell(page: Page, seconds: float) -> None:
+    """A script-built page (an SPA clone) can still be blank at network idle on a busy machine;
+    photographed then, it would score as an empty page. Give it up to `seconds` to draw text."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not await _bounded(page.evaluate(_SHELL_JS), 1.0, "app shell", []):
+            return
+        await asyncio.sleep(0.25)
+
+
 async def _screenshots(
     page: Page, limits: RenderLimits, problems: list[str]
 ) -> tuple[bytes, bytes]:
@@ -229,6 +245,7 @@ async def harvest(page: Page, recorder: PageRecorder, fallback_status: int | Non
     # Let scripts render and late requests finish, but never wait on a page that never settles.
     await _bounded(page.wait_for_load_state("load"), limits.settle_seconds, "load", [])
     await _bounded(page.wait_for_load_state("networkidle"), limits.settle_seconds, "idle", [])
+    await _await_shell(page, 2 * limits.settle_seconds)
     settled = time.monotonic()
     full, viewport = await _screenshots(page, limits, problems)
     shot = time.monotonic()

@@ -133,9 +133,9 @@ def topic_names(target: TargetProfile) -> tuple[str, ...]:
 
 
 def _identity_names(target: TargetProfile) -> tuple[str, ...]:
-    # Short names_zh entries ("特种作业操作证") are topics a school also uses; only full
-    # names identify the platform itself.
-    names = [target.name] + [n for n in target.names_zh if len(n) >= 10]
+    # names_zh entries ("特种作业操作证", "职业技能等级证书查询") are topics a school or another
+    # issuer also uses; only the names the platform calls itself identify it.
+    names = [target.name, *target.own_names]
     return tuple(dict.fromkeys(squash(n) for n in names if n))
 
 

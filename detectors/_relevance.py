@@ -4,10 +4,14 @@ A look-alike name is only a lead when its page is empty, parked, broken, or abou
 certificates: a live note app or software company on a name with "cx" in it is a watched
 name, not a suspect. Relatedness is read from the page's words: the target's names, fields
 and result labels, certificate words, and seller vocabulary. "Live" means a site: enough text, and its own navigation unless the
-text alone is plenty; parked, for-sale, default and error pages never count.
+text alone is plenty or the page names its operator (copyright line, ICP filing); parked,
+for-sale, default and error pages never count. Such a name stays watched: the re-check
+source fetches it every night.
 """
 
 from __future__ import annotations
+
+import re
 
 from core.profiles import TargetProfile
 from core.types import Page
@@ -61,6 +65,10 @@ _PARKED_WORDS = (
 MIN_LIVE_CHARS = 80
 MIN_OWN_LINKS = 3
 RICH_CHARS = 200
+#: a one-screen page that names who runs it (copyright line, ICP or 公安 filing) is a live
+#: site of its own, not a lander; with this much text at least
+MIN_OPERATED_CHARS = 30
+_OPERATOR = re.compile(r"版权所有|copyright|©|ICP备|ICP证|公网安备", re.IGNORECASE)
 
 
 def related_words(text: str, target: TargetProfile) -> tuple[str, ...]:
@@ -83,7 +91,10 @@ def unrelated_live(page: Page, dom: Dom, target: TargetProfile) -> int:
     flat = squash(text)
     host = page.host
     own_links = {link.href for link in dom.links if host_of(link.href) == host}
-    if len(flat) < MIN_LIVE_CHARS or (len(flat) < RICH_CHARS and len(own_links) < MIN_OWN_LINKS):
+    small = len(flat) < MIN_LIVE_CHARS or (
+        len(flat) < RICH_CHARS and len(own_links) < MIN_OWN_LINKS
+    )
+    if small and not (len(flat) >= MIN_OPERATED_CHARS and _OPERATOR.search(text)):
         return 0  # empty or a one-screen lander: the name may still be parked for a fake
     low = (text + " " + dom.title).lower()
     if any(w in low for w in _PARKED_WORDS):

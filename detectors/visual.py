@@ -19,12 +19,15 @@ from detectors._dom import host_of
 from detectors._identity import host_matches, is_official_host
 
 NAME = "visual"
-VERSION = "1.1"  # 1.1: only files distinctive to the platform count as reused
+VERSION = "1.2"  # 1.1: only files distinctive to the platform count as reused; 1.2: sparse screenshots prove nothing
 
 #: pHash/dHash Hamming distances (of 64 bits) that mean "the same picture"
 _SAME = 6
 _CLOSE = 12
 _IMAGE_SAME = 6
+#: below this share of ink a screenshot is a few lines on a plain page (genuine platform
+#: pages measure 0.17-0.44, registrar landers 0.01-0.03): its likeness proves nothing
+MIN_INK = 0.06
 
 
 def _band(d: tuple[int, int, int]) -> float:
@@ -81,7 +84,7 @@ class VisualDetector:
                 ("viewport", mine.viewport, ref.viewport),
                 ("band", mine.band, ref.band),
             ):
-                if a is None or b is None:
+                if a is None or b is None or a.ink < MIN_INK:
                     continue
                 dist = a.distance(b)
                 score = _band(dist) * (1.0 if part == "viewport" else 0.7)

@@ -69,6 +69,14 @@ BUSY = """<!doctype html><html><head><meta charset="utf-8"><title>忙碌页面</
 <body><p>证书查询</p><script>setTimeout(() => { for (;;) {} }, 50);</script></body></html>"""
 
 
+# An app shell that draws its view only after the network has been idle for a while (a busy
+# machine makes any SPA clone look like this): it must not be photographed blank.
+LATE = """<!doctype html><html><head><meta charset="utf-8"><title>查询</title></head>
+<body><div id="app"></div><script>setTimeout(() => {
+document.getElementById('app').textContent = '迟到的查询结果：证书有效'; }, 1200);</script>
+</body></html>"""
+
+
 class Site(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -121,6 +129,8 @@ class Site(BaseHTTPRequestHandler):
             )
         elif path == "/fonts":
             self._send(200, FONTS.encode(), "text/html; charset=utf-8")
+        elif path == "/late":
+            self._send(200, LATE.encode(), "text/html; charset=utf-8")
         elif path == "/busy":
             self._send(200, BUSY.encode(), "text/html; charset=utf-8")
         elif path == "/hang":
@@ -157,6 +167,7 @@ def fetched(site: str, tmp_path_factory: pytest.TempPathFactory, chromium_path: 
         "cloak": f"{site}/cloak",
         "fonts": f"{site}/fonts",
         "busy": f"{site}/busy",
+        "late": f"{site}/late",
         "dead": f"http://127.0.0.1:{_closed_port()}/",
     }
     env = dict(os.environ)
@@ -263,6 +274,12 @@ def test_raw_and_rendered_html_differ_on_js_page(fetched: dict) -> None:
     assert page.favicon == PNG
     logo = [r for r in page.resources if r.url.endswith("/logo.png")]
     assert logo and logo[0].sha256 == hashlib.sha256(PNG).hexdigest()
+
+
+def test_an_app_shell_drawing_late_is_captured_with_its_text(fetched: dict) -> None:
+    page = fetched["pages"]["late"]
+    assert "迟到的查询结果：证书有效" in page.visible_text
+    assert "迟到的查询结果：证书有效" in page.rendered_html
 
 
 def test_dialog_and_popup_did_not_block(fetched: dict) -> None:

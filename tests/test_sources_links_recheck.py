@@ -109,7 +109,7 @@ def test_links_source_filters_and_depth(tmp_path: Path) -> None:
     assert result.candidates[0].target == "mem"
 
 
-def test_recheck_emits_takedown_parked_and_dismissed(tmp_path: Path) -> None:
+def test_recheck_emits_takedown_parked_dismissed_and_watched(tmp_path: Path) -> None:
     leads = [
         KnownLead(1, "http://cx-mem-gov.cn/", "confirmed", "counterfeit", ("impersonation",)),
         KnownLead(2, "https://tzzy-cx.com/q", "referred", "counterfeit"),
@@ -118,6 +118,8 @@ def test_recheck_emits_takedown_parked_and_dismissed(tmp_path: Path) -> None:
         KnownLead(5, "http://seller.top/", "new", "suspicious", ("seller",)),
         KnownLead(6, "http://gone.top/", "taken_down", "counterfeit"),
         KnownLead(7, "not a url", "confirmed", "counterfeit"),
+        KnownLead(8, "http://cxmem-notes.com/", "new", "benign", ("watched-name",)),
+        KnownLead(9, "http://news.example.com/", "new", "benign", ()),
     ]
     result = asyncio.run(RecheckSource().collect(ctx_with(tmp_path, known_leads=lambda: leads)))
     got = {c.url: (c.context["recheck"], c.context["lead_id"]) for c in result.candidates}
@@ -127,5 +129,6 @@ def test_recheck_emits_takedown_parked_and_dismissed(tmp_path: Path) -> None:
         "http://memgov.xyz/": ("parked", 3),
         "http://school.example.cn/": ("dismissed", 4),
         "http://gone.top/": ("takedown", 6),
+        "http://cxmem-notes.com/": ("watched", 8),
     }
     assert len(result.failures) == 1 and "线索 7" in result.failures[0].reason

@@ -65,3 +65,32 @@ def test_a_government_host_serving_a_copy_is_possibly_compromised_not_official()
         kit.page("http://cx.mem.gov.cn/special", kit.html("clone_special.html"))
     )
     assert genuine.verdict == "official"
+
+
+def _query_page(title: str) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><h2>{title}</h2>"
+        '<form action="/result"><label>身份证号</label><input name="sfz" placeholder="请输入身份证号">'
+        '<label>姓名</label><input name="xm" placeholder="请输入姓名">'
+        '<label>证书编号</label><input name="bh" placeholder="请输入证书编号">'
+        "<button>查询</button></form><p>本系统仅提供本中心颁发证书的查询服务。</p></body></html>"
+    )
+
+
+def test_a_service_many_issuers_run_is_a_topic_not_the_platforms_own_name() -> None:
+    # 职业技能等级证书查询 is what every assessment body offers; only 技能人才评价工作网 is
+    # the osta platform calling itself by name.
+    osta = next(p for p in PROFILES if p.key == "osta")
+    assert "职业技能等级证书查询" in osta.names_zh
+    assert "职业技能等级证书查询" not in osta.own_names and osta.name in osta.own_names
+    scorer = build_analyzer(PROFILES, allowlist=ALLOWLIST, strict=True)
+    issuer = scorer.analyze(
+        kit.page(
+            "http://cx.example-jianding.org.cn/", _query_page("某省鉴定中心职业技能等级证书查询")
+        )
+    )
+    assert issuer.verdict == "benign", [s.reason for s in issuer.signals]
+    clone = scorer.analyze(
+        kit.page("http://cx.example-jianding.org.cn/", _query_page("技能人才评价工作网 证书查询"))
+    )
+    assert clone.verdict in ("suspicious", "counterfeit") and clone.target == "osta"

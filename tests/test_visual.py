@@ -294,3 +294,35 @@ def test_a_likeness_shared_with_other_genuine_sites_is_not_imitation():
     )
     clone = kit.page("http://cx-mem-gov.cn/", "<html></html>", viewport_png=png(genuine(shift=6)))
     assert by_part(detector.detect(clone, school_bg, kit.NO_LOOKUPS), "viewport")[0].score >= 0.8
+
+
+def _sparse(lines: int, offset: int = 0) -> Image.Image:
+    """A registrar lander: a few short lines of dark text on a white page."""
+    img = Image.new("RGB", (W, 800), "white")
+    draw = ImageDraw.Draw(img)
+    for i in range(lines):
+        draw.rectangle((80 + offset, 80 + 40 * i, 380 + offset + 20 * i, 92 + 40 * i), fill="#333")
+    return img
+
+
+def test_a_sparse_screenshot_is_no_visual_evidence() -> None:
+    # Two mostly-empty pages hash close to each other whatever they say; only a page with
+    # content of its own (banner, emblem, form) can look like the platform.
+    from core.imaging import shot as hash_shot
+
+    sparse = png(_sparse(4, offset=4))
+    assert hash_shot(sparse, b"").viewport.ink < 0.06 <= hash_shot(png(genuine()), b"").viewport.ink
+    ref = Reference(
+        target=kit.MEM,
+        captures=(
+            ReferenceCapture(
+                url="http://cx.mem.gov.cn/empty",
+                captured_at=kit.FETCHED,
+                title="",
+                visible_text="",
+                viewport_png=png(_sparse(4)),
+            ),
+        ),
+    )
+    page = kit.page("http://parked-other.net/", "<html><body>x</body></html>", viewport_png=sparse)
+    assert by_part(detector.detect(page, ref, kit.NO_LOOKUPS), "viewport") == []

@@ -54,6 +54,10 @@ class TargetProfile:
     seller_words: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     lookup_words: tuple[str, ...] = ()
+    #: the names the platform calls itself (its proper name and its site's name): a page
+    #: presents itself as the platform only with one of these. A description of a service
+    #: that many issuers run (职业技能等级证书查询) is a topic, listed in names_zh, never here.
+    own_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,11 @@ def parse_profile(data: dict[str, Any], source: str = "<profile>") -> TargetProf
     if not isinstance(disc, dict):
         raise ProfileError(f"{source}: 'discovery' must be a table")
     where = f"{source} [discovery]"
+    name = _str(data, "name", source)
+    own = _strs(data, "own_names", source, required=False)
     return TargetProfile(
         key=_str(data, "key", source),
-        name=_str(data, "name", source),
+        name=name,
         owner=_str(data, "owner", source),
         official_hosts=hosts,
         registrable_domains=domains,
@@ -125,6 +131,7 @@ def parse_profile(data: dict[str, Any], source: str = "<profile>") -> TargetProf
         seller_words=_strs(disc, "seller_words", where, required=False),
         regions=_strs(disc, "regions", where, required=False),
         lookup_words=_strs(disc, "lookup_words", where, required=False),
+        own_names=tuple(dict.fromkeys((name, *own))),
     )
 
 

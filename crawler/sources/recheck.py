@@ -1,5 +1,6 @@
 """Re-check known leads: are confirmed/referred sites down yet, have parked look-alikes gone live,
-has a dismissed site turned into a counterfeit (it then comes back for review)?
+has a dismissed site turned into a counterfeit (it then comes back for review), has a watched
+name (a look-alike name serving unrelated live content) started imitating the platform?
 
 The storage records when a site went down or came back after the fetch; this source only
 says which leads to fetch again and why.
@@ -14,10 +15,12 @@ from crawler.sources.base import FailureLog, KnownLead, SourceContext, SourceRes
 NAME = "recheck"
 TAKEDOWN_STATUSES = frozenset({"confirmed", "referred", "taken_down"})
 PARKED_CATEGORIES = frozenset({"parked-lookalike", "parked"})
+#: look-alike names whose live content is unrelated today: below `suspicious`, fetched nightly
+WATCHED_CATEGORIES = frozenset({"watched-name"})
 
 
 def recheck_kind(lead: KnownLead) -> str | None:
-    """'takedown', 'parked', 'dismissed' or None (not re-checked)."""
+    """'takedown', 'parked', 'dismissed', 'watched' or None (not re-checked)."""
     if lead.status in TAKEDOWN_STATUSES:
         return "takedown"  # taken_down too: we record when one comes back
     if lead.status == "dismissed":
@@ -26,6 +29,8 @@ def recheck_kind(lead: KnownLead) -> str | None:
         return None
     if PARKED_CATEGORIES & set(lead.categories):
         return "parked"
+    if WATCHED_CATEGORIES & set(lead.categories):
+        return "watched"
     return None
 
 
