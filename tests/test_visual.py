@@ -312,17 +312,11 @@ def test_a_sparse_screenshot_is_no_visual_evidence() -> None:
 
     sparse = png(_sparse(4, offset=4))
     assert hash_shot(sparse, b"").viewport.ink < 0.06 <= hash_shot(png(genuine()), b"").viewport.ink
-    ref = Reference(
-        target=kit.MEM,
-        captures=(
-            ReferenceCapture(
-                url="http://cx.mem.gov.cn/empty",
-                captured_at=kit.FETCHED,
-                title="",
-                visible_text="",
-                viewport_png=png(_sparse(4)),
-            ),
-        ),
+    from dataclasses import replace
+
+    empty_ref = replace(
+        REF.captures[0], url="http://cx.mem.gov.cn/empty", viewport_png=png(_sparse(4))
     )
+    ref = replace(REF, captures=(empty_ref,))
     page = kit.page("http://parked-other.net/", "<html><body>x</body></html>", viewport_png=sparse)
     assert by_part(detector.detect(page, ref, kit.NO_LOOKUPS), "viewport") == []
