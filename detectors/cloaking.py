@@ -20,7 +20,7 @@ from detectors._variant import imitation_of
 from detectors._variant import zh as _zh
 
 NAME = "cloaking"
-VERSION = "1.1"  # 1.1: a sign-in form is not the platform's query form
+VERSION = "1.2"  # 1.1: a sign-in form is not the platform's query form; 1.2: a failed browser view is not compared
 #: texts less similar than this (rapidfuzz ratio, 0..100) count as different content
 DIFFERENT = 60.0
 
@@ -59,6 +59,19 @@ class CloakingDetector:
     def detect(self, page: Page, reference: Reference, lookups: Lookups) -> list[Signal]:
         if not page.variants or is_official_host(page.host, reference):
             return []
+        if page.failure is not None and not page.visible_text.strip():
+            # A browser that timed out saw nothing, not a harmless page: comparing would call
+            # any variant that loaded "cloaked". Content still scores the variant that loaded.
+            return [
+                Signal(
+                    NAME,
+                    VERSION,
+                    0.0,
+                    f"浏览器版本获取失败（{page.failure.message}），无法比较各访问者版本，未做伪装判断。",
+                    {"browser_failure": page.failure.kind.value},
+                    (),
+                )
+            ]
         host = page.host
         main = _view(
             "browser",

@@ -122,3 +122,25 @@ def test_when_the_browser_render_failed_a_variant_that_loaded_is_scored():
     sold = [s for s in signals if "seller" in s.categories]
     assert sold and sold[0].score >= 0.8 and sold[0].details["scored_variant"] == "crawler"
     assert "爬虫" in sold[0].reason
+
+
+def test_a_browser_that_saw_nothing_is_not_a_harmless_variant():
+    # The render timed out: the browser has no content to compare, so the WeChat view that
+    # loaded is not "different" from it. Content scores that view on its own.
+    query = (
+        "<html><head><title>考试系统</title></head><body><form><label>证件号码</label><input name='a'>"
+        "<label>姓名</label><input name='b'><label>验证码</label><input name='c'></form></body></html>"
+    )
+    from core.failures import Failure, FailureKind
+
+    page = kit.page(
+        "https://ks.example.org.cn/",
+        "",
+        variants=(variant("wechat", query),),
+        failure=Failure.of(FailureKind.TIMEOUT, "browser download"),
+    )
+    signals = detector.detect(page, REF, kit.NO_LOOKUPS)
+    assert [s.score for s in signals] == [0.0] and "获取失败" in signals[0].reason
+    # the same views with a browser that did load and show a harmless page: cloaking
+    loaded = run(BLAND, variant("wechat", query), url="https://ks.example.org.cn/")
+    assert loaded and max(s.score for s in loaded) > 0
