@@ -1,4 +1,7 @@
-"""The genuine platform replica and kit A (faithful clones of it)."""
+"""The genuine platform replica and kit A (faithful clones of it).
+
+Longer than 400 lines: the replica's CSS and page markup are data, kept beside the kit that
+clones them so a change to the genuine look reaches its copies."""
 from __future__ import annotations
 import json
 from base import *
