@@ -39,7 +39,13 @@ from core.netpath.dns import Resolver  # noqa: E402
 from core.netpath.domains import registrable_domain  # noqa: E402
 from core.netpath.http import http_client  # noqa: E402
 from core.profiles import load_profiles  # noqa: E402
-from crawler.sources.base import ScoredPageRef, SourceContext, SourceLimits  # noqa: E402
+from crawler.sources.base import (  # noqa: E402
+    KnownLead,
+    RunFindings,
+    ScoredPageRef,
+    SourceContext,
+    SourceLimits,
+)
 from crawler.sources.lookalikes import DEFAULT_TLDS  # noqa: E402
 from crawler.sources.registry import build_sources  # noqa: E402
 from crawler.sources.state import SourceState  # noqa: E402
@@ -81,7 +87,12 @@ def truth(world: World) -> tuple[set[str], set[str], set[str]]:
 
 
 def context(
-    net: SimulatedInternet, state_dir: Path, budget: int | None, pages: list[ScoredPageRef]
+    net: SimulatedInternet,
+    state_dir: Path,
+    budget: int | None,
+    pages: list[ScoredPageRef],
+    leads: list[KnownLead] | None = None,
+    findings: RunFindings | None = None,
 ) -> SourceContext:
     opts: dict[str, dict[str, object]] = {"ct": {"delay": 0}, "search": {"delay": 0}}
     if budget is not None:
@@ -91,6 +102,8 @@ def context(
         profiles=load_profiles(),
         state=SourceState(state_dir),
         pages=lambda: pages,
+        known_leads=lambda: leads or [],
+        findings=findings or RunFindings(),
         limits=SourceLimits(dns_rate_per_second=2000.0),
         options=opts,
     )
@@ -197,10 +210,15 @@ def run_feed(net: SimulatedInternet, tmp: Path, noise: int) -> Row:
 def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[Row]:
     rows: list[Row] = []
     union: set[str] = set()
-    for name in ("permutations", "ct", "search"):
+    # as in a crawl, where they run side by side: CT and search finish in seconds, and the
+    # permutations' later rounds learn from what they found
+    findings = RunFindings()
+    for name in ("ct", "search", "permutations"):
         (source,) = build_sources([name])
         before, t0 = dns_count(net), time.monotonic()
-        result = asyncio.run(source.collect(context(net, tmp / name, budget, [])))
+        ctx = context(net, tmp / name, budget, [], findings=findings)
+        result = asyncio.run(source.collect(ctx))
+        findings.add(name, result.candidates)
         dt, queries = time.monotonic() - t0, dns_count(net) - before
         got = found_domains(net, result.candidates)
         union |= got
@@ -226,6 +244,7 @@ def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[R
             f"{len(pages)} pages followed",
         )
     )
+    rows.append(night_two(net, tmp, budget, set().union(*(r[1] for r in rows))))
     before, t0 = dns_count(net), time.monotonic()
     twist, generated = dnstwist_baseline(net)
     rows.append(
@@ -240,6 +259,31 @@ def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[R
     return rows
 
 
+def night_two(net: SimulatedInternet, tmp: Path, budget: int | None, found: set[str]) -> Row:
+    """Permutations the next night: it starts from the words of the look-alike leads the first
+    night's sources put in the queue (a found domain whose site is counterfeit, parked or a
+    seller stands in for a lead the detectors flagged)."""
+    flagged = {
+        registrable_domain(s.host)
+        for s in net.world.sites.values()
+        if s.label in (*LOOKALIKE, "seller")
+    }
+    leads = [
+        KnownLead(i, f"http://{d}/", "new", "suspicious", (), None)
+        for i, d in enumerate(sorted(found & flagged))
+    ]
+    (source,) = build_sources(["permutations"])
+    before, t0 = dns_count(net), time.monotonic()
+    result = asyncio.run(source.collect(context(net, tmp / "night2", budget, [], leads)))
+    return (
+        "permutations night 2",
+        found_domains(net, result.candidates),
+        time.monotonic() - t0,
+        dns_count(net) - before,
+        f"learns from {len(leads)} leads of night 1",
+    )
+
+
 def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wall: float) -> None:
     def frac(a: int, b: int) -> str:
         return f"{a:>4}/{b:<4} {a / b if b else 0:>5.2f}"
@@ -248,11 +292,23 @@ def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wal
         f"{'source':20} {'look-alikes':>16} {'sellers':>16} {'other bad':>16} {'DNS q':>8} "
         f"{'q/look-alike':>13} {'seconds':>8}  note"
     )
-    zw = [r for r in rows if not r[0].startswith(("dnstwist", "feed"))]
+    zw = [r for r in rows if not r[0].startswith(("dnstwist", "feed", "permutations night"))]
+    night2 = [r for r in rows if r[0].startswith("permutations night")]
     union = set().union(*(r[1] for r in zw))
     total: tuple[Row, ...] = (
         ("zhenwei (union)", union, sum(r[2] for r in zw), sum(r[3] for r in zw), "default sources"),
     )
+    if night2:
+        both2 = [*zw, *night2]
+        total += (
+            (
+                "union, two nights",
+                set().union(*(r[1] for r in both2)),
+                sum(r[2] for r in both2),
+                sum(r[3] for r in both2),
+                "night 2 adds permutations learning from night 1",
+            ),
+        )
     feed = [r for r in rows if r[0].startswith("feed")]
     if feed:
         both = [*zw, *feed]

@@ -104,6 +104,7 @@ async def collect(sources: Sequence[Any], ctx: SourceContext) -> list[SourceResu
     async def one(src: Any) -> SourceResult:
         try:
             result: SourceResult = await asyncio.wait_for(src.collect(ctx), SOURCE_TIMEOUT)
+            ctx.findings.add(src.name, result.candidates)
             return result
         except TimeoutError:
             reason = f"来源 {src.name} 超过 {SOURCE_TIMEOUT:.0f} 秒未完成，本次结果作废"

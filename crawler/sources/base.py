@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from core.config import Settings
 from core.profiles import TargetProfile
@@ -95,6 +96,28 @@ def _no_pages() -> Iterable[ScoredPageRef]:
     return ()
 
 
+class RunFindings:
+    """Hosts the sources of this run have found so far: a source adds its candidates when it
+    finishes, so a slow source (permutations) learns from the fast ones (CT, search) the same
+    night. Asyncio only: every call happens on the event loop's thread."""
+
+    def __init__(self) -> None:
+        self._hosts: list[tuple[str, str]] = []
+
+    def add(self, source: str, candidates: Iterable[Candidate]) -> None:
+        for c in candidates:
+            try:
+                host = (urlsplit(c.url).hostname or "").lower()
+            except ValueError:
+                continue
+            if host:
+                self._hosts.append((source, host))
+
+    def hosts(self, *, besides: str) -> list[str]:
+        """Every host found by a source other than `besides`, in the order found."""
+        return list(dict.fromkeys(h for s, h in self._hosts if s != besides))
+
+
 @dataclass(frozen=True)
 class SourceContext:
     """Everything a source may use; built once per crawl run."""
@@ -111,6 +134,8 @@ class SourceContext:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: live counters per source for the crawl's progress lines
     progress: ProgressBoard = field(default_factory=current_board)
+    #: what the run's other sources found so far
+    findings: RunFindings = field(default_factory=RunFindings)
 
     def official_hosts(self) -> frozenset[str]:
         return frozenset(h.lower() for p in self.profiles for h in p.official_hosts)

@@ -102,7 +102,7 @@ def generate_lookalikes(
     out: list[Lookalike] = []
     for item in _candidates(profile, tlds):
         domain = item.domain
-        if domain in seen or domain in official or not _registrable(domain, official):
+        if domain in seen or domain in official or not registrable(domain, official):
             continue
         seen.add(domain)
         out.append(item)
@@ -111,7 +111,9 @@ def generate_lookalikes(
     return out
 
 
-def _registrable(domain: str, official: set[str]) -> bool:
+def registrable(domain: str, official: set[str]) -> bool:
+    """True when somebody could register `domain` (LDH labels, a public suffix that is not
+    reserved to the state) and it is not an official name."""
     labels = domain.split(".")
     if not all(_LDH.match(label) for label in labels):
         return False

@@ -7,6 +7,9 @@ Each operator gives labels with a cost (−log prior, roughly): the official hos
 hyphenated cost least, pinyin pairs and homoglyph compositions more. A name's cost is its
 label's cost plus its TLD's; `ranked` yields names cheapest first, so a DNS budget spends its
 queries on the likeliest names.
+
+Longer than 400 lines: the operators, their costs and the one merge that ranks their names
+belong together; the fit helpers at the end (name_fit, looks_like) are the next to move out.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from core.profiles import TargetProfile
@@ -257,10 +260,20 @@ _WHY = {
 }
 
 
-def ranked(profile: TargetProfile, tlds: Iterable[str] | None = None) -> Iterator[Generated]:
-    """Every generated name of `profile`, cheapest (likeliest) first; duplicates removed."""
+@dataclass(frozen=True)
+class LabelTable:
+    """Every label of a profile with its prior cost, and the TLD costs it is combined with."""
+
+    labels: tuple[_Label, ...]
+    tld_cost: dict[str, float]
+    host: str
+    owner: str
+
+
+def label_table(profile: TargetProfile, tlds: Iterable[str] | None = None) -> LabelTable:
+    """The operators' labels (cheapest of duplicates kept) plus the official host and registrable
+    domain as a prefix of other zones (cx.mem.gov.cn.top)."""
     tld_cost = {t: TLD_COST.get(t, 1.3) for t in tlds} if tlds is not None else dict(TLD_COST)
-    host = profile.official_hosts[0] if profile.official_hosts else ""
     labels: dict[str, _Label] = {}
     for lab in _labels(profile):
         if len(lab.label) > MAX_LABEL:
@@ -268,30 +281,69 @@ def ranked(profile: TargetProfile, tlds: Iterable[str] | None = None) -> Iterato
         old = labels.get(lab.label)
         if old is None or lab.cost < old.cost:
             labels[lab.label] = lab
-    heap: list[tuple[float, str, str, str]] = []
-    for lab in labels.values():
-        suffixes = IDN_TLD_COST if lab.idn else tld_cost
-        for tld, tcost in suffixes.items():
-            heap.append((lab.cost + tcost, f"{lab.label}.{tld}", lab.technique, lab.label))
-    # the official host and registrable domain as a prefix of other zones (cx.mem.gov.cn.top)
     for h in (*profile.official_hosts, *profile.registrable_domains):
-        for tld, tcost in tld_cost.items():
-            heap.append((0.8 + tcost, f"{h.lower()}.{tld}", "subdomain-abuse", h.lower()))
+        labels.setdefault(h.lower(), _Label(h.lower(), "subdomain-abuse", 0.8))
+    host = profile.official_hosts[0] if profile.official_hosts else ""
+    return LabelTable(tuple(labels.values()), tld_cost, host, profile.owner)
+
+
+#: a label's extra cost (negative: a bonus) and the words that earned it
+Bonus = Callable[[_Label], tuple[float, tuple[str, ...]]]
+
+
+def merged(
+    table: LabelTable,
+    label_bonus: Bonus | None = None,
+    tld_bonus: dict[str, float] | None = None,
+) -> Iterator[Generated]:
+    """Every name of `table`, cheapest first, after the bonuses: a k-way merge of one stream per
+    TLD over the labels sorted by cost, so nothing of size labels × TLDs is ever built."""
+    tld_bonus = tld_bonus or {}
+    plain: list[tuple[float, str, _Label, tuple[str, ...]]] = []
+    idn: list[tuple[float, str, _Label, tuple[str, ...]]] = []
+    for lab in table.labels:
+        extra, why = label_bonus(lab) if label_bonus is not None else (0.0, ())
+        (idn if lab.idn else plain).append((lab.cost + extra, lab.label, lab, why))
+    plain.sort(key=lambda x: (x[0], x[1]))
+    idn.sort(key=lambda x: (x[0], x[1]))
+    streams = [(plain, t, c + tld_bonus.get(t, 0.0)) for t, c in table.tld_cost.items()]
+    streams += [(idn, t, c + tld_bonus.get(t, 0.0)) for t, c in IDN_TLD_COST.items()]
+    heap = [
+        (rows[0][0] + tc, f"{rows[0][1]}.{t}", k, 0)
+        for k, (rows, t, tc) in enumerate(streams)
+        if rows
+    ]
     heapq.heapify(heap)
     seen: set[str] = set()
     while heap:
-        cost, domain, technique, label = heapq.heappop(heap)
+        cost, domain, k, i = heapq.heappop(heap)
+        rows, tld, tcost = streams[k]
+        if i + 1 < len(rows):
+            nxt = rows[i + 1]
+            heapq.heappush(heap, (nxt[0] + tcost, f"{nxt[1]}.{tld}", k, i + 1))
         if domain in seen:
             continue
         seen.add(domain)
-        shown = label
-        if label.startswith("xn--"):
-            try:
-                shown = label.encode("ascii").decode("idna")
-            except UnicodeError:
-                shown = label
-        why = _WHY[technique].format(host=host, owner=profile.owner, label=shown)
-        yield Generated(domain, technique, why, round(cost, 3))
+        _, label, lab, words = rows[i]
+        yield Generated(domain, lab.technique, _reason(table, lab, words), round(cost, 3))
+
+
+def _reason(table: LabelTable, lab: _Label, learned: tuple[str, ...]) -> str:
+    shown = lab.label
+    if shown.startswith("xn--"):
+        try:
+            shown = shown.encode("ascii").decode("idna")
+        except UnicodeError:
+            shown = lab.label
+    why = _WHY[lab.technique].format(host=table.host, owner=table.owner, label=shown)
+    if learned:
+        why += f"（已注册的仿冒域名也用「{'、'.join(learned)}」，优先查询）"
+    return why
+
+
+def ranked(profile: TargetProfile, tlds: Iterable[str] | None = None) -> Iterator[Generated]:
+    """Every generated name of `profile`, cheapest (likeliest) first; duplicates removed."""
+    return merged(label_table(profile, tlds))
 
 
 #: label pieces that carry no meaning of their own in a look-alike (www-, -net, digits)

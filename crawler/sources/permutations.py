@@ -21,13 +21,10 @@ from core.netpath.dns import Resolver
 from core.netpath.domains import registrable_domain, split_host
 from core.profiles import TargetProfile
 from core.types import Candidate
+from crawler.sources.adaptive import AdaptivePlan, OutsideFindings, known_lookalikes, rounds
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
-from crawler.sources.lookalikes import (
-    DEFAULT_DNS_BUDGET,
-    DEFAULT_TLDS,
-    Lookalike,
-    generate_lookalikes,
-)
+from crawler.sources.lookalikes import DEFAULT_DNS_BUDGET, DEFAULT_TLDS, Lookalike, registrable
+from crawler.sources.progress import SourceCounters
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +67,11 @@ def _parent(name: str) -> str:
     return name.split(".", 1)[1] if "." in name else ""
 
 
+def _echo(answer: Answer, wildcard: tuple[str, ...] | None) -> bool:
+    """True when a name answers just like its wildcard zone's random probe."""
+    return wildcard is not None and set(answer.addresses) == set(wildcard)
+
+
 def _never_query(name: str, ctx: SourceContext) -> bool:
     name = name.lower().rstrip(".")
     if ctx.is_official(name):
@@ -109,43 +111,91 @@ class PermutationsSource:
                 return Answer(exists, addresses)
 
         out: list[Candidate] = []
+        adapt = bool(opts.get("adapt", True))
+        # last nights' look-alike leads (from every source) show the gangs' words up front
+        queue = await asyncio.to_thread(lambda: list(ctx.known_leads())) if adapt else []
         for profile in ctx.profiles:
-            # ranking ~400,000 names takes seconds: off the event loop, the other sources go on
-            ranked = await asyncio.to_thread(generate_lookalikes, profile, tlds, limit=limit)
-            names = [lk for lk in ranked if not self._skip(lk, ctx, flog)]
-            # wildcard probes (one per parent zone) come out of the same budget
-            parents = {_parent(lk.domain) for lk in names}
-            if len(names) + len(parents) > budget:
-                names = names[: max(0, budget - len(parents))]
+            official = {h.lower() for h in (*profile.official_hosts, *profile.registrable_domains)}
+
+            def keep(domain: str, official: set[str] = official) -> bool:
+                if _never_query(domain, ctx):
+                    flog.count("never_queried")
+                    return False
+                return domain not in official and registrable(domain, official)
+
+            # ranking ~1,000,000 names takes a second: off the event loop, the other sources go on
+            plan = await asyncio.to_thread(AdaptivePlan, profile, tlds, keep)
+            plan.learn_hosts(known_lookalikes(queue, profile, ctx.is_official))
+            sizes = rounds(limit) if adapt else [limit]
+            outside = OutsideFindings(ctx, profile, self.name)
+            names, answers, wildcard = await self._rounds(
+                plan, sizes, budget, ask, progress, outside if adapt else None
+            )
             flog.count("generated", len(names))
-            progress.add("generated", len(names))
-            out.extend(await self._profile(profile, names, ask, ctx, flog))
+            flog.count("wildcard_zones", len(wildcard))
+            flog.count("learned_words", len(plan.learned.words))
+            out.extend(self._candidates(profile, names, answers, wildcard, ctx, flog))
         progress.done()
         return flog.result(out[: ctx.limits.max_candidates])
 
     @staticmethod
-    def _skip(lk: Lookalike, ctx: SourceContext, flog: FailureLog) -> bool:
-        if _never_query(lk.domain, ctx):
-            flog.count("never_queried")
-            return True
-        return False
+    async def _rounds(
+        plan: AdaptivePlan,
+        sizes: list[int],
+        budget: int,
+        ask: Callable[[str], Awaitable[Answer]],
+        progress: SourceCounters,
+        outside: OutsideFindings | None,
+    ) -> tuple[list[Lookalike], list[Answer], dict[str, tuple[str, ...]]]:
+        """Ask the plan's names round by round; after each round the plan learns from the
+        registered names that are not a wildcard's echo. Wildcard probes (one random label per
+        new parent zone) come out of the same budget."""
+        names: list[Lookalike] = []
+        answers: list[Answer] = []
+        wildcard: dict[str, tuple[str, ...]] = {}
+        probed: set[str] = set()
+        spent = 0
+        for size in sizes:
+            if outside is not None:  # what CT and search found meanwhile
+                plan.learn_hosts(outside.new())
+            batch = plan.take(min(size, budget - spent))
+            parents = sorted({_parent(g.domain) for g in batch} - probed - {""})
+            if len(batch) + len(parents) > budget - spent:
+                batch = batch[: max(0, budget - spent - len(parents))]
+                parents = sorted({_parent(g.domain) for g in batch} - probed - {""})
+            if not batch:
+                break
+            progress.add("generated", len(batch))
+            probes = await asyncio.gather(*(ask(f"zw{secrets.token_hex(6)}.{p}") for p in parents))
+            probed |= set(parents)
+            for parent, probe in zip(parents, probes, strict=True):
+                if probe.exists:
+                    log.info("wildcard DNS under %s: look-alikes there are reported once", parent)
+                    wildcard[parent] = probe.addresses
+            got = await asyncio.gather(*(ask(g.domain) for g in batch))
+            spent += len(parents) + len(batch)
+            names += [Lookalike(g.domain, g.technique, g.reason, g.cost) for g in batch]
+            answers += got
+            if sum(1 for a in got if a.exists is None) > BROKEN_DNS_FRACTION * len(batch):
+                break  # a dead resolver: asking more only burns the budget
+            plan.learn(
+                [
+                    g
+                    for g, a in zip(batch, got, strict=True)
+                    if a.exists and not _echo(a, wildcard.get(_parent(g.domain)))
+                ]
+            )
+        return names, answers, wildcard
 
-    async def _profile(
+    def _candidates(
         self,
         profile: TargetProfile,
         names: list[Lookalike],
-        ask: Callable[[str], Awaitable[Answer]],
+        answers: list[Answer],
+        wildcard: dict[str, tuple[str, ...]],
         ctx: SourceContext,
         flog: FailureLog,
     ) -> list[Candidate]:
-        parents = sorted({_parent(lk.domain) for lk in names} - {""})
-        probes = await asyncio.gather(*(ask(f"zw{secrets.token_hex(6)}.{p}") for p in parents))
-        wildcard = {p: a.addresses for p, a in zip(parents, probes, strict=True) if a.exists}
-        for parent in wildcard:
-            log.info("wildcard DNS under %s: look-alikes there are reported once", parent)
-        flog.count("wildcard_zones", len(wildcard))
-
-        answers = await asyncio.gather(*(ask(lk.domain) for lk in names))
         errors = [lk.domain for lk, a in zip(names, answers, strict=True) if a.exists is None]
         flog.count("errors", len(errors))
         if names and len(errors) > BROKEN_DNS_FRACTION * len(names):
