@@ -294,33 +294,25 @@ def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wal
     )
     zw = [r for r in rows if not r[0].startswith(("dnstwist", "feed", "permutations night"))]
     night2 = [r for r in rows if r[0].startswith("permutations night")]
-    union = set().union(*(r[1] for r in zw))
-    total: tuple[Row, ...] = (
-        ("zhenwei (union)", union, sum(r[2] for r in zw), sum(r[3] for r in zw), "default sources"),
-    )
-    if night2:
-        both2 = [*zw, *night2]
-        total += (
-            (
-                "union, two nights",
-                set().union(*(r[1] for r in both2)),
-                sum(r[2] for r in both2),
-                sum(r[3] for r in both2),
-                "night 2 adds permutations learning from night 1",
-            ),
-        )
     feed = [r for r in rows if r[0].startswith("feed")]
-    if feed:
-        both = [*zw, *feed]
-        total += (
-            (
-                "union + feed",
-                set().union(*(r[1] for r in both)),
-                sum(r[2] for r in both),
-                sum(r[3] for r in both),
-                "with a zone-file feed",
-            ),
+
+    def together(name: str, parts: list[Row], note: str) -> Row:
+        got = set().union(*(r[1] for r in parts))
+        return (name, got, sum(r[2] for r in parts), sum(r[3] for r in parts), note)
+
+    one_night = together("zhenwei (union)", zw, "default sources")
+    union = one_night[1]
+    total: list[Row] = [one_night]
+    if night2:
+        total.append(
+            together(
+                "union, two nights",
+                [*zw, *night2],
+                "night 2 adds permutations learning from night 1",
+            )
         )
+    if feed:
+        total.append(together("union + feed", [*zw, *feed], "with a zone-file feed"))
     for name, got, dt, q, note in (*rows, *total):
         nl = len(got & look)
         per = f"{q / nl:>13.0f}" if nl else f"{'-':>13}"

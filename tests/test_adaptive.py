@@ -13,7 +13,7 @@ from core.types import Candidate
 from crawler.sources.adaptive import AdaptivePlan, OutsideFindings, known_lookalikes, rounds
 from crawler.sources.base import KnownLead, RunFindings, SourceContext, SourceLimits
 from crawler.sources.lookalikes import DEFAULT_TLDS, registrable
-from crawler.sources.operators import GOV_TOKENS
+from crawler.sources.operators import GOV_TOKENS, fit_vocabulary
 from crawler.sources.permutations import PermutationsSource
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet
@@ -141,7 +141,7 @@ def test_hosts_other_sources_found_tonight_teach_only_when_they_look_alike() -> 
         state=SourceState(Path("/nonexistent")),
         findings=findings,
     )
-    outside = OutsideFindings(ctx, MEM, "permutations")
+    outside = OutsideFindings(ctx, MEM, "permutations", fit_vocabulary(MEM))
     assert outside.new() == []
 
     def cand(url: str, source: str) -> Candidate:

@@ -13,6 +13,7 @@ workers pull them (zhenwei/workqueue.py); they reuse this job's pieces.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import uuid
@@ -126,7 +127,10 @@ def source_context(
 ) -> SourceContext:
     from crawler.sources.state import SourceState
 
-    def known() -> list[KnownLead]:
+    @functools.cache
+    def known() -> tuple[KnownLead, ...]:
+        """Read once per run: recheck and permutations both ask, and the queue does not change
+        while the sources run."""
         out = []
         # taken-down sites too: a re-check records when one comes back
         for k in repo.leads.known_urls(RECHECK_STATUSES):
@@ -141,7 +145,7 @@ def source_context(
                     target=lead.target if lead else None,
                 )
             )
-        return out
+        return tuple(out)
 
     def pages() -> list[ScoredPageRef]:
         return [

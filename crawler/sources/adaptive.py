@@ -68,11 +68,10 @@ class AdaptivePlan:
         profile: TargetProfile,
         tlds: Iterable[str],
         keep: Callable[[str], bool],
-        learned: Learned | None = None,
     ) -> None:
         self.table: LabelTable = label_table(profile, tlds)
         self.keep = keep
-        self.learned = learned or Learned()
+        self.learned = Learned()
         self.vocabulary = fit_vocabulary(profile)
         brands = {b.lower() for b in profile.brand_labels}
         for host in profile.official_hosts:
@@ -144,13 +143,12 @@ class AdaptivePlan:
         ]
 
     def _order(self) -> Iterator[Generated]:
-        learned = frozenset(self.learned.words)
-        techniques = set(self.learned.techniques)
-        known = sorted(learned)
+        learned = self.learned.words
+        techniques = self.learned.techniques
 
         def bonus(lab: _Label) -> tuple[float, tuple[str, ...]]:
             extra = -TECHNIQUE_BONUS if lab.technique in techniques else 0.0
-            if lab.idn or not any(w in lab.label for w in known):
+            if lab.idn or not any(w in lab.label for w in learned):
                 return extra, ()
             words = self._words(lab.label)
             hit = tuple(w for w in words if w in learned)
@@ -163,7 +161,7 @@ class AdaptivePlan:
             return extra, hit[:MAX_WORDS]
 
         tld_bonus = {t: -TLD_BONUS for t in self.learned.tlds}
-        return merged(self.table, bonus if (known or techniques) else None, tld_bonus)
+        return merged(self.table, bonus if (learned or techniques) else None, tld_bonus)
 
 
 #: leads whose host names teach words: what the queue holds as imitation, not what an analyst
@@ -196,11 +194,13 @@ class OutsideFindings:
     out once; a host counts only when it is built from the target's tokens (`looks_like`), so a
     training school found by search teaches nothing."""
 
-    def __init__(self, ctx: SourceContext, profile: TargetProfile, source: str) -> None:
+    def __init__(
+        self, ctx: SourceContext, profile: TargetProfile, source: str, vocabulary: dict[str, float]
+    ) -> None:
         self.ctx = ctx
         self.profile = profile
         self.source = source
-        self.vocabulary = fit_vocabulary(profile)
+        self.vocabulary = vocabulary
         self.seen: set[str] = set()
 
     def new(self) -> list[str]:

@@ -102,7 +102,7 @@ def generate_lookalikes(
     out: list[Lookalike] = []
     for item in _candidates(profile, tlds):
         domain = item.domain
-        if domain in seen or domain in official or not registrable(domain, official):
+        if domain in seen or not registrable(domain, official):
             continue
         seen.add(domain)
         out.append(item)
@@ -114,6 +114,8 @@ def generate_lookalikes(
 def registrable(domain: str, official: set[str]) -> bool:
     """True when somebody could register `domain` (LDH labels, a public suffix that is not
     reserved to the state) and it is not an official name."""
+    if domain in official:
+        return False
     labels = domain.split(".")
     if not all(_LDH.match(label) for label in labels):
         return False

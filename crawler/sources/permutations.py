@@ -121,13 +121,13 @@ class PermutationsSource:
                 if _never_query(domain, ctx):
                     flog.count("never_queried")
                     return False
-                return domain not in official and registrable(domain, official)
+                return registrable(domain, official)
 
             # ranking ~1,000,000 names takes a second: off the event loop, the other sources go on
             plan = await asyncio.to_thread(AdaptivePlan, profile, tlds, keep)
             plan.learn_hosts(known_lookalikes(queue, profile, ctx.is_official))
             sizes = rounds(limit) if adapt else [limit]
-            outside = OutsideFindings(ctx, profile, self.name)
+            outside = OutsideFindings(ctx, profile, self.name, plan.vocabulary)
             names, answers, wildcard = await self._rounds(
                 plan, sizes, budget, ask, progress, outside if adapt else None
             )
@@ -216,7 +216,7 @@ class PermutationsSource:
             if not ans.exists:
                 continue
             parent = _parent(lk.domain)
-            if parent in wildcard and set(ans.addresses) == set(wildcard[parent]):
+            if _echo(ans, wildcard.get(parent)):
                 # one group per registered zone: cx.mem.gov.cn.top and mem.gov.cn.top are
                 # the same wildcard of cn.top
                 zone = parent if not split_host(parent)[1] else registrable_domain(parent)
