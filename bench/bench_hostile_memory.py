@@ -39,10 +39,14 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.25)
     parser.add_argument("--timeout", type=float, default=30.0, help="zhenwei check --timeout")
     parser.add_argument("--concurrency", type=int, default=4, help="zhenwei check --concurrency")
+    parser.add_argument(
+        "--only", action="append", default=[], help="check only the paths containing this"
+    )
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="zhenwei-hostile-"))
     world = load_world(ROOT / "simworld" / "hostile")
-    urls = [f"http://{HOST}{path}" for path in PATHS]
+    paths = [p for p in PATHS if not opts.only or any(o in p for o in opts.only)]
+    urls = [f"http://{HOST}{path}" for path in paths]
     warm_up()  # the bombs are built before the clock starts: served at once, as a server would
     with SimulatedInternet(world, workdir=work / "simnet") as net:
         env = {
@@ -103,6 +107,13 @@ def main() -> int:
         + ", ".join(
             f"{k} {v / 2**20:.0f} MiB"
             for k, v in sorted(sampler.by_kind.items(), key=lambda kv: -kv[1])
+        )
+    )
+    print(
+        "PSS at the peak, by kind: "
+        + ", ".join(
+            f"{k} {v / 2**20:.0f} MiB"
+            for k, v in sorted(sampler.at_peak.items(), key=lambda kv: -kv[1])
         )
     )
     return 1 if bad or proc.returncode not in (0, 1) else 0

@@ -32,6 +32,8 @@ class Sampler(threading.Thread):
         self.samples = 0
         #: peak RSS per kind of process (zhenwei, node driver, chromium browser, renderer...)
         self.by_kind: dict[str, int] = {}
+        #: PSS of each kind of process (summed) in the sample with the highest PSS sum
+        self.at_peak: dict[str, int] = {}
         self._halt = threading.Event()
 
     def _tree(self) -> list[psutil.Process]:
@@ -45,11 +47,13 @@ class Sampler(threading.Thread):
             procs = self._tree()
             rss = pss = 0
             full = self.samples % self.pss_every == 0
+            kinds: dict[str, int] = {}
             for proc in procs:
                 try:
                     if full:
                         info = proc.memory_full_info()
                         pss += getattr(info, "pss", info.rss)
+                        kinds[_kind(proc)] = kinds.get(_kind(proc), 0) + getattr(info, "pss", 0)
                     else:
                         info = proc.memory_info()
                     rss += info.rss
@@ -58,8 +62,9 @@ class Sampler(threading.Thread):
                 except psutil.Error:
                     continue
             self.peak_rss = max(self.peak_rss, rss)
-            if full:
-                self.peak_pss = max(self.peak_pss, pss)
+            if full and pss > self.peak_pss:
+                self.peak_pss = pss
+                self.at_peak = kinds
             self.peak_procs = max(self.peak_procs, len(procs))
             self.samples += 1
             self._halt.wait(self.interval)

@@ -11,16 +11,56 @@ from __future__ import annotations
 import asyncio
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from crawler import watchdog
+
 #: request.meta key: seconds the whole browser download may take
 DEADLINE_META_KEY = "zw_browser_deadline"
+#: a renderer using more private memory than this is killed, and the largest while all together
+#: use more than the second; ordinary pages, copies of the platform included, stay far below
+#: (see bench/bench_hostile_memory.py, which prints what the renderers of real pages use)
+DEFAULT_RENDERER_MAX_MB = 256
+DEFAULT_RENDERERS_MAX_MB = 512
+_SHARED_ATTR = "_zhenwei_browser_handler"
 
 
 class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
-    """ScrapyPlaywrightDownloadHandler with one deadline per browser download."""
+    """ScrapyPlaywrightDownloadHandler with one deadline per browser download and a memory
+    ceiling on its renderers (`crawler.watchdog`, ZHENWEI_RENDERER_MAX_MB; 0 turns it off)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BoundedPlaywrightHandler:
+        # Scrapy builds one handler per scheme; each would launch its own Playwright driver
+        # and Chromium (≈300 MiB). http and https share this one.
+        shared = getattr(crawler, _SHARED_ATTR, None)
+        if isinstance(shared, cls):
+            return shared
+        handler = cls(crawler)
+        setattr(crawler, _SHARED_ATTR, handler)
+        return handler
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        mib = 1024 * 1024
+        limit = crawler.settings.getint("ZHENWEI_RENDERER_MAX_MB", DEFAULT_RENDERER_MAX_MB)
+        total = crawler.settings.getint("ZHENWEI_RENDERERS_MAX_MB", DEFAULT_RENDERERS_MAX_MB)
+        self._watchdog = watchdog.acquire(limit * mib, total * mib) if limit > 0 else None
+        self._closed = False
+
+    async def close(self) -> None:
+        if self._closed:  # closed once per scheme it serves
+            return
+        self._closed = True
+        try:
+            await super().close()
+        finally:
+            if self._watchdog is not None:
+                self._watchdog = None
+                watchdog.release()
 
     async def download_request(self, request: Request) -> Response:
         download = super().download_request(request)

@@ -64,7 +64,7 @@ class RenderLimits:
     step_seconds: float = 15.0
     max_favicon: int = 512 * 1024
     #: cap on a main document as the browser gets it (inflated); a longer one is cut
-    max_document: int = 8 * 1024 * 1024
+    max_document: int = 2 * 1024 * 1024
     #: bound of fetching one main document ourselves (see PageRecorder.route_document)
     document_seconds: float = 36.0
 

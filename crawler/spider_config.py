@@ -63,7 +63,9 @@ class SpiderConfig:
             capture_root=Path(root) if root else None,
             limits=RenderLimits(
                 max_body=max_body,
-                settle_seconds=min(5.0, max(1.0, deadline * 0.08)),
+                settle_seconds=s.getfloat(
+                    "ZHENWEI_SETTLE_SECONDS", min(5.0, max(1.0, deadline * 0.08))
+                ),
                 step_seconds=min(15.0, max(2.0, deadline * 0.15)),
                 document_seconds=deadline * 0.6,
             ),

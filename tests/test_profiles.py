@@ -134,3 +134,37 @@ def test_bad_profiles_are_refused(tmp_path: Path) -> None:
     (broken / "y.toml").write_text("key = ", encoding="utf-8")
     with pytest.raises(ProfileError):
         load_profiles(broken)
+
+
+def test_the_shipped_pinyin_table_is_what_pypinyin_says():
+    """pinyin.json spares every process pypinyin's 55 MiB; it must match pypinyin exactly for
+    every short term of the shipped profiles (rerun scripts/write_pinyin.py when it does not)."""
+    import tomllib
+
+    from core.profiles import PROFILES_DIR
+    from core.profiles._pinyin import _from_pypinyin, _known, short_terms
+
+    terms = set()
+    for path in PROFILES_DIR.glob("*.toml"):
+        terms.update(short_terms(tomllib.loads(path.read_text("utf-8")).get("names_zh", [])))
+    assert terms and terms <= set(_known())
+    for term in terms:
+        assert _known()[term] == _from_pypinyin(term), term
+
+
+def test_a_term_outside_the_table_is_spelled_by_pypinyin():
+    from core.profiles._pinyin import derive_pinyin
+
+    assert derive_pinyin(["重庆市住房和城乡建设委员会", "重庆住建"]) == (
+        ("chongqingzhujian",),
+        ("cqzj",),
+    )
+
+
+def test_loading_profiles_does_not_import_pypinyin():
+    import subprocess
+    import sys
+
+    code = "import sys, core.profiles as p; p.load_profiles(); print('pypinyin' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

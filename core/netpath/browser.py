@@ -35,6 +35,8 @@ CHROMIUM_ARGS = (
     # Bounded memory (finding 8): a script hoarding memory hits V8's heap limit and its page
     # fails (a typed render failure) long before the renderer takes gigabytes.
     "--js-flags=--max-old-space-size=256",
+    # the GPU service in the browser process: one process (≈40 MiB) fewer per crawl
+    "--in-process-gpu",
 )
 #: Debian's /usr/bin/chromium wrapper adds Google API keys and --enable-remote-extensions, so
 #: Chromium calls update.googleapis.com, clients2.google.com and accounts.google.com (through our

@@ -121,7 +121,12 @@ def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float)
         Candidate(url=url, source="reference", found_at=now, target=target)
         for target, url, _ in jobs
     ]
-    result = run(candidates, settings, options=RunOptions(timeout=timeout, variants=False))
+    # A reference is ground truth: let late scripts and images (the 找错 widget, the badges)
+    # finish, or a busy machine photographs a half-drawn page and stores it as a change.
+    extra = {"ZHENWEI_SETTLE_SECONDS": timeout * 0.25}
+    result = run(
+        candidates, settings, options=RunOptions(timeout=timeout, variants=False, extra=extra)
+    )
     pages = [page_of(item) for item in result.for_candidates(candidates, settings)]
     outcomes = []
     for (target, url, kind), page in zip(jobs, pages, strict=True):
