@@ -17,14 +17,19 @@ from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from crawler import watchdog
+from crawler.spider_config import DEFAULT_DEADLINE
 
 #: request.meta key: seconds the whole browser download may take
 DEADLINE_META_KEY = "zw_browser_deadline"
 #: a renderer using more private memory than this is killed, and the largest while all together
-#: use more than the second; ordinary pages, copies of the platform included, stay far below
-#: (see bench/bench_hostile_memory.py, which prints what the renderers of real pages use)
+#: use more than the total (at least 96 MiB per page rendered at once). Ordinary pages stay far
+#: below: checking the labelled world 4 pages at once, the largest renderer used 56 MiB and all
+#: of them together 256 MiB (`zhenwei -v check` logs both at its end).
 DEFAULT_RENDERER_MAX_MB = 256
-DEFAULT_RENDERERS_MAX_MB = 512
+DEFAULT_RENDERERS_MAX_MB = 384
+PAGE_SHARE_MB = 96
+#: a renderer that keeps a core busy this long (or 1.5 deadlines) is stuck in a loop
+DEFAULT_SPIN_SECONDS = 90.0
 _SHARED_ATTR = "_zhenwei_browser_handler"
 
 
@@ -47,8 +52,15 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         super().__init__(crawler)
         mib = 1024 * 1024
         limit = crawler.settings.getint("ZHENWEI_RENDERER_MAX_MB", DEFAULT_RENDERER_MAX_MB)
-        total = crawler.settings.getint("ZHENWEI_RENDERERS_MAX_MB", DEFAULT_RENDERERS_MAX_MB)
-        self._watchdog = watchdog.acquire(limit * mib, total * mib) if limit > 0 else None
+        pages = crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
+        total = crawler.settings.getint(
+            "ZHENWEI_RENDERERS_MAX_MB", max(DEFAULT_RENDERERS_MAX_MB, PAGE_SHARE_MB * pages)
+        )
+        deadline = crawler.settings.getfloat("ZHENWEI_FETCH_TIMEOUT", DEFAULT_DEADLINE)
+        spin = crawler.settings.getfloat(
+            "ZHENWEI_RENDERER_SPIN_SECONDS", max(DEFAULT_SPIN_SECONDS, 1.5 * deadline)
+        )
+        self._watchdog = watchdog.acquire(limit * mib, total * mib, spin) if limit > 0 else None
         self._closed = False
 
     async def close(self) -> None:

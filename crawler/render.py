@@ -177,8 +177,11 @@ async def _screenshots(
     viewport = await _bounded(page.screenshot(type="png"), step, "viewport screenshot", problems)
     height = await _bounded(page.evaluate(_HEIGHT_JS), step, "page height", problems)
     width = (page.viewport_size or {"width": 1366})["width"]
-    if isinstance(height, int | float) and height > limits.max_screenshot_height:
-        clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": limits.max_screenshot_height}
+    if isinstance(height, int | float) and height > 0:
+        # The viewport's width, always: a 64 KB unbroken word makes a page 500,000 px wide,
+        # and its full-page bitmap would cost the renderer hundreds of MiB (issue 9).
+        tall = min(float(height), float(limits.max_screenshot_height))
+        clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": tall}
         full = await _bounded(
             page.screenshot(type="png", full_page=True, clip=clip), step, "screenshot", problems
         )

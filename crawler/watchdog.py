@@ -1,9 +1,9 @@
-"""A memory ceiling for Chromium's renderers (issue 9, finding 8).
+"""A memory and CPU ceiling for Chromium's renderers (issue 9, finding 8).
 
 V8's heap limit (`--js-flags`) stops a script that hoards JavaScript objects, but not a page
 that builds 400,000 DOM nodes or lays out megabytes of text: that memory is Blink's, and one
 such renderer took 840 MiB. Chromium has no per-renderer limit of its own, so a thread here
-reads the private memory of every renderer below this process (Linux /proc) a few times a
+reads the private memory of every renderer below this process (Linux /proc) ten times a
 second and kills one that passes the ceiling. Its page fails as a crashed page, a typed
 render failure; the plain fetch of the same URL is still scored. Other pages live in other
 renderers (site isolation) and go on.
@@ -15,12 +15,36 @@ import logging
 import os
 import signal
 import threading
+import time
+from collections import deque
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+#: a renderer busy this share of one core over the whole spin window is stuck in a loop
+SPIN_SHARE = 0.9
 PROC = Path("/proc")
+
+
+def _children(pid: int) -> list[int] | None:
+    """Direct children from /proc/PID/task/*/children; None when the kernel lacks that file."""
+    out: list[int] = []
+    try:
+        tasks = list((PROC / str(pid) / "task").iterdir())
+    except OSError:
+        return []  # exited meanwhile
+    for task in tasks:
+        try:
+            out.extend(int(x) for x in (task / "children").read_text().split())
+        except FileNotFoundError:
+            if not (task / "stat").exists():
+                continue  # the thread ended
+            return None
+        except (OSError, ValueError):
+            continue
+    return out
 
 
 def _children_by_parent() -> dict[int, list[int]]:
@@ -40,14 +64,22 @@ def _children_by_parent() -> dict[int, list[int]]:
 
 
 def descendants(root: int) -> list[int]:
-    """Every process below `root` (children, grandchildren, ...)."""
-    tree = _children_by_parent()
+    """Every process below `root` (children, grandchildren, ...): read from the processes
+    below it alone, or from a scan of all processes where the kernel keeps no child lists."""
     out: list[int] = []
-    todo = list(tree.get(root, ()))
+    todo = [root]
     while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(tree.get(pid, ()))
+        children = _children(todo.pop())
+        if children is None:
+            tree = _children_by_parent()
+            out, todo = [], list(tree.get(root, ()))
+            while todo:
+                pid = todo.pop()
+                out.append(pid)
+                todo.extend(tree.get(pid, ()))
+            return out
+        out.extend(children)
+        todo.extend(children)
     return out
 
 
@@ -58,6 +90,16 @@ def is_renderer(pid: int) -> bool:
         return False
     # Chromium rewrites its process title: the arguments come back joined by spaces, not NULs
     return b"--type=renderer" in raw.replace(b"\0", b" ").split()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time the process has used (/proc/PID/stat utime, stime)."""
+    try:
+        stat = (PROC / str(pid) / "stat").read_text()
+        fields = stat[stat.rfind(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def private_bytes(pid: int) -> int:
@@ -72,13 +114,24 @@ def private_bytes(pid: int) -> int:
 class RendererWatchdog:
     """Kills renderer processes below `root`: any whose private memory passes `limit` bytes,
     then the largest while all of them together pass `total` bytes (several hostile pages at
-    once each under the limit: the crawl's whole footprint is what must stay bounded)."""
+    once each under the limit: the crawl's whole footprint is what must stay bounded), and
+    any that kept a core busy for `spin` seconds on end (a `for (;;) {}` outlives the page
+    that started it: nothing else stops it, and a close waiting on it would wait forever)."""
 
     def __init__(
-        self, limit: int, total: int = 0, interval: float = 0.25, root: int | None = None
+        self,
+        limit: int,
+        total: int = 0,
+        spin: float = 0.0,
+        interval: float = 0.1,
+        root: int | None = None,
+        spin_share: float = SPIN_SHARE,
     ) -> None:
         self.limit = limit
         self.total = total
+        self.spin = spin
+        self.spin_share = spin_share
+        self._cpu: dict[int, deque[tuple[float, float]]] = {}
         self.interval = interval
         self.root = os.getpid() if root is None else root
         self.killed: list[tuple[int, int]] = []  # (pid, private bytes when killed)
@@ -120,6 +173,29 @@ class RendererWatchdog:
                 used.pop(pid),
                 f"renderers together {together >> 20} MiB, over {self.total >> 20} MiB",
             )
+        if self.spin > 0:
+            self._spinning(used)
+
+    def _spinning(self, used: dict[int, int]) -> None:
+        now = time.monotonic()
+        for pid in set(self._cpu) - set(used):
+            del self._cpu[pid]
+        for pid, size in used.items():
+            cpu = cpu_seconds(pid)
+            if cpu is None:
+                continue
+            history = self._cpu.setdefault(pid, deque())
+            if history and cpu < history[-1][1]:
+                history.clear()  # a new process under a reused pid
+            history.append((now, cpu))
+            while len(history) > 1 and history[1][0] <= now - self.spin:
+                history.popleft()
+            since, cpu0 = history[0]
+            if now - since >= self.spin and cpu - cpu0 >= self.spin_share * (now - since):
+                if self._kill(
+                    pid, size, f"busy {cpu - cpu0:.0f} s of the last {now - since:.0f} s"
+                ):
+                    del self._cpu[pid]
 
     def _run(self) -> None:
         while not self._halt.wait(self.interval):
@@ -145,12 +221,12 @@ _shared: RendererWatchdog | None = None
 _users = 0
 
 
-def acquire(limit: int, total: int = 0) -> RendererWatchdog:
+def acquire(limit: int, total: int = 0, spin: float = 0.0) -> RendererWatchdog:
     """The process's one watchdog (crawls in one process share it)."""
     global _shared, _users
     with _lock:
         if _shared is None:
-            _shared = RendererWatchdog(limit, total)
+            _shared = RendererWatchdog(limit, total, spin)
             _shared.start()
         _users += 1
         return _shared

@@ -20,8 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from storage.linkfeatures import LinkFeatures
 
 #: pairs whose combined evidence reaches this are in the same campaign
@@ -211,6 +209,8 @@ def link_leads(
 
 def campaigns(lead_ids: Iterable[int], links: Sequence[Link]) -> list[Group]:
     """Connected components (two leads or more) of the strong links, smallest member first."""
+    import networkx as nx  # 20 MiB: imported by the crawl (storage) only when grouping
+
     graph: nx.Graph[int] = nx.Graph()
     graph.add_nodes_from(lead_ids)
     strong = [link for link in links if link.strong]

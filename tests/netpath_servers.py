@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from dnslib import CNAME, MX, NS, QTYPE, RCODE, RR, A, DNSRecord
+from dnslib import AAAA, CNAME, MX, NS, QTYPE, RCODE, RR, A, DNSRecord
 from dnslib.server import DNSLogger, DNSServer
 
 LOOPBACK = "127.0.0.1"
@@ -29,7 +29,8 @@ def free_port() -> int:
 # -- DNS --------------------------------------------------------------------------------
 @dataclass
 class Zone:
-    """name → {"A": [...], "CNAME": [...], "NS": [...], "MX": [...]}; unknown names: NXDOMAIN."""
+    """name → {"A": [...], "AAAA": [...], "CNAME": [...], "NS": [...], "MX": [...]};
+    unknown names: NXDOMAIN."""
 
     records: dict[str, dict[str, list[str]]]
     servfail: bool = False
@@ -58,6 +59,7 @@ class Zone:
             for value in rec.get(qtype, []):
                 rdata = {
                     "A": lambda v: A(v),
+                    "AAAA": lambda v: AAAA(v),
                     "NS": lambda v: NS(v),
                     "CNAME": lambda v: CNAME(v),
                     "MX": lambda v: MX(v, 10),

@@ -69,12 +69,12 @@ class StubResolver:
         self.table = table
         self.asked: list[str] = []
 
-    def resolve(self, host: str) -> tuple[str, ...]:
+    def addresses(self, host: str) -> tuple[str, ...]:
         self.asked.append(host)
         return self.table.get(host, ())
 
-    async def aresolve(self, host: str) -> tuple[str, ...]:
-        return self.resolve(host)
+    async def aaddresses(self, host: str) -> tuple[str, ...]:
+        return self.addresses(host)
 
 
 def test_a_name_is_judged_by_every_address_it_resolves_to() -> None:

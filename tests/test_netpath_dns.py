@@ -151,3 +151,36 @@ def test_ip_addresses_need_no_lookup(zone):
         assert resolver.address("localhost") == "127.0.0.1"
     assert facts.a == ("47.242.10.21",)
     assert zone.queries == []
+
+
+V6 = {
+    "v6only.example": {"AAAA": ["::1"]},
+    "dual.example": {"A": ["47.242.10.21"], "AAAA": ["fd00::5"]},
+    "v6public.example": {"AAAA": ["2001:4860:4860::8888"]},
+    "mapped.example": {"AAAA": ["::ffff:7f00:1"]},  # ::ffff:127.0.0.1
+}
+
+
+def test_the_egress_policy_judges_ipv6_answers_too():
+    """A name with only AAAA records (or a public A beside a private AAAA) still leads to an
+    address a browser may connect to: the policy asks for both and refuses either."""
+    from core.netpath.egress import EgressPolicy, EgressRefused
+
+    zone = Zone({k: dict(v) for k, v in V6.items()})
+    with dns_server(zone) as port:
+        resolver = Resolver(settings_for(port))
+        policy = EgressPolicy()
+        assert resolver.addresses("dual.example") == ("47.242.10.21", "fd00::5")
+        for host, address in (
+            ("v6only.example", "::1"),
+            ("dual.example", "fd00::5"),
+            ("mapped.example", "::ffff:127.0.0.1"),
+        ):
+            with pytest.raises(EgressRefused) as err:
+                policy.check_url(f"http://{host}/", resolver)
+            assert err.value.address == address
+            with pytest.raises(EgressRefused):
+                asyncio.run(policy.acheck_url(f"https://{host}/x", resolver))
+        policy.check_url("http://v6public.example/", resolver)  # public: passes
+        assert asyncio.run(resolver.aaddresses("v6public.example")) == ("2001:4860:4860::8888",)
+    assert ("v6only.example", "AAAA") in zone.queries

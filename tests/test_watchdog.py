@@ -117,3 +117,28 @@ def test_a_page_building_a_huge_dom_fails_as_crashed_in_real_chromium(tmp_path: 
     result = json.loads(next(ln for ln in proc.stdout.splitlines() if ln.startswith("{")))
     assert result["url"] == url and "crashed" in result["error"], proc.stderr[-2000:]
     assert "crawler.watchdog: Chromium renderer" in proc.stderr and "killed" in proc.stderr
+
+
+SPIN = "import time; print('ready', flush=True)\nwhile True: pass"
+
+
+def test_a_renderer_busy_for_the_whole_spin_window_is_killed() -> None:
+    busy = subprocess.Popen(
+        [sys.executable, "-c", SPIN, "--type=renderer"], stdout=subprocess.PIPE, text=True
+    )
+    idle = _renderer(8)
+    try:
+        assert busy.stdout is not None and busy.stdout.readline().strip() == "ready"
+        # a low share: on a loaded machine the loop may get well under a whole core
+        dog = watchdog.RendererWatchdog(limit=256 * MIB, spin=1.5, spin_share=0.3)
+        deadline = time.monotonic() + 10
+        while busy.poll() is None and time.monotonic() < deadline:
+            dog.sweep()
+            time.sleep(0.25)
+        assert busy.returncode == -9, "the spinning renderer was not killed"
+        assert idle.poll() is None  # asleep: not busy, not killed
+        assert [pid for pid, _ in dog.killed] == [busy.pid]
+    finally:
+        for p in (busy, idle):
+            p.kill()
+            p.wait()

@@ -196,6 +196,19 @@ class Resolver:
             return ()
         return _outcome(host, "A", answer, exc)[0]
 
+    def addresses(self, host: str) -> tuple[str, ...]:
+        """Every address of `host`, IPv4 and IPv6: what a connection may go to (the egress
+        policy judges them all; a name with only AAAA records still leads somewhere)."""
+        host = to_ascii(host)
+        if is_ip(host):
+            return (host,)
+        found: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            answer, exc = self._query(host, rdtype)
+            if answer is not None:
+                found.extend(_outcome(host, rdtype, answer, exc)[0])
+        return tuple(dict.fromkeys(found))
+
     def exists(self, host: str) -> bool | None:
         """True when the name exists (even with no A record), False on NXDOMAIN, None when
         the servers failed or timed out."""
@@ -252,6 +265,18 @@ class Resolver:
         if answer is None:
             return ()
         return _outcome(host, "A", answer, exc)[0]
+
+    async def aaddresses(self, host: str) -> tuple[str, ...]:
+        """The asyncio twin of `addresses`."""
+        host = to_ascii(host)
+        if is_ip(host):
+            return (host,)
+        results = await asyncio.gather(self._aquery(host, "A"), self._aquery(host, "AAAA"))
+        found: list[str] = []
+        for rdtype, (answer, exc) in zip(("A", "AAAA"), results, strict=True):
+            if answer is not None:
+                found.extend(_outcome(host, rdtype, answer, exc)[0])
+        return tuple(dict.fromkeys(found))
 
     async def aexists(self, host: str) -> bool | None:
         host = to_ascii(host)

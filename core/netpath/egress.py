@@ -32,9 +32,9 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 class NameResolver(Protocol):
     """What the policy needs of core.netpath.dns.Resolver."""
 
-    def resolve(self, host: str) -> tuple[str, ...]: ...
+    def addresses(self, host: str) -> tuple[str, ...]: ...
 
-    async def aresolve(self, host: str) -> tuple[str, ...]: ...
+    async def aaddresses(self, host: str) -> tuple[str, ...]: ...
 
 
 class EgressRefused(OSError):
@@ -185,7 +185,7 @@ class EgressPolicy:
         elif _is_localhost(host):
             self._check(host, ["127.0.0.1"])
         elif resolver is not None:
-            self._check(host, resolver.resolve(host))
+            self._check(host, resolver.addresses(host))
 
     async def acheck_host(self, host: str, resolver: NameResolver | None) -> None:
         """The asyncio twin of `check_host`."""
@@ -193,7 +193,7 @@ class EgressPolicy:
         if parse_address(host) is not None or resolver is None or _is_localhost(host):
             self.check_host(host, None)
             return
-        self._check(host, await resolver.aresolve(host))
+        self._check(host, await resolver.aaddresses(host))
 
     def check_url(self, url: str, resolver: NameResolver | None) -> None:
         """`check_host` on the URL's host (URLs without a host are not ours to judge)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from core.types import Candidate, Page
 if TYPE_CHECKING:
     from core.config import Settings
     from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
 
 KINDS = ("home", "query", "result", "other")
 #: full-page screenshots whose perceptual hashes differ by at most this many bits look the same
@@ -81,22 +84,51 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def same_content(new: ReferenceCapture, old: ReferenceCapture) -> bool:
-    """An unchanged genuine page: same texts and form, and a screenshot that looks the same."""
-    if (new.url, new.title, _words(new.visible_text), new.form_fields, new.kind) != (
-        old.url,
-        old.title,
-        _words(old.visible_text),
-        old.form_fields,
-        old.kind,
-    ):
-        return False
+def difference(new: ReferenceCapture, old: ReferenceCapture) -> str | None:
+    """What changed between two captures of a genuine page, or None when it is unchanged:
+    same title, texts, form and kind, and a screenshot that looks the same."""
+    fields: tuple[tuple[str, object, object], ...] = (
+        ("title", new.title, old.title),
+        ("visible text", _words(new.visible_text), _words(old.visible_text)),
+        ("form fields", new.form_fields, old.form_fields),
+        ("kind", new.kind, old.kind),
+        ("url", new.url, old.url),
+    )
+    for what, mine, theirs in fields:
+        if mine != theirs:
+            return f"{what} changed"
     if new.screenshot_png == old.screenshot_png:
-        return True
+        return None
     a, b = _phash(new.screenshot_png), _phash(old.screenshot_png)
     if a is None or b is None:
-        return False
-    return bool(a - b <= SAME_LOOK_BITS)  # type: ignore[operator]
+        return "screenshot unreadable"
+    bits = int(a - b)  # type: ignore[operator]
+    return None if bits <= SAME_LOOK_BITS else f"screenshot differs by {bits} bits"
+
+
+#: render steps whose failure leaves a capture without what `difference` compares
+_CAPTURE_STEPS = ("visible text", "title", "rendered DOM", "screenshot", "viewport screenshot")
+
+
+def _incomplete(page: Page) -> str:
+    """The failed render steps that a reference capture is made of ("" when none failed)."""
+    steps = (part.strip() for p in page.problems for part in p.detail.split(";"))
+    return "; ".join(step for step in steps if step.startswith(_CAPTURE_STEPS))
+
+
+def _change(page: Page, capture: ReferenceCapture, newest: ReferenceCapture | None) -> str | None:
+    """Why `capture` is stored as a new reference, or None when `newest` stays."""
+    if newest is None:
+        return "first capture"
+    changed = difference(capture, newest)
+    incomplete = _incomplete(page)
+    if changed is not None and incomplete:
+        # a step that timed out on a busy machine is not a change of the genuine page
+        logger.warning(
+            "%s: capture incomplete (%s); the stored reference stays", page.url, incomplete
+        )
+        return None
+    return changed
 
 
 def page_problem(page: Page) -> str | None:
@@ -136,9 +168,11 @@ def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float)
             continue
         capture = capture_from_page(page, kind=kind)
         newest = next((c for c in repo.references.list(target) if c.url == capture.url), None)
-        if newest is not None and same_content(capture, newest):
+        changed = _change(page, capture, newest)
+        if changed is None and newest is not None:
             outcomes.append(Outcome(target, url, newest, False, None))
             continue
+        logger.info("%s: stored a new reference capture (%s)", url, changed)
         repo.references.add(target, capture)
         outcomes.append(Outcome(target, url, capture, True, None))
     return outcomes

@@ -1,0 +1,66 @@
+"""When `zhenwei reference update` stores a new capture of a genuine page, and when it keeps
+the stored one: a real change is stored with its reason; a capture whose text or screenshot
+step timed out never replaces a complete one."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from PIL import Image, ImageDraw
+
+from core.failures import Failure, FailureKind
+from core.signals import ReferenceCapture
+from core.types import Page
+from zhenwei.commands.reference import _change, difference
+
+NOW = datetime(2026, 12, 5, tzinfo=UTC)
+
+
+def _png(boxes: int) -> bytes:
+    img = Image.new("RGB", (400, 300), "white")
+    draw = ImageDraw.Draw(img)
+    for i in range(boxes):
+        draw.rectangle((20 + 60 * i, 40, 60 + 60 * i, 260), fill="navy")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+STORED = ReferenceCapture(
+    url="https://cx.mem.gov.cn/special?index=0",
+    captured_at=NOW,
+    title="特种作业操作证查询",
+    visible_text="证件类型 证件号码 姓名 验证码 查询",
+    screenshot_png=_png(5),
+    form_fields=("请输入证件号码", "请输入姓名"),
+    kind="query",
+)
+
+
+def _page(*problems: str) -> Page:
+    failures = tuple(Failure.of(FailureKind.RENDER, p) for p in problems)
+    return Page(STORED.url, STORED.url, 200, NOW, "ua", problems=failures)
+
+
+def test_an_identical_capture_is_no_change() -> None:
+    assert difference(replace(STORED, captured_at=NOW), STORED) is None
+    assert _change(_page(), replace(STORED), STORED) is None
+
+
+def test_a_changed_text_or_look_is_stored_and_says_why() -> None:
+    assert _change(
+        _page(), replace(STORED, visible_text="新的通知 " + STORED.visible_text), STORED
+    ) == ("visible text changed")
+    why = difference(replace(STORED, screenshot_png=_png(1)), STORED)
+    assert why is not None and why.startswith("screenshot differs by")
+    assert _change(_page(), STORED, None) == "first capture"
+
+
+def test_a_capture_whose_text_step_timed_out_keeps_the_stored_reference() -> None:
+    partial = replace(STORED, visible_text="")
+    page = _page("favicon: timeout; visible text: Timeout 4500ms exceeded")
+    assert _change(page, partial, STORED) is None
+    # a failed favicon alone does not make a capture incomplete
+    assert _change(_page("favicon: timeout"), partial, STORED) == "visible text changed"
