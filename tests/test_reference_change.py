@@ -64,3 +64,57 @@ def test_a_capture_whose_text_step_timed_out_keeps_the_stored_reference() -> Non
     assert _change(page, partial, STORED) is None
     # a failed favicon alone does not make a capture incomplete
     assert _change(_page("favicon: timeout"), partial, STORED) == "visible text changed"
+
+
+class _References:
+    def __init__(self, stored: ReferenceCapture) -> None:
+        self.stored = [stored]
+
+    def list(self, target: str) -> list[ReferenceCapture]:
+        return list(reversed(self.stored))
+
+    def add(self, target: str, capture: ReferenceCapture) -> None:
+        self.stored.append(capture)
+
+
+def _shot(png: bytes) -> Page:
+    return replace(
+        _page(),
+        title=STORED.title,
+        visible_text=STORED.visible_text,
+        screenshot_png=png,
+        rendered_html="<input placeholder='请输入证件号码'><input placeholder='请输入姓名'>",
+    )
+
+
+def _update(monkeypatch, takes: list[bytes]) -> tuple[bool, int, _References]:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from zhenwei.commands import reference
+
+    refs = _References(STORED)
+    calls = []
+
+    def pages(jobs, settings, timeout):  # type: ignore[no-untyped-def]
+        calls.append(len(jobs))
+        return [_shot(takes[len(calls) - 1])]
+
+    monkeypatch.setattr(reference, "_repository", lambda: (None, SimpleNamespace(references=refs)))
+    monkeypatch.setattr(reference, "_pages", pages)
+    [outcome] = reference._capture_all([("mem", STORED.url, "query")], timeout=30)
+    return outcome.stored, len(calls), refs
+
+
+def test_a_look_changed_once_is_photographed_again_and_kept(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    stored, calls, refs = _update(monkeypatch, [_png(1), _png(5)])
+    assert (stored, calls, len(refs.stored)) == (False, 2, 1)
+
+
+def test_a_look_changed_twice_is_stored(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    stored, calls, refs = _update(monkeypatch, [_png(1), _png(1)])
+    assert (stored, calls, len(refs.stored)) == (True, 2, 2)
+
+
+def test_an_unchanged_page_is_photographed_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    stored, calls, refs = _update(monkeypatch, [_png(5)])
+    assert (stored, calls, len(refs.stored)) == (False, 1, 1)
