@@ -168,36 +168,37 @@ def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float)
     from detectors.reference import capture_from_page
 
     settings, repo = _repository()
-    pages = _pages(jobs, settings, timeout)
-    outcomes: list[Outcome | None] = []
-    retake: list[int] = []
-    for i, ((target, url, kind), page) in enumerate(zip(jobs, pages, strict=True)):
-        problem = page_problem(page)
-        if problem is not None:
-            outcomes.append(Outcome(target, url, None, False, problem))
-            continue
+    newest: dict[tuple[str, str], ReferenceCapture] = {}
+    for target in {t for t, _, _ in jobs}:  # each target's captures (and images) read once
+        for c in repo.references.list(target):  # newest first
+            newest.setdefault((target, c.url), c)
+
+    def judged(target: str, kind: str | None, page: Page) -> tuple[ReferenceCapture, str | None]:
         capture = capture_from_page(page, kind=kind)
-        newest = next((c for c in repo.references.list(target) if c.url == capture.url), None)
-        changed = _change(page, capture, newest)
-        if changed is not None and changed.startswith("screenshot differs"):
-            retake.append(i)
-        outcomes.append(None)
+        return capture, _change(page, capture, newest.get((target, capture.url)))
+
+    pages = _pages(jobs, settings, timeout)
+    verdicts = [
+        None if page_problem(page) else judged(target, kind, page)
+        for (target, _, kind), page in zip(jobs, pages, strict=True)
+    ]
+    retake = [
+        i for i, v in enumerate(verdicts) if v and (v[1] or "").startswith("screenshot differs")
+    ]
     if retake:
         again = _pages([jobs[i] for i in retake], settings, timeout)
-        pages = [*pages]
         for i, page in zip(retake, again, strict=True):
             if page_problem(page) is None:
-                pages[i] = page
+                verdicts[i] = judged(jobs[i][0], jobs[i][2], page)
     done = []
-    for outcome, (target, url, kind), page in zip(outcomes, jobs, pages, strict=True):
-        if outcome is not None:
-            done.append(outcome)
+    for (target, url, _), page, verdict in zip(jobs, pages, verdicts, strict=True):
+        if verdict is None:
+            done.append(Outcome(target, url, None, False, page_problem(page)))
             continue
-        capture = capture_from_page(page, kind=kind)
-        newest = next((c for c in repo.references.list(target) if c.url == capture.url), None)
-        changed = _change(page, capture, newest)
-        if changed is None and newest is not None:
-            done.append(Outcome(target, url, newest, False, None))
+        capture, changed = verdict
+        stored = newest.get((target, capture.url))
+        if changed is None and stored is not None:
+            done.append(Outcome(target, url, stored, False, None))
             continue
         logger.info("%s: stored a new reference capture (%s)", url, changed)
         repo.references.add(target, capture)
