@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.netpath.egress import EgressPolicy, IPNetwork, parse_networks
+from core.s3config import S3Location, s3_from_env
 
 DESKTOP_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -162,6 +163,8 @@ class Settings:
     notify: NotifyConfig = field(default_factory=NotifyConfig)
     #: the evidence store; workers sharing one database must share it too (a network mount)
     artifacts_dir: Path | None = None
+    #: ZHENWEI_EVIDENCE_URL=s3://…: the evidence store is an S3-compatible bucket instead
+    evidence_s3: S3Location | None = None
     #: Redis of `zhenwei crawl --distributed` workers
     redis_url: str = "redis://127.0.0.1:6379/0"
     #: signs review-UI cookies (ZHENWEI_SECRET_KEY, ≥ 32 bytes); None: `serve` makes one in data_dir
@@ -209,10 +212,12 @@ class Settings:
         cert = env.get("SSL_CERT_FILE")
         try:
             allow = parse_networks(env.get("ZHENWEI_ALLOW_NETWORKS", ""))
+            evidence_s3 = s3_from_env(env)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         return cls(
             allow_networks=allow,
+            evidence_s3=evidence_s3,
             proxy=proxy,
             dns_servers=dns,
             whois_server=whois,

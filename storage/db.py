@@ -16,7 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.artifacts import ArtifactStore
+from storage.evidencestore import EvidenceStore, store_for
+from storage.localstore import LocalStore
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -108,7 +109,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 class Database:
-    """The database plus the evidence store that lives beside it."""
+    """The database plus the evidence store that lives beside it.
+
+    The store is `store` when given (a bucket), else a directory: `artifacts_dir` or
+    `<data_dir>/artifacts`.
+    """
 
     def __init__(
         self,
@@ -116,6 +121,8 @@ class Database:
         data_dir: Path,
         artifacts_dir: Path | None = None,
         audit_key_file: Path | None = None,
+        *,
+        store: EvidenceStore | None = None,
     ) -> None:
         self.url = normalise_url(url)
         self.data_dir = Path(data_dir)
@@ -124,7 +131,9 @@ class Database:
         self.engine = make_engine(self.url)
         self._reader = session_factory(self.engine)
         self._writer = session_factory(self.engine.execution_options(**{WRITE_OPTION: True}))
-        self.artifacts = ArtifactStore(Path(artifacts_dir or self.data_dir / "artifacts"))
+        self.artifacts: EvidenceStore = (
+            store if store is not None else LocalStore(artifacts_dir or self.data_dir / "artifacts")
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -133,6 +142,7 @@ class Database:
             settings.data_dir,
             settings.artifacts_dir,
             settings.audit_key_path,
+            store=store_for(settings),
         )
         db.upgrade()
         return db

@@ -10,7 +10,8 @@
   and another worker takes it; one the dead worker had already stored is only acknowledged.
 
 Every worker has its own data directory (run lock, captures in progress, caches) and shares
-the database and the evidence store (ZHENWEI_ARTIFACTS_DIR) with the others.
+the database and the evidence store (ZHENWEI_ARTIFACTS_DIR or ZHENWEI_EVIDENCE_URL) with
+the others.
 """
 
 from __future__ import annotations

@@ -220,13 +220,17 @@ def command(
     except AlreadyRunning as exc:
         click.echo(f"zhenwei crawl: {exc}", err=True)
         sys.exit(ALREADY_RUNNING)
+    from storage.evidencestore import StoreUnavailable
     from zhenwei.crawljob import CrawlError
 
     try:
         summary = _run(settings, options, progress=not no_progress)
         if nightly:
             _digest(settings, summary)
-    except CrawlError as exc:
+    except (CrawlError, StoreUnavailable) as exc:
+        # StoreUnavailable here: the store was down before the first page (the references'
+        # images could not be read); the unfinished run resumes next time. Once pages are
+        # fetched, a page the store refuses is a storage error of the run, not the end of it.
         click.echo(f"zhenwei crawl: {exc}", err=True)
         sys.exit(1)
     finally:

@@ -58,6 +58,7 @@ def command(
     Signs manifest.json when ZHENWEI_SIGNING_KEY names an Ed25519 private key (PEM).
     """
     from storage.db import Database
+    from storage.evidencestore import StoreUnavailable
     from storage.repository import NotFoundError, Repository
     from zhenwei.evidence.batch import confirmed_in_month, export_batch, export_lead
     from zhenwei.evidence.package import ExportError, load_signing_key
@@ -132,6 +133,9 @@ def command(
                 force=force,
             )
     except ExportError as exc:
+        _fail(str(exc))
+        return
+    except StoreUnavailable as exc:  # an OSError, but not one of writing `out`
         _fail(str(exc))
         return
     except OSError as exc:

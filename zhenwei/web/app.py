@@ -30,7 +30,7 @@ from starlette.templating import Jinja2Templates
 
 from core import labels
 from core.config import ConfigError, Settings
-from storage.artifacts import ArtifactError
+from storage.artifacts import ArtifactError, StoreUnavailable
 from storage.audit import RoleError, StatusError, check_transition
 from storage.db import Database
 from storage.keyfile import MIN_KEY_BYTES
@@ -320,6 +320,9 @@ def create_app(
         except ArtifactError as exc:
             log.warning("artifact %s of capture %d: %s", sha, capture_id, exc)
             raise HTTPException(409, "证据文件缺失或已被篡改（哈希不符）") from None
+        except StoreUnavailable as exc:
+            log.error("evidence store: %s", exc)
+            raise HTTPException(503, "证据存储暂时无法访问，请稍后再试") from None
         headers = {
             "Content-Security-Policy": EVIDENCE_CSP,
             "X-Content-Type-Options": "nosniff",
