@@ -8,6 +8,8 @@ with what was kept (a truncated document still renders and is still evidence).
 
 from __future__ import annotations
 
+import asyncio
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +65,8 @@ class Document:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     truncated: bool
+    #: the body stopped at the deadline, not at its end (a drip feed)
+    timed_out: bool = False
 
     def header(self, name: str) -> str:
         name = name.lower()
@@ -87,34 +91,52 @@ async def fetch_document(
     headers: dict[str, str],
     body: bytes | None,
     max_bytes: int,
+    seconds: float | None = None,
 ) -> Document:
     """Fetch one document (no redirect followed), its inflated body cut at `max_bytes`.
 
+    `seconds` bounds the whole fetch: the client's timeout is per read, and a server dripping a
+    byte a second never trips it. Headers not in by then raise TimeoutError; a body still
+    arriving is cut there (`timed_out`): what came is the document.
     Raises httpx.HTTPError (or ValueError for an encoding we cannot decode): the caller lets
     the browser try itself.
     """
+    deadline = None if seconds is None else time.monotonic() + seconds
     sent = {
         k: v for k, v in headers.items() if k.lower() not in _SKIP_REQUEST and not k.startswith(":")
     }
     sent["accept-encoding"] = "gzip, deflate, br"
     request = client.build_request(method, url, headers=sent, content=body or None)
-    response = await client.send(request, stream=True)
+    async with asyncio.timeout_at(_loop_time(deadline)):
+        response = await client.send(request, stream=True)
     try:
         inflater = _Inflater(response.headers.get("content-encoding", ""), max_bytes)
         chunks: list[bytes] = []
-        truncated = False
+        truncated = timed_out = False
         raw = 0
-        async for chunk in response.aiter_raw():
-            raw += len(chunk)
-            out, full = inflater.feed(chunk)
-            chunks.append(out)
-            if full or raw > max_bytes:
-                truncated = True
-                break
+        try:
+            async with asyncio.timeout_at(_loop_time(deadline)):
+                async for chunk in response.aiter_raw():
+                    raw += len(chunk)
+                    out, full = inflater.feed(chunk)
+                    chunks.append(out)
+                    if full or raw > max_bytes:
+                        truncated = True
+                        break
+        except TimeoutError:
+            truncated = timed_out = True
         data = b"".join(chunks)[:max_bytes]
-        return Document(response.status_code, _raw_headers(response), data, truncated)
+        return Document(response.status_code, _raw_headers(response), data, truncated, timed_out)
     finally:
         await response.aclose()
+
+
+def _loop_time(deadline: float | None) -> float | None:
+    """A time.monotonic() deadline on the running loop's clock (asyncio.timeout_at's)."""
+    if deadline is None:
+        return None
+    loop = asyncio.get_running_loop()
+    return loop.time() + (deadline - time.monotonic())
 
 
 def _raw_headers(response: Any) -> tuple[tuple[str, str], ...]:

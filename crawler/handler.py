@@ -9,6 +9,7 @@ and the spider's errback closes the page.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -16,9 +17,16 @@ from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from core.config import Settings
+from core.netpath.browser import egress_proxy_option
+from core.netpath.egressproxy import EgressProxy
 from crawler import watchdog
 from crawler.spider_config import DEFAULT_DEADLINE
 
+logger = logging.getLogger(__name__)
+
+#: seconds the browser may take to close its contexts at the end of a run
+CLOSE_SECONDS = 30.0
 #: request.meta key: seconds the whole browser download may take
 DEADLINE_META_KEY = "zw_browser_deadline"
 #: a renderer using more private memory than this is killed, and the largest while all together
@@ -26,8 +34,8 @@ DEADLINE_META_KEY = "zw_browser_deadline"
 #: below: checking the labelled world 4 pages at once, the largest renderer used 56 MiB and all
 #: of them together 256 MiB (`zhenwei -v check` logs both at its end).
 DEFAULT_RENDERER_MAX_MB = 256
-DEFAULT_RENDERERS_MAX_MB = 384
-PAGE_SHARE_MB = 96
+DEFAULT_RENDERERS_MAX_MB = 320
+PAGE_SHARE_MB = 80
 #: a renderer that keeps a core busy this long (or 1.5 deadlines) is stuck in a loop
 DEFAULT_SPIN_SECONDS = 90.0
 _SHARED_ATTR = "_zhenwei_browser_handler"
@@ -62,17 +70,49 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         )
         self._watchdog = watchdog.acquire(limit * mib, total * mib, spin) if limit > 0 else None
         self._closed = False
+        self._egress: EgressProxy | None = None
+        if crawler.settings.getbool("ZHENWEI_EGRESS_PROXY", True):
+            # Chromium's every connection passes the egress policy (core.netpath.egressproxy);
+            # the unit's proxy, if any, is the egress proxy's upstream.
+            zw = getattr(crawler.spider, "zw", None) if crawler.spider is not None else None
+            self._egress = EgressProxy(zw if isinstance(zw, Settings) else Settings.from_env())
+            self.config.launch_options["proxy"] = egress_proxy_option(self._egress.start())
 
     async def close(self) -> None:
         if self._closed:  # closed once per scheme it serves
             return
         self._closed = True
         try:
-            await super().close()
+            await asyncio.wait_for(super().close(), CLOSE_SECONDS)
+        except TimeoutError:
+            # A page whose renderer hangs (or whose request never ends) can hold
+            # BrowserContext.close() forever, and the whole run with it: every page has its
+            # result by now, so the browser is killed instead.
+            killed = watchdog.kill_browsers()
+            logger.warning(
+                "browser did not close in %.0f s: killed the Playwright driver and Chromium "
+                "(%d processes)",
+                CLOSE_SECONDS,
+                len(killed),
+            )
+            await self._stop_driver()
         finally:
+            if self._egress is not None:
+                self._egress.close()
+                self._egress = None
             if self._watchdog is not None:
                 self._watchdog = None
                 watchdog.release()
+
+    async def _stop_driver(self) -> None:
+        """Lets Playwright's client notice its dead driver (bounded: it only reads EOF)."""
+        provider = getattr(self, "browser_provider", None)
+        if provider is None:
+            return
+        try:
+            await asyncio.wait_for(provider.close(), 10)
+        except Exception as exc:  # noqa: BLE001 - the driver is dead; only its ending is left
+            logger.debug("stopping the killed driver: %r", exc)
 
     async def download_request(self, request: Request) -> Response:
         download = super().download_request(request)

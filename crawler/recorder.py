@@ -64,7 +64,7 @@ class RenderLimits:
     step_seconds: float = 15.0
     max_favicon: int = 512 * 1024
     #: cap on a main document as the browser gets it (inflated); a longer one is cut
-    max_document: int = 2 * 1024 * 1024
+    max_document: int = 1024 * 1024
     #: bound of fetching one main document ourselves (see PageRecorder.route_document)
     document_seconds: float = 36.0
 
@@ -159,8 +159,19 @@ class PageRecorder:
             headers = await request.all_headers()
             async with document_client(settings, timeout=self.limits.document_seconds) as client:
                 doc = await fetch_document(
-                    client, request.method, request.url, headers, request.post_data_buffer, cap
+                    client,
+                    request.method,
+                    request.url,
+                    headers,
+                    request.post_data_buffer,
+                    cap,
+                    seconds=self.limits.document_seconds,
                 )
+        except TimeoutError:
+            # No headers by the deadline: the browser would wait as long again.
+            self.events.append(f"no answer in {self.limits.document_seconds:.0f} s: {request.url}")
+            await _quietly(route.abort("timedout"))
+            return
         except (httpx.HTTPError, ValueError, OSError, Error) as exc:
             # Let the browser try itself: its error (refused, unresolvable, ...) is the record.
             logger.debug("own fetch of %s failed: %s", request.url, exc)
@@ -172,7 +183,10 @@ class PageRecorder:
         if request.url.startswith("https:") and doc.status in (502, 503, 504):
             await _quietly(route.fallback())  # a refused CONNECT, as above
             return
-        if doc.truncated:
+        if doc.timed_out:
+            secs = self.limits.document_seconds
+            self.events.append(f"document cut after {secs:.0f} s, still arriving: {request.url}")
+        elif doc.truncated:
             self.events.append(f"document cut at {cap} bytes: {request.url}")
         self._raw_documents[request] = (doc.body, doc.headers)
         await _quietly(

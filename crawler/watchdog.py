@@ -92,6 +92,28 @@ def is_renderer(pid: int) -> bool:
     return b"--type=renderer" in raw.replace(b"\0", b" ").split()
 
 
+def kill_browsers(root: int | None = None) -> list[int]:
+    """SIGKILL every Playwright driver below `root` (this process) and everything below it
+    (Chromium and its renderers): the last resort when a browser no longer answers its driver.
+    The pids killed, drivers first."""
+    root = os.getpid() if root is None else root
+    killed: list[int] = []
+    for pid in descendants(root):
+        try:
+            raw = (PROC / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"run-driver" not in raw.split(b"\0"):
+            continue
+        for victim in [pid, *descendants(pid)]:
+            try:
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+            except OSError:
+                pass  # gone already
+    return killed
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time the process has used (/proc/PID/stat utime, stime)."""
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,3 +120,67 @@ def test_the_document_client_obeys_the_egress_policy() -> None:
 
     with pytest.raises(httpx.ConnectError, match="egress policy"):
         asyncio.run(go())
+
+
+@pytest.fixture(scope="module")
+def drip() -> Iterator[str]:
+    """`/body` sends its headers, then a byte a second; `/head` never finishes its headers."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802
+            try:
+                if self.path == "/head":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    for _ in range(60):
+                        self.wfile.write(b"X: y\r\n")
+                        self.wfile.flush()
+                        time.sleep(0.5)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(b"<html><title>drip</title>")
+                for _ in range(60):
+                    self.wfile.flush()
+                    time.sleep(0.5)
+                    self.wfile.write(b".")
+            except OSError:
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _fetch_within(url: str, seconds: float) -> Document:
+    settings = Settings(allow_networks=parse_networks("127.0.0.0/8"))
+
+    async def go() -> Document:
+        # every read returns within the client's timeout: only the deadline stops the drip
+        async with document_client(settings, timeout=5) as client:
+            return await fetch_document(client, "GET", url, {}, None, CAP, seconds=seconds)
+
+    return asyncio.run(go())
+
+
+def test_a_dripping_body_is_cut_at_the_deadline_with_what_came(drip: str) -> None:
+    started = time.monotonic()
+    doc = _fetch_within(drip + "/body", 2.0)
+    assert time.monotonic() - started < 6
+    assert doc.status == 200 and doc.truncated and doc.timed_out
+    assert doc.body.startswith(b"<html><title>drip</title>")
+
+
+def test_headers_that_never_end_fail_at_the_deadline(drip: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        _fetch_within(drip + "/head", 2.0)
+    assert time.monotonic() - started < 6

@@ -110,6 +110,9 @@ def build_world(root: Path, inner: Listener, target: Listener, popup: Listener) 
     )
     html += (
         f'<img src="{inner.url}/pixel.png">'
+        # Sub-resources of the site itself whose redirects point inwards: Chromium follows a
+        # sub-resource's redirect without asking any route (the egress proxy refuses it).
+        '<img src="/pixel-bounce"><img src="/pixel-bounce-name">'
         '<iframe src="http://169.254.169.254/latest/"></iframe>'  # refused
         f'<script>window.open("{popup.url}/popup");</script>'
     )
@@ -117,6 +120,11 @@ def build_world(root: Path, inner: Listener, target: Listener, popup: Listener) 
     index.write_text(index.read_text("utf-8").replace("</body>", html + "</body>"), "utf-8")
     with (site / "site.toml").open("a", encoding="utf-8") as fh:
         fh.write(f'\n[[routes]]\npath = "/bounce"\nredirect = "{target.url}/after-redirect"\n')
+        fh.write(f'\n[[routes]]\npath = "/pixel-bounce"\nredirect = "{inner.url}/bounced.png"\n')
+        fh.write(
+            f'\n[[routes]]\npath = "/pixel-bounce-name"\n'
+            f'redirect = "http://loop-mem.cn:{inner.port}/bounced.png"\n'
+        )
     with (root / "domains.toml").open("a", encoding="utf-8") as fh:
         for name, address in INTERNAL_NAMES.items():
             fh.write(_domain_toml(name, address))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from netpath_servers import origin, proxy
 from playwright.sync_api import sync_playwright
@@ -78,3 +80,46 @@ def test_chromium_goes_through_the_proxy_and_honours_no_proxy(chromium_path):
         f"http://127.0.0.1:{direct.port}/loopback",
     ]
     assert (f"localhost:{direct.port}", "/bypass") in direct.requests
+
+
+def test_our_disable_features_keep_every_entry_of_playwrights_own():
+    """Chromium keeps only the last --disable-features: ours must repeat Playwright's list, so a
+    Playwright upgrade that changes it must fail here (read from the installed driver)."""
+    import re
+    from pathlib import Path
+
+    import playwright
+
+    from core.netpath.browser import DISABLE_FEATURES_ARG, PLAYWRIGHT_DISABLED_FEATURES
+
+    bundle = Path(playwright.__file__).parent / "driver/package/lib/coreBundle.js"
+    source = bundle.read_text("utf-8")
+    block = re.search(r"disabledFeatures = \[(.*?)\]", source, re.S)
+    assert block is not None, "Playwright's disabledFeatures list moved: re-read it"
+    theirs = set(re.findall(r'^\s*"([A-Za-z0-9]+)"', block.group(1), re.M))
+    assert theirs and theirs == set(PLAYWRIGHT_DISABLED_FEATURES)
+    assert set(DISABLE_FEATURES_ARG.split("=", 1)[1].split(",")) >= theirs
+    assert sum(a.startswith("--disable-features=") for a in launch_options(Settings())["args"]) == 1
+
+
+@pytest.mark.browser
+def test_no_renderer_for_the_invisible_omnibox_popup(chromium_path):
+    from crawler.watchdog import descendants
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(**launch_options(Settings()))
+        try:
+            page = browser.new_context().new_page()
+            page.set_content("<html><body>证书查询</body></html>")
+            page.wait_for_timeout(1000)
+            cmdlines = []
+            for pid in descendants(os.getpid()):
+                try:
+                    cmdlines.append(open(f"/proc/{pid}/cmdline", "rb").read())
+                except OSError:
+                    continue
+        finally:
+            browser.close()
+    renderers = [c for c in cmdlines if b"--type=renderer" in c.replace(b"\0", b" ")]
+    assert renderers, "the page's renderer was found"
+    assert not [c for c in renderers if b"--top-chrome-webui" in c.replace(b"\0", b" ")]

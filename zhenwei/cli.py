@@ -14,7 +14,7 @@ import sys
 import click
 
 from core import __version__
-from zhenwei import commands
+from zhenwei import commands, stackdump
 
 
 def _command_modules() -> list[str]:
@@ -50,6 +50,7 @@ def main(verbose: int) -> None:
     # Scrapy resets the root logger when a crawl starts; pin its own loggers to -v instead.
     for name in ("scrapy", "scrapy_playwright", "twisted", "playwright", "asyncio"):
         logging.getLogger(name).setLevel(level)
+    stackdump.install()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,24 @@ CHROMIUM_ARGS = (
     # the GPU service in the browser process: one process (≈40 MiB) fewer per crawl
     "--in-process-gpu",
 )
+#: Playwright's own --disable-features list (playwright-core chromiumSwitches.ts). Chromium
+#: keeps only the last --disable-features switch, so ours must repeat Playwright's entries;
+#: tests/test_netpath_browser.py fails when a Playwright upgrade changes them.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+)  # fmt: skip
+#: Headless Chromium still builds the omnibox popup of a window nobody sees, in a renderer of
+#: its own (--top-chrome-webui): ≈55 MiB PSS for nothing (bench/bench_hostile_memory.py).
+OUR_DISABLED_FEATURES = (
+    "PreloadTopChromeWebUI", "WebUIOmniboxPopup", "WebUIOmniboxFullPopup", "WebUIOmniboxAimPopup",
+)  # fmt: skip
+DISABLE_FEATURES_ARG = "--disable-features=" + ",".join(
+    (*PLAYWRIGHT_DISABLED_FEATURES, *OUR_DISABLED_FEATURES)
+)
 #: Debian's /usr/bin/chromium wrapper adds Google API keys and --enable-remote-extensions, so
 #: Chromium calls update.googleapis.com, clients2.google.com and accounts.google.com (through our
 #: proxy) whatever --disable-background-networking says. Those services are pointed at a
@@ -88,12 +106,18 @@ def proxy_option(settings: Settings) -> dict[str, str] | None:
     return option
 
 
+def egress_proxy_option(url: str) -> dict[str, str]:
+    """Playwright's `proxy` option for core.netpath.egressproxy at `url`: every host, loopback
+    included, goes through it (only the silenced Google services are bypassed, unresolved)."""
+    return {"server": url, "bypass": f"<-loopback>,{SILENCED_HOST}"}
+
+
 def launch_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for `chromium.launch()` / PLAYWRIGHT_LAUNCH_OPTIONS."""
     options: dict[str, Any] = {
         "executable_path": CHROMIUM_PATH,
         "headless": True,
-        "args": [*CHROMIUM_ARGS, *SILENCING_ARGS],
+        "args": [*CHROMIUM_ARGS, *SILENCING_ARGS, DISABLE_FEATURES_ARG],
         # Chromium's own popup blocker stays on: a page's window.open (a popup storm, or a
         # popup aimed at an internal address that would be preconnected before any route
         # could refuse it) opens nothing.

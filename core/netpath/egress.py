@@ -187,13 +187,19 @@ class EgressPolicy:
         elif resolver is not None:
             self._check(host, resolver.addresses(host))
 
-    async def acheck_host(self, host: str, resolver: NameResolver | None) -> None:
-        """The asyncio twin of `check_host`."""
+    async def acheck_host(self, host: str, resolver: NameResolver | None) -> tuple[str, ...]:
+        """The asyncio twin of `check_host`; returns the addresses it passed (a literal's own,
+        or every address of the name; empty when the name does not resolve)."""
         host = host.strip().rstrip(".").lower()
-        if parse_address(host) is not None or resolver is None or _is_localhost(host):
+        literal = parse_address(host)
+        if literal is not None or resolver is None or _is_localhost(host):
             self.check_host(host, None)
-            return
-        self._check(host, await resolver.aaddresses(host))
+            if literal is not None:
+                return (str(literal),)
+            return ("127.0.0.1",) if _is_localhost(host) else ()
+        addresses = await resolver.aaddresses(host)
+        self._check(host, addresses)
+        return tuple(addresses)
 
     def check_url(self, url: str, resolver: NameResolver | None) -> None:
         """`check_host` on the URL's host (URLs without a host are not ours to judge)."""
