@@ -69,7 +69,7 @@ ZHENWEI_ENRICH = True  # DNS, WHOIS, TLS facts
 ZHENWEI_VERSION = __version__
 # Read by crawler.handler when set (defaults there, so that the total scales with pages at once):
 # ZHENWEI_RENDERER_MAX_MB (256; 0 turns the renderer watchdog off), ZHENWEI_RENDERERS_MAX_MB
-# (max(384, 96 × pages at once)), ZHENWEI_RENDERER_SPIN_SECONDS (max(90, 1.5 × the timeout)),
+# (max(320, 80 × pages at once)), ZHENWEI_RENDERER_SPIN_SECONDS (max(90, 1.5 × the timeout)),
 # ZHENWEI_SETTLE_SECONDS (wait for late scripts; `reference update` sets it longer).
 
 
