@@ -9,7 +9,6 @@ with what was kept (a truncated document still renders and is still evidence).
 from __future__ import annotations
 
 import asyncio
-import time
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -101,13 +100,13 @@ async def fetch_document(
     Raises httpx.HTTPError (or ValueError for an encoding we cannot decode): the caller lets
     the browser try itself.
     """
-    deadline = None if seconds is None else time.monotonic() + seconds
+    deadline = None if seconds is None else asyncio.get_running_loop().time() + seconds
     sent = {
         k: v for k, v in headers.items() if k.lower() not in _SKIP_REQUEST and not k.startswith(":")
     }
     sent["accept-encoding"] = "gzip, deflate, br"
     request = client.build_request(method, url, headers=sent, content=body or None)
-    async with asyncio.timeout_at(_loop_time(deadline)):
+    async with asyncio.timeout_at(deadline):
         response = await client.send(request, stream=True)
     try:
         inflater = _Inflater(response.headers.get("content-encoding", ""), max_bytes)
@@ -115,7 +114,7 @@ async def fetch_document(
         truncated = timed_out = False
         raw = 0
         try:
-            async with asyncio.timeout_at(_loop_time(deadline)):
+            async with asyncio.timeout_at(deadline):
                 async for chunk in response.aiter_raw():
                     raw += len(chunk)
                     out, full = inflater.feed(chunk)
@@ -129,14 +128,6 @@ async def fetch_document(
         return Document(response.status_code, _raw_headers(response), data, truncated, timed_out)
     finally:
         await response.aclose()
-
-
-def _loop_time(deadline: float | None) -> float | None:
-    """A time.monotonic() deadline on the running loop's clock (asyncio.timeout_at's)."""
-    if deadline is None:
-        return None
-    loop = asyncio.get_running_loop()
-    return loop.time() + (deadline - time.monotonic())
 
 
 def _raw_headers(response: Any) -> tuple[tuple[str, str], ...]:

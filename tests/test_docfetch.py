@@ -84,12 +84,14 @@ def server() -> Iterator[str]:
     httpd.server_close()
 
 
-def _fetch(url: str) -> Document:
+def _fetch(url: str, seconds: float | None = None, timeout: float = 30) -> Document:
     settings = Settings(allow_networks=parse_networks("127.0.0.0/8"))
 
     async def go() -> Document:
-        async with document_client(settings, timeout=30) as client:
-            return await fetch_document(client, "GET", url, {"user-agent": "t"}, None, CAP)
+        async with document_client(settings, timeout=timeout) as client:
+            return await fetch_document(
+                client, "GET", url, {"user-agent": "t"}, None, CAP, seconds=seconds
+            )
 
     return asyncio.run(go())
 
@@ -160,20 +162,9 @@ def drip() -> Iterator[str]:
     httpd.server_close()
 
 
-def _fetch_within(url: str, seconds: float) -> Document:
-    settings = Settings(allow_networks=parse_networks("127.0.0.0/8"))
-
-    async def go() -> Document:
-        # every read returns within the client's timeout: only the deadline stops the drip
-        async with document_client(settings, timeout=5) as client:
-            return await fetch_document(client, "GET", url, {}, None, CAP, seconds=seconds)
-
-    return asyncio.run(go())
-
-
 def test_a_dripping_body_is_cut_at_the_deadline_with_what_came(drip: str) -> None:
     started = time.monotonic()
-    doc = _fetch_within(drip + "/body", 2.0)
+    doc = _fetch(drip + "/body", seconds=2.0, timeout=5)  # each read is within 5 s
     assert time.monotonic() - started < 6
     assert doc.status == 200 and doc.truncated and doc.timed_out
     assert doc.body.startswith(b"<html><title>drip</title>")
@@ -182,5 +173,5 @@ def test_a_dripping_body_is_cut_at_the_deadline_with_what_came(drip: str) -> Non
 def test_headers_that_never_end_fail_at_the_deadline(drip: str) -> None:
     started = time.monotonic()
     with pytest.raises(TimeoutError):
-        _fetch_within(drip + "/head", 2.0)
+        _fetch(drip + "/head", seconds=2.0, timeout=5)
     assert time.monotonic() - started < 6

@@ -249,9 +249,7 @@ class EgressProxy:
         up_reader, up_writer = await asyncio.wait_for(
             asyncio.open_connection(parts.hostname, parts.port or 80), CONNECT_SECONDS
         )
-        headers = _end_to_end(request) if not request.tunnel else [
-            (k, v) for k, v in request.headers if k.lower() not in _HOP_HEADERS
-        ]  # fmt: skip
+        headers = _end_to_end(request, close=not request.tunnel)
         if parts.username is not None:
             pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
             token = base64.b64encode(pair.encode()).decode()
@@ -260,10 +258,10 @@ class EgressProxy:
         return up_reader, up_writer
 
 
-def _end_to_end(request: _Request) -> list[tuple[str, str]]:
-    """The request's headers without the hop-by-hop ones, closing after one response."""
+def _end_to_end(request: _Request, *, close: bool = True) -> list[tuple[str, str]]:
+    """The request's headers without the hop-by-hop ones; `close`: after one response."""
     kept = [(k, v) for k, v in request.headers if k.lower() not in _HOP_HEADERS]
-    return [*kept, ("Connection", "close")]
+    return [*kept, ("Connection", "close")] if close else kept
 
 
 async def _send(writer: asyncio.StreamWriter, data: bytes) -> None:
