@@ -181,3 +181,18 @@ def test_bad_requests_and_unknown_names_get_an_answer_not_a_hang() -> None:
         proxy.close()
     assert bad.startswith(b"HTTP/1.1 400") and relative.startswith(b"HTTP/1.1 400")
     assert unknown.startswith(b"HTTP/1.1 502") and b"does not resolve" in unknown
+
+
+def test_an_unreachable_origin_is_a_network_error_not_a_page() -> None:
+    # A port nobody listens on: bound, then closed, so a connection to it is refused.
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    proxy = _proxy(_allowed())
+    try:
+        plain = _exchange(proxy, f"GET http://127.0.0.1:{port}/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        tunnel = _exchange(proxy, f"CONNECT 127.0.0.1:{port} HTTP/1.1\r\nHost: x\r\n\r\n")
+    finally:
+        proxy.close()
+    # plain HTTP: no answer at all (Chromium: ERR_EMPTY_RESPONSE), never a 502 page to render
+    assert plain == b""
+    assert tunnel.startswith(b"HTTP/1.1 502") and b"not reachable" in tunnel

@@ -202,7 +202,11 @@ class EgressProxy:
                 peer = await self._direct(request, addresses)
         except (OSError, TimeoutError) as exc:
             why = f"{request.host}:{request.port} not reachable: {exc or type(exc).__name__}"
-            await _send(writer, _answer("502 Bad Gateway", why))
+            if request.tunnel:  # Chromium reads a failed CONNECT as ERR_TUNNEL_CONNECTION_FAILED
+                await _send(writer, _answer("502 Bad Gateway", why))
+            # Over plain HTTP a 502 would be rendered as the site's page; closing unanswered
+            # gives the browser its own network error, as a direct connection would.
+            logger.debug("browser connection failed %s: %s", request.url, why)
             return
         if peer is None:
             await _send(writer, _answer("502 Bad Gateway", f"{request.host} does not resolve"))
