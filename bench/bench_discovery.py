@@ -73,7 +73,10 @@ def truth(world: World) -> tuple[set[str], set[str], set[str]]:
         if name.endswith(".gov.cn") or name in with_site:
             continue
         if d.label in LOOKALIKE:  # registered, no web site (parked in DNS only)
-            look.add(name)
+            # the generator's note names the shape ("registered random look-alike ..."): a
+            # random label imitates nothing, as for sites below
+            shape = d.note.split()[1] if d.note.startswith("registered ") else ""
+            (other if shape in NOT_ALIKE else look).add(name)
     for site in world.sites.values():
         reg = registrable_domain(site.host)
         if reg.endswith(".gov.cn"):

@@ -102,20 +102,8 @@ def main() -> int:
         f"PSS sum {sampler.peak_pss / 2**20:.0f} MiB ({sampler.peak_procs} processes at most, "
         f"{sampler.samples} samples every {opts.interval} s)"
     )
-    print(
-        "peak RSS of one process, by kind: "
-        + ", ".join(
-            f"{k} {v / 2**20:.0f} MiB"
-            for k, v in sorted(sampler.by_kind.items(), key=lambda kv: -kv[1])
-        )
-    )
-    print(
-        "PSS at the peak, by kind: "
-        + ", ".join(
-            f"{k} {v / 2**20:.0f} MiB"
-            for k, v in sorted(sampler.at_peak.items(), key=lambda kv: -kv[1])
-        )
-    )
+    for line in sampler.kind_lines():
+        print(line)
     return 1 if bad or proc.returncode not in (0, 1) else 0
 
 

@@ -66,7 +66,19 @@ def _child(feed: Path, concurrency: int, timeout: float) -> None:
     (settings.data_dir / "runs" / str(run_id)).mkdir(parents=True, exist_ok=True)
     tally = RunTally()
     started = time.monotonic()
+    trace = os.environ.get("ZW_NIGHT_TRACEMALLOC")
+    if trace:
+        import tracemalloc
+
+        tracemalloc.start(8)
     result = job._crawl(run_id, cands, hits, ctx, tally)
+    if trace:
+        # what is still allocated after the crawl, by where it was allocated (finding a leak)
+        snapshot = tracemalloc.take_snapshot()
+        for stat in snapshot.statistics("traceback")[: int(trace)]:
+            print(f"{stat.size / 2**20:.1f} MiB in {stat.count} blocks", file=sys.stderr)
+            for line in stat.traceback.format()[-8:]:
+                print("   ", line, file=sys.stderr)
     seconds = time.monotonic() - started
     job.repo.runs.finish(run_id, {k: dict(v) for k, v in tally.per_source.items()})
     stats = result.stats
@@ -102,10 +114,22 @@ def main() -> None:
         default=0.0,
         help="stop the crawl gracefully after this long (0: never)",
     )
-    parser.add_argument("--progress", type=Path, help="write the crawl's progress lines here")
+    parser.add_argument(
+        "--progress", type=Path, help="write the crawl's progress lines (and its log) here"
+    )
+    parser.add_argument(
+        "--tracemalloc", type=int, default=0, help="print the crawl's N largest live allocations"
+    )
+    parser.add_argument("--log-level", default="WARNING", help="the crawl's log level (INFO...)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        import logging
+
+        logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
+        from zhenwei.malloc import limit_arenas
+
+        limit_arenas()  # as the `zhenwei` command does at start
         _child(args.child, args.concurrency, args.timeout)
         return
 
@@ -133,6 +157,8 @@ def main() -> None:
         SimulatedInternet(gen.world, workdir=Path(tmp) / "net") as net,
     ):
         env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(Path(tmp) / "data")}
+        if args.tracemalloc:
+            env["ZW_NIGHT_TRACEMALLOC"] = str(args.tracemalloc)
         env.pop("ZHENWEI_DATABASE_URL", None)
         for key in ("ZHENWEI_WEBHOOK_URL", "ZHENWEI_SMTP_HOST"):
             env.pop(key, None)
@@ -158,6 +184,8 @@ def main() -> None:
                 str(args.concurrency),
                 "--timeout",
                 str(args.timeout),
+                "--log-level",
+                args.log_level,
             ],
             env=env,
             cwd=ROOT,
@@ -193,6 +221,8 @@ def main() -> None:
             f"peak memory of the crawl's process tree: PSS {sampler.peak_pss / mb:.0f} MB, "
             f"RSS sum {sampler.peak_rss / mb:.0f} MB ({sampler.peak_procs} processes at most)"
         )
+        for line in sampler.kind_lines():
+            print(line)
         print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -88,9 +89,17 @@ def _zhenwei(
     cheap = mode in ("cheap", "cheap-before")
     # "feed": triaged like any discovered candidate; "seeds": always rendered
     cands = [Candidate(u, "feed" if cheap else "seeds", now) for u in urls]
+    pool = None
+    if "worker" not in set(filter(None, os.environ.get("ZW_BENCH_ABLATE", "").split(","))):
+        from functools import partial
+
+        from pipelines.scorepool import ScoringPool
+
+        pool = ScoringPool(partial(analyzer_from_database, settings, triage=True))
     context = RunContext(
         scorer=analyzer_from_database(settings),
         triage_scorer=analyzer_from_database(settings, triage=True),
+        triage_pool=pool,
         triage_threshold=10**9 if cheap else 15,
     )
     if cheap:
@@ -100,11 +109,22 @@ def _zhenwei(
         PagesSpider.escalate = lambda self, url: 0  # type: ignore[method-assign]
     # "cheap-before": Scrapy's defaults that crawler/settings.py overrides since the profile
     before = {"CONCURRENT_ITEMS": 100, "WARN_ON_GENERATOR_RETURN_VALUE": True}
+    # --ablate: what each part of the cheap stage costs (attribution, never the reported row)
+    ablate = set(filter(None, os.environ.get("ZW_BENCH_ABLATE", "").split(",")))
+    if "egress" in ablate:
+        from crawler.egress import EgressMiddleware
+
+        async def _pass(self: Any, request: Any) -> None:
+            return None
+
+        EgressMiddleware.process_request = _pass  # type: ignore[method-assign]
+    stages = [p for p in ("capture", "scoring") if p not in ablate]
     options = RunOptions(
         timeout=timeout,
         concurrency=concurrency,
         out_root=out,
-        pipelines=chain("capture", "scoring"),
+        pipelines=chain(*stages),
+        keep_items=False,  # as a nightly crawl: pages are not kept after their pipelines
         extra=before if mode == "cheap-before" else {},
     )
     profile = os.environ.get("ZW_BENCH_PROFILE")
@@ -116,13 +136,17 @@ def _zhenwei(
         prof.dump_stats(profile)
     else:
         result = run(cands, settings, options=options, context=context)
+    if pool is not None:
+        pool.close()
     s = result.stats
     return {
         "seconds": result.seconds,
-        "pages": len(result.items),
+        "pages": s.get("item_scraped_count", 0),
         "rendered": s.get("zhenwei/full/direct", 0) + s.get("zhenwei/full/after-triage", 0),
         "triaged": s.get("zhenwei/triage/requests", 0),
         "requests": s.get("downloader/request_count", 0),
+        "in_worker": s.get("zhenwei/triage/scored-in-worker", 0),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "concurrent": concurrency * 3,
     }
 
@@ -155,6 +179,11 @@ def main() -> None:
     parser.add_argument(
         "--only", default="bare,cheap,render", help="stages to run (bare,cheap,render,before)"
     )
+    parser.add_argument(
+        "--ablate",
+        default="",
+        help="switch parts of the cheap stage off to see what each costs (egress,scoring,capture,worker)",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -175,6 +204,9 @@ def main() -> None:
     ):
         env = {**os.environ, **net.env, "ZHENWEI_DATA_DIR": str(Path(tmp) / "data")}
         env.pop("ZHENWEI_DATABASE_URL", None)
+        if args.ablate:
+            env["ZW_BENCH_ABLATE"] = args.ablate
+            print(f"ablated (not the reported stage): {args.ablate}")
         if args.profile:
             env["ZW_BENCH_PROFILE"] = str(args.profile.resolve())
         subprocess.run(
@@ -239,7 +271,8 @@ def main() -> None:
         )
         print(
             f"zhenwei cheap stage:  {cheap['seconds']:7.1f} s  {n / cheap['seconds']:6.1f} URLs/s  "
-            f"({cheap['triaged']} triaged, {cheap['rendered']} rendered)  "
+            f"({cheap['triaged']} triaged, {cheap.get('in_worker', 0)} scored in the worker, "
+            f"{cheap['rendered']} rendered, peak RSS {cheap.get('peak_rss_mb', 0):.0f} MB)  "
             f"= {cheap['seconds'] / bare['seconds']:.2f}× bare Scrapy (target ≤ 1.5×)"
         )
         if "before" in only:

@@ -72,3 +72,15 @@ class Sampler(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join()
+
+    def kind_lines(self) -> list[str]:
+        """Two lines: the peak RSS of one process of each kind, and each kind's PSS at the peak."""
+
+        def listing(values: dict[str, int]) -> str:
+            ranked = sorted(values.items(), key=lambda kv: -kv[1])
+            return ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in ranked)
+
+        return [
+            "peak RSS of one process, by kind: " + listing(self.by_kind),
+            "PSS at the peak, by kind: " + listing(self.at_peak),
+        ]

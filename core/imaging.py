@@ -7,10 +7,14 @@ broken screenshot is a fact about the capture, not a crash of the detector.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import threading
 import warnings
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Generic, TypeVar
 
 import imagehash
 from PIL import Image, ImageStat
@@ -104,9 +108,47 @@ def ink(img: Image.Image) -> float:
     return round(1.0 - near / total, 4)
 
 
-@lru_cache(maxsize=64)
+T = TypeVar("T")
+
+
+class _DigestCache(Generic[T]):
+    """An LRU of results keyed by a digest of their byte arguments. Keyed by the bytes
+    themselves (functools.lru_cache), the cache kept its last screenshots alive, megabytes
+    each; a page is hashed once per target, so a few entries beyond the references do."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[bytes, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, compute: Callable[..., T], *blobs: bytes) -> T:
+        h = hashlib.blake2b(digest_size=16)
+        for blob in blobs:
+            h.update(len(blob).to_bytes(8, "big"))
+            h.update(blob)
+        key = h.digest()
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute(*blobs)
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+
+_shots: _DigestCache[Shot] = _DigestCache(64)
+_small: _DigestCache[tuple[imagehash.ImageHash | None, str | None]] = _DigestCache(256)
+
+
 def shot(viewport_png: bytes, full_png: bytes) -> Shot:
     """Hash a page's viewport (or the top of its full-page screenshot) and header band."""
+    return _shots.get(_shot, viewport_png, full_png)
+
+
+def _shot(viewport_png: bytes, full_png: bytes) -> Shot:
     img, error = decode(viewport_png) if viewport_png else (None, "empty")
     if img is None and full_png:
         full, full_error = decode(full_png)
@@ -124,9 +166,12 @@ def shot(viewport_png: bytes, full_png: bytes) -> Shot:
     return Shot(hashes(img), band, None)
 
 
-@lru_cache(maxsize=256)
 def small_image_phash(data: bytes) -> tuple[imagehash.ImageHash | None, str | None]:
     """pHash of a favicon or logo; (None, reason) when it cannot be decoded or is blank."""
+    return _small.get(_small_image_phash, data)
+
+
+def _small_image_phash(data: bytes) -> tuple[imagehash.ImageHash | None, str | None]:
     img, error = decode(data)
     if img is None:
         return None, error

@@ -27,6 +27,12 @@ class Scorer(Protocol):
     def analyze(self, page: Page) -> ScoredPage: ...
 
 
+class OffloadScorer(Protocol):
+    """Scores a page elsewhere (another core); None when it cannot now: score it yourself."""
+
+    async def analyze(self, page: Page) -> ScoredPage | None: ...
+
+
 class Relabel(Protocol):
     """The analysts' labels applied to a judgement (an admin's official label wins)."""
 
@@ -100,6 +106,8 @@ class RunContext:
     scorer: Scorer | None = None
     #: the cheap stage: detectors flagged `triage`, on one plain fetch
     triage_scorer: Scorer | None = None
+    #: the same triage judgement in a worker process, while it keeps up (pipelines.scorepool)
+    triage_pool: OffloadScorer | None = None
     #: the analysts' labels, applied to every judgement of both stages
     labels: Relabel | None = None
     #: a triage score at or above this renders the candidate fully

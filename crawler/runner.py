@@ -46,6 +46,9 @@ class RunOptions:
     pipelines: Mapping[str, int] = field(default_factory=dict)
     #: more Scrapy settings of this run (politeness, the spider's ZHENWEI_* knobs)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: return every item in RunResult.items; a nightly crawl stores its pages as they come and
+    #: turns this off (10,000 pages with their HTML and screenshots would stay in memory)
+    keep_items: bool = True
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,15 @@ def build_settings(settings: Settings, options: RunOptions) -> ScrapySettings:
 class _Watcher:
     """Signal handlers of one run (bound methods: Scrapy keeps only weak references)."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, keep_items: bool = True) -> None:
         self.crawler = crawler
+        self.keep_items = keep_items
         self.items: list[Page | ScoredPage] = []
         self.reason: str | None = None
         self.stats: dict[str, Any] = {}
 
     def on_item(self, item: Any) -> None:
-        if isinstance(item, Page | ScoredPage):
+        if self.keep_items and isinstance(item, Page | ScoredPage):
             self.items.append(item)
 
     def on_closed(self, spider: Any, reason: str) -> None:
@@ -151,7 +155,7 @@ def run(
     process = _process(build_settings(settings, options))
     crawler = process.create_crawler(PagesSpider)
     attach(crawler, context or RunContext())
-    watcher = _Watcher(crawler)
+    watcher = _Watcher(crawler, options.keep_items)
     crawler.signals.connect(watcher.on_item, signal=signals.item_scraped)
     crawler.signals.connect(watcher.on_closed, signal=signals.spider_closed)
     process.crawl(crawler, candidates=list(candidates), zw_settings=settings)

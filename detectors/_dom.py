@@ -33,6 +33,10 @@ _HEADER_HINT = re.compile(
 _FIELD_TAGS = {"input", "select", "textarea"}
 _LABEL_TAGS = {"th", "td", "dt", "dd", "label", "span", "div", "p", "li", "b", "strong"}
 _WS = re.compile(r"\s+")
+#: tables kept with their rows (a roster's header row and its people), bounded
+_MAX_TABLES = 20
+_MAX_ROWS = 60
+_MAX_CELLS = 16
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
 
@@ -70,6 +74,11 @@ class Dom:
     text: str
     parsed: bool
     error: str | None = None
+    #: each <table>'s rows as the texts of their cells (th/td), bounded: a roster's header
+    #: row names its columns, a record's rows pair a label with its value
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    #: <meta name="SiteName"> (government sites' page metadata): the site's own name
+    site_name: str = ""
 
 
 def clean(text: str) -> str:
@@ -173,6 +182,8 @@ def _walk(root: Any, base_url: str, fallback_text: str, fallback_title: str) -> 
             text_len += len(el.text)
     text = clean(" ".join(texts)) or clean(fallback_text)
     return Dom(
+        tables=_tables(root),
+        site_name=_site_name(root),
         title=title or clean(fallback_title),
         headings=tuple(dict.fromkeys(headings)),
         image_alts=tuple(dict.fromkeys(alts)),
@@ -184,6 +195,42 @@ def _walk(root: Any, base_url: str, fallback_text: str, fallback_title: str) -> 
         text=text[:MAX_TEXT_CHARS],
         parsed=True,
     )
+
+
+def _site_name(root: Any) -> str:
+    for meta in root.iter("meta"):
+        if _attr(meta, "name").strip().lower() == "sitename":
+            return clean(_attr(meta, "content"))[:80]
+    return ""
+
+
+def _tables(root: Any) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    out: list[tuple[tuple[str, ...], ...]] = []
+    visited = 0
+    for table in root.iter("table"):
+        if len(out) >= _MAX_TABLES:
+            break
+        rows: list[tuple[str, ...]] = []
+        for tr in table.iter("tr"):
+            visited += 1
+            if len(rows) >= _MAX_ROWS or visited > _MAX_ELEMENTS:
+                break
+            # the rows of this table, not of a table nested in one of its cells
+            parent = tr.getparent()
+            while parent is not None and parent.tag != "table":
+                parent = parent.getparent()
+            if parent is not table:
+                continue
+            cells = tuple(
+                clean(cell.text_content())[:40]
+                for cell in tr
+                if isinstance(cell.tag, str) and cell.tag.lower() in ("th", "td")
+            )[:_MAX_CELLS]
+            if cells:
+                rows.append(cells)
+        if rows:
+            out.append(tuple(rows))
+    return tuple(out)
 
 
 def _inside(el: Any, tags: set[str]) -> bool:

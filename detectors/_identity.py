@@ -54,6 +54,8 @@ DEFAULT_RESULT_FIELDS = (
     "单位名称",
 )
 _NOT_RESULT_ONLY = {"姓名", "证件号码", "性别", "身份证号"}
+#: the column of a roster that names each person
+_NAME_COLUMNS = frozenset({"姓名", "持证人", "持证人姓名", "学员姓名", "考生姓名"})
 #: labels every certificate look-up shows (exam authorities, other trades): not this platform's
 GENERIC_RESULT_LABELS = frozenset(
     {"证书编号", "有效期", "发证机关", "发证日期", "等级", "单位名称", "资格类型", "证书名称"}
@@ -152,6 +154,71 @@ def _names_target(text: str, names: tuple[str, ...]) -> str | None:
     return None
 
 
+#: what separates a page's own heading from its site's name in a <title> (「标题_站点名」)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜·•]|\s[-–—]\s|[-–—]{1,2})\s*")
+#: a site name this much longer than the title segment it shares is still that name
+#: (「安徽省应急管理厅」 in the title, 「安徽省应急管理厅门户网站」 in the header)
+_SITE_NAME_SLACK = 8
+
+
+#: words of a certificate service: a "site name" with them may be a copy's own dress
+#: (「全国安全生产证书查询服务大厅」), never another site's plain identity
+_SERVICE_WORDS = (
+    "查询",
+    "查验",
+    "核验",
+    "验证",
+    "证书",
+    "证件",
+    "操作证",
+    "合格证",
+    "考试",
+    "考核",
+)
+
+
+def _mentions_target(text: str, target: TargetProfile, names: tuple[str, ...]) -> bool:
+    flat = squash(text)
+    return bool(
+        _names_target(text, names)
+        or (target.owner and squash(target.owner) in flat)
+        or any(squash(n) in flat for n in topic_names(target))
+        or any(w in flat for w in _SERVICE_WORDS)
+    )
+
+
+def other_site_name(dom: Dom, target: TargetProfile, *, whole_title: bool = False) -> str | None:
+    """The name of another site this page belongs to, when its <title> and its header (or its
+    `SiteName` metadata) agree on it: 「特种作业操作证…平台升级公告_某省应急管理厅」 under a
+    header 「某省应急管理厅」 is an article of that site, and the platform's name in it is the
+    article's headline, not the page's identity. None when no part of the title without the
+    platform's names, its owner, its topic or a certificate service's words also heads the
+    page (a copy names the platform there, or dresses as another certificate service).
+
+    A title of one part counts only with `whole_title` (a government host, whose own name in
+    its title and header makes a news item naming the platform a news item); elsewhere a
+    page titled only with another name may still dress a copy of the platform."""
+    segments = [seg for seg in _TITLE_SEPARATORS.split(dom.title) if seg.strip()]
+    if len(segments) < (1 if whole_title else 2):
+        return None
+    names = _identity_names(target)
+    own = [
+        squash(h)
+        for h in (*dom.headings[:30], *dom.image_alts[:30], dom.site_name)
+        if h and not _mentions_target(h, target, names)
+    ]
+    for seg in segments:
+        flat = squash(seg)
+        if len(flat) < 4 or _mentions_target(seg, target, names):
+            continue
+        for h in own:
+            if (flat in h and len(h) <= len(flat) + _SITE_NAME_SLACK) or (
+                len(h) >= 4 and h in flat and len(flat) <= len(h) + _SITE_NAME_SLACK
+            ):
+                return seg.strip()
+    return None
+
+
 def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: bool) -> Claim:
     """Structural identity claim of one parsed page (see module docstring)."""
     target = reference.target
@@ -159,6 +226,9 @@ def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: b
     where: list[str] = []
     matched: list[str] = []
     gov: list[str] = []
+    # an article of another site (its title and header name that site) mentions the platform
+    # in its headline; it does not present itself as the platform
+    host_site = other_site_name(dom, target, whole_title=is_gov_host(page_host))
     spots = (
         ("标题", (dom.title,)),
         ("标题栏/页头", dom.headings[:30]),
@@ -166,7 +236,7 @@ def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: b
     )
     for place, texts in spots:
         for text in texts:
-            if any(word in text for word in _QUOTING):
+            if host_site is not None or any(word in text for word in _QUOTING):
                 continue
             name = _names_target(text, names)
             if name:
@@ -222,21 +292,60 @@ def query_fields(dom: Dom, target: TargetProfile) -> dict[str, list[str]]:
     return found
 
 
-def result_labels(dom: Dom, target: TargetProfile) -> tuple[str, ...]:
-    """Result-table labels shown as labels (short cells) on THIS page, not in prose."""
+def _result_fields(target: TargetProfile) -> tuple[str, ...]:
     fields = tuple(dict.fromkeys(tuple(target.result_fields) + DEFAULT_RESULT_FIELDS))
-    seen: list[str] = []
-    for label in dom.labels:
-        for f in fields:
-            if f in _NOT_RESULT_ONLY:
+    return tuple(f for f in fields if f not in _NOT_RESULT_ONLY)
+
+
+def _result_label(label: str, fields: tuple[str, ...]) -> str | None:
+    for f in fields:
+        if (
+            label == f
+            or label.startswith((f + "：", f + ":"))
+            or (label.startswith(f) and len(label) <= len(f) + 2)
+        ):
+            return f
+    return None
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A table listing several people's certificates (a 公示 of who passed, a school's
+    graduates): its header row names the result labels as columns."""
+
+    labels: tuple[str, ...]
+    people: int
+
+
+def rosters(dom: Dom, target: TargetProfile) -> tuple[Roster, ...]:
+    """Tables whose header row holds three result labels and a name column, followed by rows
+    of at least two different people. A query result shows one holder's record (label beside
+    value, perhaps several certificates of that one person); a list of people is published."""
+    fields = _result_fields(target)
+    found: list[Roster] = []
+    for rows in dom.tables:
+        for i, row in enumerate(rows):
+            labels = [f for f in (_result_label(c.rstrip("：: "), fields) for c in row) if f]
+            if len(labels) < 3:
                 continue
-            if (
-                label == f
-                or label.startswith((f + "：", f + ":"))
-                or (label.startswith(f) and len(label) <= len(f) + 2)
-            ):
-                seen.append(f)
-                break
+            names = [j for j, c in enumerate(row) if c.rstrip("：: ") in _NAME_COLUMNS]
+            if names:
+                people = {r[names[0]] for r in rows[i + 1 :] if len(r) == len(row) and r[names[0]]}
+                if len(people) >= 2:
+                    found.append(Roster(tuple(dict.fromkeys(labels)), len(people)))
+            break  # one header row per table
+    return tuple(found)
+
+
+def result_labels(dom: Dom, target: TargetProfile) -> tuple[str, ...]:
+    """Result-table labels shown as labels (short cells) on THIS page, not in prose, and not
+    the column headers of a roster of several people (`rosters`)."""
+    fields = _result_fields(target)
+    seen = [f for f in (_result_label(label, fields) for label in dom.labels) if f]
+    for roster in rosters(dom, target):
+        for label in roster.labels:
+            if label in seen:
+                seen.remove(label)  # the header cell, once: the same label elsewhere stays
     return tuple(dict.fromkeys(seen))
 
 

@@ -1,5 +1,6 @@
 """Seller language: offers of certificates without an exam, with contacts, told apart from
-news and warnings that quote the same words (denied, quoted or condemned in the sentence)."""
+news, warnings and forum questions that use the same words (denied, quoted, reported or
+condemned in the sentence)."""
 
 from __future__ import annotations
 
@@ -74,8 +75,25 @@ _NEGATIONS = (
     "虚假",
     "假冒",
 )
-#: words after a seller term, in the same sentence, that condemn it ("…的办证广告均涉嫌违法")
-_CONDEMNATIONS = ("涉嫌", "违法", "请勿", "勿信", "轻信", "举报", "诈骗", "骗局", "犯罪", "上当")
+#: words after a seller term, in the same sentence, that condemn it ("…的办证广告均涉嫌违法",
+#: "遇到说免考的都是骗子")
+_CONDEMNATIONS = (
+    "涉嫌",
+    "违法",
+    "请勿",
+    "勿信",
+    "轻信",
+    "举报",
+    "诈骗",
+    "骗局",
+    "骗子",
+    "骗人",
+    "犯罪",
+    "上当",
+)
+#: a verb of saying right before a seller term reports someone else's words ("对方说包过",
+#: "遇到说免考的"): a question or a warning on a forum, not this page's offer
+_REPORTED = ("说", "讲", "称", "问")
 _QUOTES = "“「『\"'‘"
 _SENTENCE_END = "。！？!?；;\n"
 _CONTACT_LINKS = ("tencent://", "weixin://", "tel:", "wpa.qq.com", "mqqwpa://")
@@ -102,7 +120,7 @@ def seller_finding(dom: Dom, claim: Claim) -> Finding | None:
             return None
         return Finding(
             0.03,
-            f"页面提及售证用语（{'、'.join(negated[:4])}），但均处于否定或引用语境（如“不存在”“不提供”“宣称”），不是售证。",
+            f"页面提及售证用语（{'、'.join(negated[:4])}），但均处于否定或引用语境（如“不存在”“不提供”“宣称”，或转述他人的说法），不是售证。",
             {"negated": negated},
             (),
         )
@@ -165,8 +183,9 @@ def _asserted(text: str, term: str) -> bool:
             or near.count("“") > near.count("”")
             or near.count("「") > near.count("」")
         )
+        reported = bool(before) and before[-1] in _REPORTED
         denied = any(n in before for n in _NEGATIONS) or any(c in after for c in _CONDEMNATIONS)
-        if not quoted and not denied:
+        if not quoted and not denied and not reported:
             return True
         start = text.find(term, start + len(term))
     return False

@@ -28,6 +28,7 @@ from detectors._identity import (
     query_fields,
     query_semantics,
     result_labels,
+    rosters,
     topic_names,
 )
 from detectors._relevance import unrelated_live
@@ -37,7 +38,10 @@ from detectors._variant import variant_to_score, zh
 NAME = "content"
 # 1.1: seller words condemned later in a sentence are not selling
 # 1.2: query semantics (not logins), the imitating variant, unrelated live content
-VERSION = "1.2"
+# 1.3: an article of another site names the platform in its headline, not as its own name;
+#      a roster of several people is not a result page; reported seller words; another
+#      body's query form weighs as little as a login
+VERSION = "1.3"
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ class ContentDetector:
         if not topic:
             # an exam authority's or another trade's look-up: a query form, not this platform's
             return self._signal(
-                0.15,
+                0.05,
                 f"页面自带{field_names}查询表单，但页面内容与{ctx.reference.target.name}无关，更像是其他机构的查询系统。",
                 details,
                 (),
@@ -169,6 +173,16 @@ class ContentDetector:
     def _result(self, ctx: _Ctx) -> Signal | None:
         labels = result_labels(ctx.dom, ctx.reference.target)
         if not is_result_page(labels):
+            lists = rosters(ctx.dom, ctx.reference.target)
+            if lists:
+                people = sum(r.people for r in lists)
+                return self._signal(
+                    0.0,
+                    f"页面上的表格是列出{people}人的名单（表头：{'、'.join(lists[0].labels[:6])}），"
+                    "如考核合格人员公示或学员名单，不是单个持证人的证书查询结果页。",
+                    {"roster_labels": list(lists[0].labels), "people": people},
+                    (),
+                )
             if len(labels) >= 3:
                 return self._signal(
                     0.1,

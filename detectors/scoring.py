@@ -37,6 +37,9 @@ class ScoringConfig:
     parked_category: str = "parked-lookalike"
     #: a look-alike name whose live page is about something else: watched, not a lead
     watched_category: str = "watched-name"
+    #: the share of its score a watched name keeps (a look-alike name with unrelated live
+    #: content): it ranks below parked look-alikes, never a lead
+    unrelated_discount: float = 0.5
 
     @classmethod
     def load(cls, path: Path | None = None) -> ScoringConfig:
@@ -63,6 +66,9 @@ class ScoringConfig:
             ),
             watched_category=str(
                 data.get("verdicts", {}).get("watched_category", cls.watched_category)
+            ),
+            unrelated_discount=float(
+                data.get("verdicts", {}).get("unrelated_discount", cls.unrelated_discount)
             ),
         )
 
@@ -140,10 +146,12 @@ def combine(
         and score >= config.suspicious
         and any(UNRELATED_CONTENT in s.categories for s in signals)
     ):
-        # a live page about something else on a look-alike name: kept for re-checks only
+        # a live page about something else on a look-alike name: kept for re-checks only. Its
+        # name says less here than on an empty or parked page, which may yet serve a copy: it
+        # keeps a share of its score and ranks below those leads.
         rest = [c for c in categories if c != config.parked_category]
         return Judgement(
-            config.suspicious - 1,
+            min(config.suspicious - 1, round(score * config.unrelated_discount)),
             "benign",
             (config.watched_category, *rest),
             contributions,

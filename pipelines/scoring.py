@@ -41,13 +41,17 @@ class ScoringPipeline:
         if self.stats is not None:
             self.stats.inc_value(key)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
         triage = item.stage == "triage" and self.context.triage_scorer is not None
         scorer = self.context.triage_scorer if triage else self.scorer
         assert scorer is not None
-        scored: ScoredPage = scorer.analyze(item)
+        pool = self.context.triage_pool if triage else None
+        offloaded = await pool.analyze(item) if pool is not None else None
+        if offloaded is not None:
+            self._inc("zhenwei/triage/scored-in-worker")
+        scored: ScoredPage = offloaded or scorer.analyze(item)
         if self.context.labels is not None:
             scored = self.context.labels(scored)
         for name in scored.failed_detectors:

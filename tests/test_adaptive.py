@@ -178,3 +178,39 @@ def test_the_crawl_shares_each_finished_source_with_the_ones_still_running() -> 
     ctx = SourceContext(settings=Settings(), profiles=(MEM,), state=SourceState(Path("/x")))
     asyncio.run(collect([Slow(), Fast()], ctx))
     assert Slow.seen == ["cxpt-zf.icu"]
+
+
+def test_a_learned_tld_costs_no_more_than_com_and_joins_when_the_list_lacks_it() -> None:
+    p = plan()
+    p.take(200)
+    p.learn_hosts(["tzzy-mem.buzz", "zscx-mem.buzz"])  # .buzz is not in DEFAULT_TLDS
+    assert "buzz" not in DEFAULT_TLDS and p.learned.tlds == {"buzz": 2}
+    nxt = [g.domain for g in p.take(400)]
+    # the prior's shapes on the gang's TLD come out of the hedge too (memgov.buzz: no word)
+    assert "memgov.buzz" in nxt and "cx-mem-gov.buzz" in nxt
+
+
+def test_a_registered_label_is_tried_under_the_other_tlds() -> None:
+    p = plan()
+    p.take(100)
+    p.learn_hosts(["xn--fiqr2az59amxegney74ewga.com"])  # an IDN hit: its label, other TLDs
+    nxt = {g.domain for g in p.take(60)}
+    assert {"xn--fiqr2az59amxegney74ewga.cn", "xn--fiqr2az59amxegney74ewga.xn--fiqs8s"} <= nxt
+
+
+def test_tlds_no_hit_used_cost_more_the_more_the_hits_agree() -> None:
+    few = plan()
+    few.learn_hosts([f"tzzy{i}-mem.top" for i in range(3)])
+    assert few._unseen_tld_penalty() == 0.0  # too little evidence
+    one_tld = plan()
+    one_tld.learn_hosts([f"tzzy{i}-mem.top" for i in range(10)])
+    spread = plan()
+    tlds = ["top", "xyz", "vip", "icu", "shop", "cc", "site", "cyou", "online", "info"]
+    spread.learn_hosts([f"tzzy-mem.{t}" for t in tlds])
+    assert one_tld._unseen_tld_penalty() > 0.0 == spread._unseen_tld_penalty()
+
+
+def test_a_suffix_nobody_can_register_teaches_no_tld() -> None:
+    p = plan()
+    p.learn_hosts(["yjglb.hebei.gov.cn"])
+    assert "gov.cn" not in p.learned.tlds

@@ -330,3 +330,120 @@ def test_a_small_company_home_with_its_own_navigation_is_live_unrelated_content(
     assert not [
         s for s in run("https://cxmem-chip.com/", lander) if "unrelated-content" in s.categories
     ]
+
+
+# ---- issue 8: a headline naming the platform is not the page's own name
+
+PLATFORM_NAME = "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台"
+#: a provincial bureau's CMS article: 「标题_站点名」 under the site's own header, the platform's
+#: address in prose (no link), the usual footer marks
+GOV_ARTICLE = kit.html("gov_article.html")
+#: the same bureau's home page: its own name as the whole title, a news item naming the platform
+GOV_HOME = kit.html("gov_home.html")
+
+
+def _claims(signals) -> list:
+    return [s for s in signals if s.details.get("claim_text")]
+
+
+def test_a_government_article_naming_the_platform_in_its_headline_does_not_claim_to_be_it():
+    signals = run("https://yjt.ah.gov.cn/art/2026/10/01/art_1.html", GOV_ARTICLE)
+    assert not _claims(signals)
+    assert not [s for s in signals if "platform-specific" in s.categories]
+    # a news site's article of the same shape is a mention too
+    news = GOV_ARTICLE.replace("安徽省应急管理厅", "江淮晨报")
+    assert not _claims(run("https://www.jhcb-news.com/a/1.html", news))
+
+
+def test_a_government_home_with_a_news_item_naming_the_platform_does_not_claim_to_be_it():
+    signals = run("https://yjt.ah.gov.cn/", GOV_HOME)
+    assert not [s for s in signals if "platform-specific" in s.categories]
+
+
+def test_a_page_titled_with_the_platform_still_claims_it_on_any_host():
+    # a copy keeps the platform's name as its title and header, whatever else it shows
+    copy = GOV_ARTICLE.replace(
+        f"<title>{PLATFORM_NAME}升级公告_安徽省应急管理厅</title>",
+        f"<title>特种作业操作证查询 - {PLATFORM_NAME}</title>",
+    ).replace("<h1>安徽省应急管理厅</h1>", f"<h1>{PLATFORM_NAME}</h1>")
+    for url in ("https://yjt.ah.gov.cn/", "https://cx-mem-gov.cn/"):
+        claimed = _claims(run(url, copy))
+        assert claimed and "platform-specific" in claimed[0].categories, url
+    # a copy dressed as another certificate service (its name in the title and header) is no
+    # other site: a certificate service's words never make a site name that excuses the claim
+    hall = "全国安全生产证书查询服务大厅"
+    dressed = GOV_ARTICLE.replace(
+        f"{PLATFORM_NAME}升级公告_安徽省应急管理厅", f"{PLATFORM_NAME}-{hall}"
+    )
+    dressed = dressed.replace("<h1>安徽省应急管理厅</h1>", f"<h1>{hall}</h1>")
+    assert _claims(run("https://cx-mem-fw.com/", dressed))
+    # off government hosts a title of one other name proves nothing: a copy may wear any name
+    assert [
+        s for s in run("https://ah-yjt-gov.com/", GOV_HOME) if "platform-specific" in s.categories
+    ]
+
+
+def test_seller_words_reported_from_someone_else_are_not_an_offer():
+    forum = (
+        "<html><head><title>电工证在哪里查真假？</title></head><body><h1>电工证在哪里查真假？</h1>"
+        "<p>买的时候对方说包过，现在不放心。</p><p>遇到说免考的都是骗子，证能在假网站上查到而已。</p>"
+        "</body></html>"
+    )
+    seller = [s for s in run("http://bbs.example-forum.cn/t/1.html", forum) if "包过" in s.reason]
+    assert not [s for s in seller if "seller" in s.categories]
+    assert seller and "转述" in seller[0].reason
+    offer = "<html><body><p>本站包过，全国可查，免考拿证。微信：zheng8888</p></body></html>"
+    assert top(run("http://example-shop.com/", offer), "seller") >= 0.8
+
+
+def test_a_query_form_about_something_else_weighs_as_little_as_a_login():
+    form = [
+        s for s in run("https://query.example-exam.org.cn/", EXAM_QUERY) if "fields" in s.details
+    ]
+    assert form and form[0].score <= 0.05 and form[0].categories == ()
+
+
+# ---- issue 8: a published list of people is not a query result
+
+_ROSTER_ROWS = "".join(
+    f"<tr><td>{i}</td><td>{name}</td><td>电工作业</td><td>低压电工作业</td>"
+    f"<td>2026-0{i}-01</td><td>2032-0{i}-01</td></tr>"
+    for i, name in enumerate(("张伟", "李娜", "王强"), 1)
+)
+ROSTER = f"""<html><head><title>2026年第三批特种作业人员考核合格名单公示_安徽省应急管理厅</title></head>
+<body><div class="top"><h1>安徽省应急管理厅</h1></div><h2>2026年第三批特种作业人员考核合格名单公示</h2>
+<table><tr><th>序号</th><th>姓名</th><th>作业类别</th><th>操作项目</th><th>初领日期</th>
+<th>有效期结束日期</th></tr>{_ROSTER_ROWS}</table></body></html>"""
+
+
+def test_a_roster_of_several_people_is_not_a_result_page():
+    for url in ("https://yjt.ah.gov.cn/art/2026/10/01/art_9.html", "http://www.hfanda-px.com/n/1"):
+        signals = run(url, ROSTER)
+        assert top(signals, "fake-verification") == 0, url
+        roster = [s for s in signals if "roster_labels" in s.details]
+        assert roster and roster[0].details["people"] == 3 and "名单" in roster[0].reason
+
+
+def test_one_holders_record_laid_out_as_a_row_is_still_a_result_page():
+    # the same columns with one person (perhaps several certificates): a fake's result
+    one = ROSTER.replace("李娜", "张伟").replace("王强", "张伟")
+    signals = run("http://m.cxmem-gov.com/r?id=1", one)
+    assert top(signals, "fake-verification") >= 0.7
+    # and a label-beside-value record is untouched by the roster rule
+    assert (
+        top(run("http://m.cxmem-gov.com/r?id=1", "fake_result.html"), "fake-verification") >= 0.85
+    )
+
+
+def test_a_government_sites_metadata_names_it_when_its_header_is_an_image():
+    # the header is a picture; the page's SiteName metadata and its title agree on the site
+    home = GOV_HOME.replace("<h1>安徽省应急管理厅</h1>", '<img src="/images/banner.png">').replace(
+        "<title>", '<meta name="SiteName" content="安徽省应急管理厅"><title>'
+    )
+    assert not [
+        s for s in run("https://yjt.ah.gov.cn/", home) if "platform-specific" in s.categories
+    ]
+    without = home.replace('<meta name="SiteName" content="安徽省应急管理厅">', "")
+    assert [
+        s for s in run("https://yjt.ah.gov.cn/", without) if "platform-specific" in s.categories
+    ]

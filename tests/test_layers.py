@@ -124,7 +124,11 @@ def test_one_place_runs_scrapy() -> None:
 
 def test_one_place_scores_a_page() -> None:
     # detectors/ composes its own analyzers; everyone else gets a ScoredPage from the pipeline
-    assert _places(r"\.analyze\(", outside="detectors/") == ["pipelines/scoring.py"]
+    # (whose worker process runs the same scorer on the second core)
+    assert _places(r"\.analyze\(", outside="detectors/") == [
+        "pipelines/scorepool.py",
+        "pipelines/scoring.py",
+    ]
 
 
 def test_one_table_of_verdict_labels() -> None:

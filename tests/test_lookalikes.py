@@ -15,7 +15,14 @@ from crawler.sources.lookalikes import (
     Lookalike,
     generate_lookalikes,
 )
-from crawler.sources.operators import fit_vocabulary, looks_like, partial_terms, profile_tokens
+from crawler.sources.operators import (
+    fit_vocabulary,
+    label_table,
+    looks_like,
+    partial_terms,
+    profile_tokens,
+    zh_suffixes,
+)
 
 MEM = default_profile()
 ALL = generate_lookalikes(MEM, limit=DEFAULT_DNS_BUDGET)
@@ -75,15 +82,22 @@ def test_unregistrable_suffixes_yield_nothing() -> None:
 def test_ranked_likeliest_first_and_a_budget_is_a_prefix() -> None:
     costs = [i.cost for i in ALL]
     assert costs == sorted(costs)
-    assert ALL[0] == Lookalike("cxmem.com", "official-tokens", ALL[0].reason, ALL[0].cost)
+    # the official host's tokens glued, on .cn: reads like cx.mem.gov.cn itself
+    assert ALL[0] == Lookalike("cxmemgov.cn", "official-tokens", ALL[0].reason, ALL[0].cost)
+    assert "cxmem.com" in {i.domain for i in ALL[:30]}
     first = generate_lookalikes(MEM, limit=300)
     assert first == ALL[:300]
     # the cheapest names are the official host's own tokens, pairs of pinyin come last
-    firsts = {}
+    firsts: dict[str, int] = {}
     for position, item in enumerate(ALL):
         firsts.setdefault(item.technique, position)
     assert firsts["official-tokens"] == 0
-    assert firsts["official-tokens"] < firsts["keyword-brand"] < firsts["pinyin-gov"]
+    assert firsts["official-tokens"] < firsts["keyword-brand"]
+    last = firsts.get("pinyin-pair", len(ALL))
+    # agency initials + gov come first on a Chinese suffix, where they read like a .gov.cn name
+    assert firsts["official-tokens"] < firsts["pinyin-gov"] < last
+    assert firsts["keyword-brand"] < last
+    assert ALL[firsts["pinyin-gov"]].domain.endswith((".cn", ".com.cn", ".net.cn", ".org.cn"))
 
 
 def test_pinyin_and_partial_initials_are_derived_from_the_profile_names() -> None:
@@ -134,3 +148,24 @@ def test_feed_names_are_kept_only_when_built_from_the_target() -> None:
         assert looks_like(host, MEM, vocab), host
     for host in ("anquanwang.com", "check-service.com", "huaxin-anquan.com", "tianlong88.com"):
         assert looks_like(host, MEM, vocab) is None, host
+
+
+def test_idn_suffixes_are_composed_and_certificates_are_terms() -> None:
+    suffixes = zh_suffixes(MEM)
+    # 证书 + 查验 + 中心, 在线 + 查询, 查询 + 系统, and the profile's own lookup words
+    assert {"证书查验中心", "在线查询", "查询系统", "真伪查询"} <= set(suffixes)
+    assert suffixes["查询"] == 0.0 < suffixes["证书查询"] < suffixes["证书查验中心"]
+    labels = {lab.label for lab in label_table(MEM).labels if lab.idn}
+    assert _idn("应急管理部查询系统", "com").split(".")[0] in labels
+    assert _idn("电工证查询", "cn").split(".")[0] in labels  # a certificate, looked up
+    # an A-label longer than an ASCII label may be (41 characters for 13 Chinese ones)
+    long_label = _idn("国家安全生产考试查询平台", "cn").split(".")[0]
+    assert len(long_label) > 40 and long_label in labels
+    assert not any("证证" in label.encode().decode("idna") for label in labels)
+
+
+def test_a_gov_token_label_under_a_chinese_suffix_comes_early() -> None:
+    # yjb + gov on .com.cn reads like yjb.gov.cn: before the same label on other 2nd levels
+    order = [i.domain for i in ALL]
+    assert order.index("yjbgov.com.cn") < order.index("yjbgov.net")
+    assert order.index("yjbgov.com.cn") < order.index("yjbgov.com") < order.index("yjbgov.org.cn")

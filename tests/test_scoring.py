@@ -213,3 +213,12 @@ def test_a_bare_query_form_alone_is_not_a_lead_but_rises_with_a_lookalike_name()
     assert judge([form]).verdict == "benign"
     assert content.weight * 0.3 < CFG.suspicious / 100
     assert judge([form, sig("domain", 0.6, "impersonation")]).verdict != "benign"
+
+
+def test_a_watched_name_ranks_below_the_same_name_parked() -> None:
+    name = sig("domain", 0.9, "impersonation")
+    watched = judge([name, sig("content", 0.0, UNRELATED_CONTENT)])
+    parked = judge([name])
+    # the unrelated live page keeps a share of the name's score: below the parked look-alike
+    assert watched.score == round(parked.score * CFG.unrelated_discount)
+    assert watched.score < parked.score and watched.verdict == "benign"

@@ -11,7 +11,14 @@ import pytest
 from core.config import Settings
 from core.profiles import TargetProfile
 from crawler.sources.base import SourceContext, SourceResult
-from crawler.sources.ct import CertificateTransparencySource, Cursor, names_of, patterns_for
+from crawler.sources.ct import (
+    CertificateTransparencySource,
+    Cursor,
+    brand_homoglyphs,
+    names_of,
+    patterns_for,
+    subsumes,
+)
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet
 from simworld.loader import load_world
@@ -155,3 +162,18 @@ def test_patterns_and_names() -> None:
     )
     assert not c.is_new("2026-03-01T00:00:00.1", 7) and c.is_new("2026-03-01T00:00:00.1", 8)
     assert Cursor.from_json(c.to_json()) == c
+
+
+def test_homoglyph_patterns_and_no_pattern_an_earlier_one_covers() -> None:
+    pats = patterns_for(PROFILE, limit=10_000)
+    # m→rn in the brand: the letter run alone is telling (cx.rnem-zw.cc, mern-gov.top)
+    assert {"%rnem%", "%mern%", "%rnern%"} <= set(pats)
+    assert brand_homoglyphs(["mem"]) == ["rnem", "mern", "rnern"]
+    # '%cxmem%' already returns every name '%zs%cxmem%' would: that query is not sent
+    assert "%cxmem%" in pats and "%zs%cxmem%" not in pats
+    assert subsumes("%cxmem%", "%zs%cxmem%") and subsumes("%mem%", "%cx%mem%gov%")
+    assert not subsumes("%zs%cxmem%", "%cxmem%") and not subsumes("%mem%gov%", "%gov%mem%")
+    # each short token gets the brand on either side and a gov token next to it, in turn
+    assert pats.index("%cx%gov%") < pats.index("%gw%mem%")
+    # the official host under another zone stays a query of its own
+    assert "cx.mem.gov.cn.%" in pats

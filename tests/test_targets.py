@@ -94,3 +94,12 @@ def test_a_service_many_issuers_run_is_a_topic_not_the_platforms_own_name() -> N
         kit.page("http://cx.example-jianding.org.cn/", _query_page("技能人才评价工作网 证书查询"))
     )
     assert clone.verdict in ("suspicious", "counterfeit") and clone.target == "osta"
+
+
+def test_a_government_article_about_the_platform_is_official_not_compromised() -> None:
+    scorer = build_analyzer(PROFILES, allowlist=ALLOWLIST, strict=True)
+    scored = scorer.analyze(
+        kit.page("https://yjt.ah.gov.cn/art/2026/10/01/art_1.html", kit.html("gov_article.html"))
+    )
+    assert (scored.verdict, scored.score) == ("official", 0)
+    assert "possibly-compromised" not in scored.categories

@@ -320,3 +320,26 @@ def test_a_sparse_screenshot_is_no_visual_evidence() -> None:
     ref = replace(REF, captures=(empty_ref,))
     page = kit.page("http://parked-other.net/", "<html><body>x</body></html>", viewport_png=sparse)
     assert by_part(detector.detect(page, ref, kit.NO_LOOKUPS), "viewport") == []
+
+
+def test_hash_caches_do_not_keep_screenshots_alive():
+    """A nightly crawl kept its last 64 screenshots (megabytes each) alive in a cache keyed by
+    their bytes; the caches are keyed by a digest now, and still answer from the cache."""
+    from core import imaging
+
+    data = png(genuine(shift=3))
+    before = sys.getrefcount(data)
+    first = imaging.shot(data, b"")
+    assert sys.getrefcount(data) == before
+    calls = []
+    real = imaging._shot
+    imaging._shot = lambda *a: calls.append(a) or real(*a)  # type: ignore[assignment]
+    try:
+        assert imaging.shot(bytes(data), b"") == first  # equal bytes, another object: a hit
+    finally:
+        imaging._shot = real
+    assert calls == []
+    icon = png(emblem(32))
+    before = sys.getrefcount(icon)
+    imaging.small_image_phash(icon)
+    assert sys.getrefcount(icon) == before

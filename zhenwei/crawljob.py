@@ -36,6 +36,7 @@ from crawler.sources.base import (
     SourceLimits,
     SourceResult,
 )
+from pipelines.scorepool import ScoringPool
 from zhenwei.runplan import (
     FollowedLog,
     hits_as_candidates,
@@ -80,6 +81,8 @@ class CrawlOptions:
     wait: float = 3600.0
     #: stop after collecting (tests of the resume path, dry runs)
     collect_only: bool = False
+    #: score the cheap stage in a worker process on another core (pipelines.scorepool)
+    score_worker: bool = True
 
 
 @dataclass
@@ -299,9 +302,11 @@ class CrawlJob:
         from pipelines.storage import RepositoryStore
         from zhenwei.analysis import analyzer_from_database, labels_from_database
 
+        pool = self._score_worker(analyzer_from_database)
         context = RunContext(
             scorer=analyzer_from_database(self.settings),
             triage_scorer=analyzer_from_database(self.settings, triage=True),
+            triage_pool=pool,
             labels=labels_from_database(self.settings),
             triage_threshold=self.options.triage_threshold,
             store=RepositoryStore(self.repo, run_id),
@@ -321,6 +326,7 @@ class CrawlJob:
             concurrency=self.options.concurrency,
             out_root=out_root or self._run_dir(run_id) / "captures",
             pipelines=chain("capture", "scoring", "storage", "links", *(("ack",) if feed else ())),
+            keep_items=False,  # every page is stored as it comes; none is needed afterwards
             extra={
                 "ZHENWEI_LINKS_MAX_DEPTH": self.options.links_max_depth,
                 "ZHENWEI_OFFICIAL_HOSTS": official,
@@ -331,10 +337,21 @@ class CrawlJob:
                 "RANDOMIZE_DOWNLOAD_DELAY": True,
             },
         )
-        result = run(candidates, self.settings, options=options, context=context)
+        try:
+            result = run(candidates, self.settings, options=options, context=context)
+        finally:
+            if pool is not None:
+                pool.close()
         if result.finish_reason is None:
             raise CrawlError("抓取未能启动或异常终止（详见日志）")
         return result
+
+    def _score_worker(self, factory: Callable[..., Any]) -> ScoringPool | None:
+        """The cheap stage's second core: a worker with the same triage scorer, when there is
+        a second core to give it."""
+        if not self.options.score_worker or (os.cpu_count() or 1) < 2:
+            return None
+        return ScoringPool(functools.partial(factory, self.settings, triage=True))
 
 
 class CrawlError(RuntimeError):

@@ -180,6 +180,10 @@ class EgressProxy:
             await _send(writer, _answer("400 Bad Request", str(exc)))
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, OSError):
             pass  # the client went away or never finished its head
+        except asyncio.CancelledError:
+            # The proxy is closing. Not re-raised: Python 3.11's start_server callback reads the
+            # task's exception() and logs a traceback for a cancelled connection task.
+            pass
         finally:
             writer.close()
 

@@ -5,13 +5,19 @@ TLDs come back on name after name. The operators' prior cannot know which words 
 this year, but the registered look-alikes found in the first round show it. After each round
 the words (segments of the hits' labels, brands excepted: every name carries those) and TLDs of
 the non-wildcard hits earn a bonus, and the rest of the budget goes to the names that share
-them, likeliest first. The next night starts from the words of the look-alike leads already
-in the queue, whichever source found them.
+them, likeliest first. A hit's TLD costs no more than .com from then on (and joins the list
+when the list lacks it); once enough hits are seen, the TLDs none of them used cost more, by
+how concentrated the hits are (Good-Turing); a hit's label is tried under the other TLDs.
+The next night starts from the words of the look-alike leads already in the queue, whichever
+source found them.
 
 The bonuses are sizes on the operators' cost scale (one word ≈ the gap between a pinyin pair and
 a keyword-brand name), chosen on generated tuning worlds (seeds 11-13, tune split: the surface is
 flat, every setting within ±0.4 of these found 111-115 of 157 look-alikes against 102 without
-learning; with the hedge in `take`, 111) and never on the held-out split.
+learning; with the hedge in `take`, 111) and never on the held-out split. The TLD ceiling and
+penalty, sibling labels and the hedge on learned TLDs were added on tune seeds 11-13 and on
+tune worlds re-drawn with other vocabularies and TLDs (a stress test of generality), checked
+on tune seeds 14-15.
 """
 
 from __future__ import annotations
@@ -43,8 +49,18 @@ WORD_BONUS = 1.2
 MAX_WORDS = 2
 #: the bonus per learned word when the label also has words nobody registered yet
 PARTIAL_BONUS = 0.6
-#: cost bonus of a TLD a registered look-alike used
-TLD_BONUS = 0.6
+#: a TLD a registered look-alike used costs at most this: the gang's own TLD is as likely as
+#: .com, whatever the prior thought of it (an uncommon gTLD learned costs no more than .com)
+LEARNED_TLD_COST = 0.0
+#: once this many registered look-alikes were seen, a TLD none of them used costs up to
+#: UNSEEN_TLD_PENALTY more: scaled by 1 - n1/N, the Good-Turing estimate of the share of names
+#: on TLDs not seen yet (n1: TLDs seen once, N: names seen) — a gang that spreads over many
+#: TLDs keeps them all open, one that sticks to a few narrows the search
+MIN_TLD_EVIDENCE = 8
+UNSEEN_TLD_PENALTY = 1.0
+#: cost bonus of the label of a registered look-alike under every other TLD: registrants take
+#: the same label under several suffixes (bulk and defensive registration)
+SIBLING_BONUS = 3.0
 #: cost bonus of a technique a registered look-alike was built with (homoglyphs, IDNs)
 TECHNIQUE_BONUS = 0.3
 #: a one-letter segment teaches nothing
@@ -57,6 +73,7 @@ class Learned:
 
     words: dict[str, int] = field(default_factory=dict)
     tlds: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
     techniques: dict[str, int] = field(default_factory=dict)
 
 
@@ -80,14 +97,17 @@ class AdaptivePlan:
         self.asked: set[str] = set()
         self._prior: Iterator[Generated] = merged(self.table)
         self._stream: Iterator[Generated] = self._prior
+        #: the hedge: the prior order of the shapes, on the TLDs learned so far
+        self._hedge: Iterator[Generated] = self._prior
         self._learned_any = False
 
     def take(self, n: int) -> list[Generated]:
         """The next `n` names not yet handed out: once something is learned, every other one
-        from the learned order and the rest from the prior order (a hedge: a gang's words
-        never starve the shapes no hit has shown yet, IDNs and typos among them)."""
+        from the learned order and the rest from the hedge, the prior order of the shapes on the
+        learned TLDs (a gang's words never starve the shapes no hit has shown yet, IDNs and
+        typos among them)."""
         out: list[Generated] = []
-        streams = [self._stream, self._prior] if self._learned_any else [self._prior]
+        streams = [self._stream, self._hedge] if self._learned_any else [self._prior]
         dry: set[int] = set()
         turn = 0
         while len(out) < n and len(dry) < len(streams):
@@ -124,12 +144,16 @@ class AdaptivePlan:
             _, label, suffix = split_host(domain)
             for word in self._words(label):
                 self.learned.words[word] = self.learned.words.get(word, 0) + 1
-            if suffix:
+            # a suffix nobody can register (gov.cn) teaches nothing
+            if suffix and self.keep(f"{label or 'x'}.{suffix}"):
                 self.learned.tlds[suffix] = self.learned.tlds.get(suffix, 0) + 1
+            if label:
+                self.learned.labels[label] = self.learned.labels.get(label, 0) + 1
             if technique:
                 self.learned.techniques[technique] = self.learned.techniques.get(technique, 0) + 1
         if hits:
             self._stream = self._order()
+            self._hedge = self._order(words=False)
             self._learned_any = True
 
     def _words(self, label: str) -> list[str]:
@@ -142,12 +166,18 @@ class AdaptivePlan:
             if len(w) >= MIN_WORD and w not in self.brands and w != "gov"
         ]
 
-    def _order(self) -> Iterator[Generated]:
+    def _order(self, *, words: bool = True) -> Iterator[Generated]:
+        """The rest re-ranked by what was learned; without `words`, only the TLDs are (the
+        hedge keeps the prior order of the shapes, on the gang's TLDs)."""
         learned = self.learned.words
         techniques = self.learned.techniques
 
+        siblings = self.learned.labels
+
         def bonus(lab: _Label) -> tuple[float, tuple[str, ...]]:
             extra = -TECHNIQUE_BONUS if lab.technique in techniques else 0.0
+            if lab.label in siblings:
+                extra -= SIBLING_BONUS
             if lab.idn or not any(w in lab.label for w in learned):
                 return extra, ()
             words = self._words(lab.label)
@@ -160,8 +190,22 @@ class AdaptivePlan:
             extra -= (WORD_BONUS if full else PARTIAL_BONUS) * min(len(hit), MAX_WORDS)
             return extra, hit[:MAX_WORDS]
 
-        tld_bonus = {t: -TLD_BONUS for t in self.learned.tlds}
-        return merged(self.table, bonus if (learned or techniques) else None, tld_bonus)
+        tld_ceiling = {t: LEARNED_TLD_COST for t in self.learned.tlds}
+        active = words and (learned or techniques or siblings)
+        return merged(
+            self.table,
+            bonus if active else None,
+            tld_ceiling=tld_ceiling,
+            tld_penalty=self._unseen_tld_penalty(),
+        )
+
+    def _unseen_tld_penalty(self) -> float:
+        seen = self.learned.tlds
+        total = sum(seen.values())
+        if total < MIN_TLD_EVIDENCE:
+            return 0.0
+        once = sum(1 for n in seen.values() if n == 1)
+        return UNSEEN_TLD_PENALTY * (1.0 - once / total)
 
 
 #: leads whose host names teach words: what the queue holds as imitation, not what an analyst

@@ -24,7 +24,13 @@ from core.types import Candidate
 from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
 from crawler.sources.operators import GOV_TOKENS as OP_GOV_TOKENS
-from crawler.sources.operators import fit_vocabulary, looks_like, pinyin_tokens, profile_tokens
+from crawler.sources.operators import (
+    HOMOGLYPHS,
+    fit_vocabulary,
+    looks_like,
+    pinyin_tokens,
+    profile_tokens,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +63,9 @@ def patterns_for(profile: TargetProfile, limit: int = MAX_PATTERNS_PER_TARGET) -
     # the official host used as a subdomain of any registrable name (cx.mem.gov.cn.<x>.top)
     out += [f"{h.lower()}.%" for h in profile.official_hosts]
     out += [f"%.{d.lower()}.%" for d in profile.registrable_domains]
+    # the brand with its letters swapped for look-alike ones (m→rn: rnem, mern): an
+    # unusual letter run, telling alone once it is as long as a brand that stands alone
+    out += [f"%{g}%" for g in brand_homoglyphs(brands) if len(g) >= MIN_ALONE - 1]
     tokens = sorted(profile_tokens(profile).items(), key=lambda kv: kv[1])
     short = [t for t, _ in tokens if len(t) < MIN_TOKEN_ALONE and t.isalpha()]
     # English service words (query, check) alone would return half of crt.sh: pinyin only
@@ -65,10 +74,61 @@ def patterns_for(profile: TargetProfile, limit: int = MAX_PATTERNS_PER_TARGET) -
     # a token containing another listed token adds nothing: '%tzzy%' already covers tzzyczz
     atoms = [t for t in atoms if not any(o != t and o in t for o in atoms)]
     out += [f"%{t}%" for t in atoms if t not in brands]
+    # each short token (cheapest first) with the brand either side and with a gov token (agency
+    # initials + gov: ajjgov, yjb-zw), so the likeliest tokens get all their shapes in the limit
+    for t in short:
+        for brand in brands:
+            out += [f"%{t}%{brand}%", f"%{brand}%{t}%"]
+        out += [f"%{t}%{g}%" for g in GOV_TOKENS[:3]]
+    return _without_subsumed(list(dict.fromkeys(out)))[:limit]
+
+
+def brand_homoglyphs(brands: list[str]) -> list[str]:
+    """Each brand with one or every occurrence of a letter swapped for its ASCII homoglyph."""
+    out: list[str] = []
     for brand in brands:
-        out += [f"%{t}%{brand}%" for t in short] + [f"%{brand}%{t}%" for t in short]
-    out += [f"%{t}%{g}%" for t in short for g in GOV_TOKENS[:3]]
-    return list(dict.fromkeys(out))[:limit]
+        for src, dst in HOMOGLYPHS:
+            start = brand.find(src)
+            while start >= 0:
+                out.append(brand[:start] + dst + brand[start + len(src) :])
+                start = brand.find(src, start + 1)
+            if brand.count(src) > 1:
+                out.append(brand.replace(src, dst))
+    return [g for g in dict.fromkeys(out) if g not in brands]
+
+
+def _pieces(pattern: str) -> tuple[bool, list[str], bool]:
+    return pattern.startswith("%"), [p for p in pattern.split("%") if p], pattern.endswith("%")
+
+
+def subsumes(broad_pattern: str, pattern: str) -> bool:
+    """True when every name `pattern` matches also matches `broad_pattern` (both crt.sh LIKE
+    patterns with '%' only): the broad one's pieces lie in order inside the other's pieces."""
+    b_open, b_parts, b_close = _pieces(broad_pattern)
+    p_open, p_parts, p_close = _pieces(pattern)
+    if not (b_open and b_close) or not b_parts:
+        return False
+    i = 0
+    for part in p_parts:
+        pos = 0
+        while i < len(b_parts):
+            found = part.find(b_parts[i], pos)
+            if found < 0:
+                break
+            pos = found + len(b_parts[i])
+            i += 1
+    return i == len(b_parts)
+
+
+def _without_subsumed(patterns: list[str]) -> list[str]:
+    """Drop a pattern that one earlier in the list covers ('%zs%cxmem%' after '%cxmem%'):
+    crt.sh would only send the same rows again. Host patterns (cx.mem.gov.cn.%) stay: narrow
+    queries still answer when crt.sh times out on a broad one."""
+    out: list[str] = []
+    for p in patterns:
+        if "." in p or not any(subsumes(q, p) for q in out):
+            out.append(p)
+    return out
 
 
 def broad(profile: TargetProfile, pattern: str) -> bool:

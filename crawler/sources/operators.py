@@ -36,6 +36,10 @@ TLD_COST: dict[str, float] = {
 IDN_TLD_COST: dict[str, float] = {
     "cn": 0.0, "com": 0.0, "xn--fiqs8s": 0.3, "xn--55qx5d": 0.5, "xn--io0a7i": 0.5,
 }
+#: Chinese suffixes under which a label ending in a gov token reads like a .gov.cn name
+#: (yjbgov.cn, ajj-zw.com.cn): these pairs cost CN_GOV_BONUS less, whatever TLDs a gang uses
+CN_SUFFIXES = ("cn", "com.cn", "net.cn", "org.cn")
+CN_GOV_BONUS = 0.6
 #: government tokens outside .gov.cn: gov, 政府 zf, 政务 zw, 政务服务 zwfw
 GOV_TOKENS: dict[str, float] = {"gov": 0.0, "zf": 0.4, "zw": 0.4, "zwfw": 0.7, "govcn": 0.8}
 #: what a query site calls itself after the name (查询 query, 查验 check, 官网 official site ...)
@@ -44,6 +48,18 @@ ZH_SUFFIXES: dict[str, float] = {
     "查询网": 0.6, "查询中心": 0.6, "查询平台": 0.6, "查询系统": 0.7, "证书查验": 0.7,
     "在线查询": 0.8, "信息查询": 0.8, "网": 0.8, "中心": 0.9, "平台": 0.9,
 }
+#: the suffix composed of parts, as query sites name themselves: what is looked up (证书 ...),
+#: the lookup (查询, 查验 ... and the profile's `lookup_words`), what the site is (网, 中心 ...):
+#: 证书 + 查询 + 网, 在线 + 查验, 查询 + 平台
+ZH_HEADS: dict[str, float] = {"": 0.0, "证书": 0.2, "证": 0.5, "信息": 0.6, "在线": 0.6}
+ZH_LOOKUPS: dict[str, float] = {
+    "查询": 0.0, "官网": 0.3, "查验": 0.5, "官网查询": 0.5, "验证": 0.6, "核验": 0.7,
+}
+ZH_TAILS: dict[str, float] = {
+    "": 0.0, "网": 0.5, "中心": 0.5, "平台": 0.5, "系统": 0.6, "官网": 0.6, "入口": 0.7,
+}
+#: each part beyond the lookup itself costs this much more
+ZH_PART_COST = 0.2
 # fmt: on
 #: ASCII homoglyphs that survive lower-casing (m→rn, o→0, l→1, w→vv)
 HOMOGLYPHS = (("m", "rn"), ("o", "0"), ("l", "1"), ("w", "vv"), ("i", "1"))
@@ -51,6 +67,8 @@ SEPARATORS = ("", "-")
 #: how many of the cheapest official-token names get their typos queried early
 TYPO_BASES = 6
 MAX_LABEL = 40
+#: an IDN's A-label is long for few characters (国家安全生产考试查询平台: 41); DNS allows 63
+MAX_IDN_LABEL = 63
 #: a pinyin term longer than this is rarely typed into a domain name
 LONG_TERM = 15
 #: Chinese words are mostly two characters: chunk a term so partial names can be drawn
@@ -213,15 +231,37 @@ def _labels(profile: TargetProfile) -> Iterator[_Label]:
     # 8. Chinese IDN labels: the platform's and ministry's names with query suffixes
     zh_terms = [n for n in (*profile.names_zh, profile.owner) if len(n) <= 10]
     zh_terms += partial_terms(profile.names_zh)
-    for i, term in enumerate(dict.fromkeys(zh_terms)):
-        for suffix, scost in ZH_SUFFIXES.items():
-            if suffix and term.endswith(suffix):
+    suffixes = zh_suffixes(profile)
+    # the certificates the platform looks up (电工证查询): after the platform's own names
+    terms = [(t, 0.03 * i) for i, t in enumerate(dict.fromkeys(zh_terms))]
+    terms += [(c, 0.5 + 0.03 * i) for i, c in enumerate(profile.certificates) if len(c) <= 10]
+    for term, tcost in dict(reversed(terms)).items():
+        for suffix, scost in suffixes.items():
+            if suffix and (term.endswith(suffix) or term.endswith(suffix[:1])):
                 continue
             try:
                 ace = "xn--" + (term + suffix).encode("punycode").decode("ascii")
             except UnicodeError:
                 continue
-            yield _Label(ace, "idn", 1.0 + 0.03 * i + scost, idn=True)
+            yield _Label(ace, "idn", 1.0 + tcost + scost, idn=True)
+
+
+def zh_suffixes(profile: TargetProfile) -> dict[str, float]:
+    """Chinese suffixes of a query site's IDN label with their cost: the listed ones, and every
+    head + lookup + tail composition (the profile's `lookup_words` are lookups too)."""
+    lookups = dict(ZH_LOOKUPS)
+    for i, word in enumerate(profile.lookup_words):
+        lookups.setdefault(word, 0.3 + 0.02 * i)
+    out = dict(ZH_SUFFIXES)
+    for (head, hc), (look, lc), (tail, tc) in itertools.product(
+        ZH_HEADS.items(), lookups.items(), ZH_TAILS.items()
+    ):
+        if (head and head in look) or (tail and any(look.endswith(t) for t in ZH_TAILS if t)):
+            continue
+        cost = hc + lc + tc + ZH_PART_COST * (bool(head) + bool(tail))
+        suffix = head + look + tail
+        out[suffix] = min(out.get(suffix, cost), cost)
+    return out
 
 
 def _homoglyph_edits(label: str) -> list[str]:
@@ -276,7 +316,7 @@ def label_table(profile: TargetProfile, tlds: Iterable[str] | None = None) -> La
     tld_cost = {t: TLD_COST.get(t, 1.3) for t in tlds} if tlds is not None else dict(TLD_COST)
     labels: dict[str, _Label] = {}
     for lab in _labels(profile):
-        if len(lab.label) > MAX_LABEL:
+        if len(lab.label) > (MAX_IDN_LABEL if lab.idn else MAX_LABEL):
             continue
         old = labels.get(lab.label)
         if old is None or lab.cost < old.cost:
@@ -294,11 +334,18 @@ Bonus = Callable[[_Label], tuple[float, tuple[str, ...]]]
 def merged(
     table: LabelTable,
     label_bonus: Bonus | None = None,
-    tld_bonus: dict[str, float] | None = None,
+    tld_ceiling: dict[str, float] | None = None,
+    tld_penalty: float = 0.0,
 ) -> Iterator[Generated]:
-    """Every name of `table`, cheapest first, after the bonuses: a k-way merge of one stream per
-    TLD over the labels sorted by cost, so nothing of size labels × TLDs is ever built."""
-    tld_bonus = tld_bonus or {}
+    """Every name of `table`, cheapest first, after the bonuses (a label's extra cost; a TLD's
+    cost capped by `tld_ceiling`): a k-way merge of one stream per TLD over the labels sorted by
+    cost, so nothing of size labels × TLDs is ever built. With a ceiling, the TLDs not in it
+    cost `tld_penalty` more."""
+    ceiling = tld_ceiling or {}
+
+    def tld_cost(t: str, c: float) -> float:
+        return min(c, ceiling[t]) if t in ceiling else c + (tld_penalty if ceiling else 0.0)
+
     plain: list[tuple[float, str, _Label, tuple[str, ...]]] = []
     idn: list[tuple[float, str, _Label, tuple[str, ...]]] = []
     for lab in table.labels:
@@ -306,8 +353,22 @@ def merged(
         (idn if lab.idn else plain).append((lab.cost + extra, lab.label, lab, why))
     plain.sort(key=lambda x: (x[0], x[1]))
     idn.sort(key=lambda x: (x[0], x[1]))
-    streams = [(plain, t, c + tld_bonus.get(t, 0.0)) for t, c in table.tld_cost.items()]
-    streams += [(idn, t, c + tld_bonus.get(t, 0.0)) for t, c in IDN_TLD_COST.items()]
+    streams = [(plain, t, tld_cost(t, c)) for t, c in table.tld_cost.items()]
+    streams += [(idn, t, tld_cost(t, c)) for t, c in IDN_TLD_COST.items()]
+    # a label ending in a gov token under a Chinese suffix (xxgov.com.cn reads like xx.gov.cn):
+    # its own stream, cheaper, and outside what the learned TLDs say
+    gov_rows = [r for r in plain if r[1].endswith(tuple(GOV_TOKENS))]
+    streams += [
+        (gov_rows, t, table.tld_cost[t] - CN_GOV_BONUS)
+        for t in CN_SUFFIXES
+        if t in table.tld_cost and gov_rows
+    ]
+    # a TLD registered look-alikes use that the list lacks joins it (ASCII labels only)
+    streams += [
+        (plain, t, c)
+        for t, c in ceiling.items()
+        if t not in table.tld_cost and t not in IDN_TLD_COST and not t.startswith("xn--")
+    ]
     heap = [
         (rows[0][0] + tc, f"{rows[0][1]}.{t}", k, 0)
         for k, (rows, t, tc) in enumerate(streams)
