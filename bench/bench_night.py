@@ -127,9 +127,6 @@ def main() -> None:
         import logging
 
         logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(message)s")
-        from zhenwei.malloc import limit_arenas
-
-        limit_arenas()  # as the `zhenwei` command does at start
         _child(args.child, args.concurrency, args.timeout)
         return
 

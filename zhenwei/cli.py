@@ -14,7 +14,7 @@ import sys
 import click
 
 from core import __version__
-from zhenwei import commands, malloc, stackdump
+from zhenwei import commands, stackdump
 
 
 def _command_modules() -> list[str]:
@@ -51,7 +51,6 @@ def main(verbose: int) -> None:
     for name in ("scrapy", "scrapy_playwright", "twisted", "playwright", "asyncio"):
         logging.getLogger(name).setLevel(level)
     stackdump.install()
-    malloc.limit_arenas()  # before any thread: see zhenwei/malloc.py
 
 
 if __name__ == "__main__":  # pragma: no cover
