@@ -13,7 +13,8 @@ from core.types import Candidate
 from crawler.sources.adaptive import AdaptivePlan, OutsideFindings, known_lookalikes, rounds
 from crawler.sources.base import KnownLead, RunFindings, SourceContext, SourceLimits
 from crawler.sources.lookalikes import DEFAULT_TLDS, registrable
-from crawler.sources.operators import GOV_TOKENS, fit_vocabulary
+from crawler.sources.namefit import fit_vocabulary
+from crawler.sources.operators import GOV_TOKENS
 from crawler.sources.permutations import PermutationsSource
 from crawler.sources.state import SourceState
 from simworld import SimulatedInternet

@@ -26,7 +26,7 @@ import pytest
 from core.config import Settings
 from core.profiles import load_profiles
 from crawler.sources.ct import broad, patterns_for
-from crawler.sources.operators import fit_vocabulary, looks_like
+from crawler.sources.namefit import fit_vocabulary, looks_like
 from storage.db import Database
 from storage.models import Capture
 from storage.repository import Repository

@@ -38,6 +38,15 @@ def _br_bomb() -> bytes:
     return b"".join([*(comp.process(block) for _ in range(INFLATED >> 20)), comp.finish()])
 
 
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A loopback HTTP server of `handler` for the fixture that yields from it."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     bodies = {"/gzip": (_gzip_bomb(), "gzip"), "/br": (_br_bomb(), "br")}
@@ -77,11 +86,7 @@ def server() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from _serve(Handler)
 
 
 def _fetch(url: str, seconds: float | None = None, timeout: float = 30) -> Document:
@@ -155,11 +160,7 @@ def drip() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from _serve(Handler)
 
 
 def test_a_dripping_body_is_cut_at_the_deadline_with_what_came(drip: str) -> None:

@@ -15,14 +15,8 @@ from crawler.sources.lookalikes import (
     Lookalike,
     generate_lookalikes,
 )
-from crawler.sources.operators import (
-    fit_vocabulary,
-    label_table,
-    looks_like,
-    partial_terms,
-    profile_tokens,
-    zh_suffixes,
-)
+from crawler.sources.namefit import fit_vocabulary, looks_like
+from crawler.sources.operators import label_table, partial_terms, profile_tokens, zh_suffixes
 
 MEM = default_profile()
 ALL = generate_lookalikes(MEM, limit=DEFAULT_DNS_BUDGET)

@@ -29,16 +29,8 @@ from urllib.parse import urlsplit
 from core.netpath.domains import split_host
 from core.profiles import TargetProfile
 from crawler.sources.base import KnownLead, SourceContext
-from crawler.sources.operators import (
-    Generated,
-    LabelTable,
-    _Label,
-    fit_vocabulary,
-    label_table,
-    looks_like,
-    merged,
-    name_fit,
-)
+from crawler.sources.namefit import fit_vocabulary, looks_like, name_fit
+from crawler.sources.operators import Generated, LabelTable, _Label, label_table, merged
 
 #: share of the budget spent on the prior order before anything is learned
 FIRST_SHARE = 0.5

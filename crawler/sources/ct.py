@@ -23,14 +23,9 @@ from core.profiles import TargetProfile
 from core.types import Candidate
 from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
+from crawler.sources.namefit import fit_vocabulary, looks_like
 from crawler.sources.operators import GOV_TOKENS as OP_GOV_TOKENS
-from crawler.sources.operators import (
-    HOMOGLYPHS,
-    fit_vocabulary,
-    looks_like,
-    pinyin_tokens,
-    profile_tokens,
-)
+from crawler.sources.operators import HOMOGLYPHS, pinyin_tokens, profile_tokens
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from core.netpath.dns import Resolver
 from core.netpath.domains import registrable_domain
 from core.types import Candidate
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
-from crawler.sources.operators import fit_vocabulary, looks_like
+from crawler.sources.namefit import fit_vocabulary, looks_like
 
 NAME = "feed"
 #: names resolved per feed at most (the best-looking first; the rest are reported)
