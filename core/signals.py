@@ -22,6 +22,8 @@ PLATFORM_SPECIFIC = "platform-specific"
 KNOWN_INFRASTRUCTURE = "known-infrastructure"
 #: Category of the finding that a live page is about something unrelated to the platform.
 UNRELATED_CONTENT = "unrelated-content"
+#: Category of a look-alike name whose live page is about something else: watched, not a lead.
+WATCHED_NAME = "watched-name"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from core.signals import (
     KNOWN_INFRASTRUCTURE,
     PLATFORM_SPECIFIC,
     UNRELATED_CONTENT,
+    WATCHED_NAME,
     Signal,
 )
 
@@ -36,7 +37,7 @@ class ScoringConfig:
     name_only_detectors: tuple[str, ...] = ("domain",)
     parked_category: str = "parked-lookalike"
     #: a look-alike name whose live page is about something else: watched, not a lead
-    watched_category: str = "watched-name"
+    watched_category: str = WATCHED_NAME
     #: the share of its score a watched name keeps (a look-alike name with unrelated live
     #: content): it ranks below parked look-alikes, never a lead
     unrelated_discount: float = 0.5
@@ -143,12 +144,13 @@ def combine(
         return Judgement(0, "benign", (KNOWN_INFRASTRUCTURE,), contributions)
     if (
         not page_imitates
-        and score >= config.suspicious
         and any(UNRELATED_CONTENT in s.categories for s in signals)
+        and any(s.detector in config.name_only_detectors and s.score > 0 for s in signals)
     ):
         # a live page about something else on a look-alike name: kept for re-checks only. Its
         # name says less here than on an empty or parked page, which may yet serve a copy: it
-        # keeps a share of its score and ranks below those leads.
+        # keeps a share of its score and ranks below those leads, at every score (a weak
+        # look-alike name on a live business ranks below a weak one on a parked page too).
         rest = [c for c in categories if c != config.parked_category]
         return Judgement(
             min(config.suspicious - 1, round(score * config.unrelated_discount)),

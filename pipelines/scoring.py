@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from core.signals import ScoredPage
+from core.signals import WATCHED_NAME, ScoredPage
 from core.types import Page
 from crawler.context import Escalated, RunContext, Scorer, context_of
 from crawler.spiders.pages import PagesSpider
@@ -66,4 +66,10 @@ class ScoringPipeline:
         return scored
 
     def _worth_full(self, scored: ScoredPage) -> bool:
-        return scored.score >= self.context.triage_threshold or scored.verdict == "official"
+        # a watched name's score is discounted for its unrelated page; the plain fetch may have
+        # met a decoy, so the render (and its browser variants) still decides
+        return (
+            scored.score >= self.context.triage_threshold
+            or scored.verdict == "official"
+            or WATCHED_NAME in scored.categories
+        )

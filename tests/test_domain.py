@@ -203,3 +203,18 @@ def test_one_platform_word_alone_is_weak_but_service_words_make_it_strong() -> N
     assert 0 < alone < 0.5
     assert _score("http://tezhong-cx.com/") >= 0.6 > alone
     assert alone < min(_score(f"http://{h}/") for h in HIGH)
+
+
+def test_a_doubled_or_swapped_letter_in_gov_still_reads_as_gov_beside_a_brand() -> None:
+    for host in ("zscxmemgovv.top", "mohurd-ggov.com", "memgvo.top"):
+        r = score_domain(host)
+        assert r is not None and "gov-token" in r.techniques, host
+    # alone, a misspelt gov claims no government identity
+    assert score_domain("goov-shop.com") is None
+
+
+def test_a_typo_across_a_token_boundary_is_read_as_the_brand() -> None:
+    # cx + "mm" + gov: the tokenizer took "cx" as a service word; together they misspell cxmem
+    r = score_domain("cxmmgov.top")
+    assert r is not None and r.target == "mem" and "typo" in r.techniques
+    assert score_domain("memo.com") is None  # a word one letter from a short brand stays quiet

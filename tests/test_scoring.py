@@ -109,6 +109,34 @@ def test_lookalike_name_with_unrelated_live_content_stays_below_suspicious() -> 
     assert parked.verdict == "suspicious" and CFG.parked_category in parked.categories
 
 
+def test_a_weak_lookalike_name_on_a_live_unrelated_site_is_watched_too() -> None:
+    name = sig("domain", 0.3, "parked-lookalike")
+    watched = judge([name, sig("content", 0.0, UNRELATED_CONTENT)])
+    bare = judge([name])
+    assert bare.score < CFG.suspicious  # below suspicious already: discounted all the same
+    assert watched.score == round(bare.score * CFG.unrelated_discount)
+    assert watched.categories[0] == CFG.watched_category
+
+
+def test_an_unrelated_site_without_a_lookalike_name_is_not_watched() -> None:
+    j = judge([sig("registration", 0.5, "hosting-risk"), sig("content", 0.0, UNRELATED_CONTENT)])
+    assert CFG.watched_category not in j.categories
+    assert j.score == judge([sig("registration", 0.5, "hosting-risk")]).score
+
+
+def test_a_watched_name_is_rendered_whatever_its_discounted_score() -> None:
+    # the plain fetch may have met a decoy: the render and its browser variants decide
+    from types import SimpleNamespace
+
+    from pipelines.scoring import ScoringPipeline
+
+    pipe = ScoringPipeline.__new__(ScoringPipeline)
+    pipe.context = SimpleNamespace(triage_threshold=15)  # type: ignore[assignment]
+    low = {"score": 8, "verdict": "benign"}
+    assert pipe._worth_full(SimpleNamespace(**low, categories=(CFG.watched_category,)))  # type: ignore[arg-type]
+    assert not pipe._worth_full(SimpleNamespace(**low, categories=()))  # type: ignore[arg-type]
+
+
 def test_unrelated_content_does_not_hide_imitation() -> None:
     j = judge(
         [

@@ -208,6 +208,18 @@ def test_labels_are_consistent(tune: GeneratedWorld, heldout: GeneratedWorld) ->
                     assert gang.tongji.encode() in body, e.url
 
 
+def test_parked_lookalikes_are_on_names_that_imitate() -> None:
+    # a random string imitates nothing: a lander on it is any brand's parking page, so a
+    # "parked look-alike" there would be a label no detector could ever earn
+    for seed in range(2024, 2029):
+        for split in ("tune", "heldout"):
+            gen = generate(seed, split, today=TODAY)
+            parked = [e for e in gen.entries if e.label == "parked"]
+            assert parked and all("random" not in e.variants for e in parked), (seed, split)
+            domains = [d for d in gen.world.domains().values() if d.label == "parked"]
+            assert all(" random " not in d.note for d in domains), (seed, split)
+
+
 def test_gangs_share_providers_and_benign_sites_live_next_door(tune: GeneratedWorld) -> None:
     providers = Counter(g.hosting for g in tune.gangs)
     assert max(providers.values()) >= 2, providers

@@ -136,6 +136,30 @@ class Lexicon:
                 return brand
         return None
 
+    def _joined_typo(
+        self, piece: str, run: str, found: tuple[str, ...]
+    ) -> tuple[str, str, str] | None:
+        """(spelling, brand, token) when `run` and a token beside it misspell a brand together.
+
+        Only a service word or a term is joined (never a gov token or a brand: "memo" is
+        judged as a whole elsewhere)."""
+        at = piece.find(run)
+        if at < 0:
+            return None
+        for tok in dict.fromkeys(found):
+            if tok in self._global or any(r == "brand" for _, r in self.roles.get(tok, ())):
+                continue
+            for spelling in (
+                piece[at - len(tok) : at + len(run)] if piece[:at].endswith(tok) else "",
+                piece[at : at + len(run) + len(tok)]
+                if piece[at + len(run) :].startswith(tok)
+                else "",
+            ):
+                brand = self.typos.get(spelling) if len(spelling) >= 4 else None
+                if brand is not None:
+                    return spelling, brand, tok
+        return None
+
     def _scan_piece(
         self, piece: str, raw_label: str, in_reg: bool, scan: LabelScan, *, typos_ok: bool = True
     ) -> None:
@@ -143,6 +167,20 @@ class Lexicon:
         # typos are looked for in the label as written, never on top of a homoglyph reading
         typos = [(r, self.typo_brand(r) if typos_ok else None) for r in runs]
         clean = all(b is not None for _, b in typos)
+        if typos_ok and not clean:
+            joined = [
+                self._joined_typo(piece, r, found) if b is None else (r, b, "") for r, b in typos
+            ]
+            fixed = [j for j in joined if j is not None]
+            if len(fixed) == len(joined):
+                # "cxmmgov": the tokenizer read cx + gov around "mm", a misspelt "cxmem"
+                rest = list(found)
+                for _, _, tok in fixed:
+                    if tok:
+                        rest.remove(tok)
+                found = tuple(rest)
+                typos = [(r, b) for r, b, _ in fixed]
+                clean = True
         for run, brand in typos:
             if brand is not None and clean:
                 scan.typos.append((run, brand, in_reg))

@@ -11,7 +11,11 @@ from core.profiles import TargetProfile
 #: Suffixes only the state can hold: a host under them is a government identity.
 GOV_SUFFIXES = frozenset({"gov.cn", "政务", "xn--zfr164b"})
 #: Tokens that claim a government identity when used outside the real suffix.
-GOV_TOKENS = ("gov", "govcn", "zhengfu", "zhengwu", "zf", "zw")
+#: "gov" with a doubled or swapped letter (goov, gvo: the commonest typos) still reads as gov
+#: beside a target's token; alone it claims nothing (not strong), so the prefilter needs no new
+#: spelling.
+GOV_TYPOS = ("ggov", "goov", "govv", "gvo", "ogv")
+GOV_TOKENS = ("gov", "govcn", "zhengfu", "zhengwu", "zf", "zw", *GOV_TYPOS)
 STRONG_GOV = ("gov", "zhengfu", "zhengwu")
 CN_TOKENS = ("cn", "china", "zhongguo", "zg")
 FILLER_TOKENS = ("www", "wap", "web", "h5", "app", "online", "net", "new")

@@ -8,6 +8,7 @@ says which leads to fetch again and why.
 
 from __future__ import annotations
 
+from core.signals import WATCHED_NAME
 from core.types import Candidate
 from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, KnownLead, SourceContext, SourceResult
@@ -16,7 +17,7 @@ NAME = "recheck"
 TAKEDOWN_STATUSES = frozenset({"confirmed", "referred", "taken_down"})
 PARKED_CATEGORIES = frozenset({"parked-lookalike", "parked"})
 #: look-alike names whose live content is unrelated today: below `suspicious`, fetched nightly
-WATCHED_CATEGORIES = frozenset({"watched-name"})
+WATCHED_CATEGORIES = frozenset({WATCHED_NAME})
 
 
 def recheck_kind(lead: KnownLead) -> str | None:

@@ -159,6 +159,9 @@ SHAPES: dict[str, Callable[[random.Random, Ctx], Name]] = {
     "subdomain-trick": subdomain_trick,
     "typo": typo,
 }
+#: Shapes that imitate a target. A random string imitates nothing: a parked page on one is the
+#: same lander as any other brand's parking, so it is never a parked *look-alike*.
+IMITATING_SHAPES = tuple(sorted(set(SHAPES) - {"random"}))
 
 
 IDN_SUFFIXES = ("中心", "官网", "网", "服务", "平台", "系统")

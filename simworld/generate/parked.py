@@ -136,7 +136,7 @@ def build(ctx: Ctx, count: int, domain_only: int) -> tuple[list[Piece], list[Dom
     rng = ctx.rng("parked")
     pieces = []
     for i in range(count):
-        name = names.lookalike(ctx, rng)
+        name = names.lookalike(ctx, rng, rng.choice(names.IMITATING_SHAPES))
         kind = KINDS[ctx.split][i % 4]
         pieces.append(
             Piece(
@@ -153,9 +153,9 @@ def build(ctx: Ctx, count: int, domain_only: int) -> tuple[list[Piece], list[Dom
         )
     domains = []
     for _ in range(domain_only):
-        name = names.lookalike(ctx, rng)
+        name = names.lookalike(ctx, rng, rng.choice(names.IMITATING_SHAPES))
         while registrable_domain(name.host) != name.host:  # a domain, not a host under one
-            name = names.lookalike(ctx, rng)
+            name = names.lookalike(ctx, rng, rng.choice(names.IMITATING_SHAPES))
         host = infra.HOSTINGS[rng.choice(infra.OFFSHORE)]
         ns = host.name_servers[0]
         a = (host.ip(rng),) if rng.random() < 0.5 else ()
