@@ -9,7 +9,8 @@ The world is generated (`simworld.generate`) with a seed and split other than th
 operators were tuned on (tune split); `--file-world` uses the bundled hand-written world instead.
 Truth: look-alikes are the registrable domains (outside gov.cn) of sites and domains labelled
 counterfeit or parked; sellers are the registrable domains of sites labelled seller. Each source
-runs alone with no seeds, through the simulated internet, exactly as `zhenwei crawl` runs it;
+(permutations, ct, pdns with the simulated DNSDB's demo key, search) runs alone with no seeds,
+through the simulated internet, exactly as `zhenwei crawl` runs it;
 "links" follows one hop out of the counterfeit and seller pages the other sources found. DNS
 queries are counted at the simulated DNS server, per source. A candidate whose page redirects
 (an old gang domain 302 to the current one) also credits every domain of its chain, as the crawl
@@ -97,11 +98,15 @@ def context(
     leads: list[KnownLead] | None = None,
     findings: RunFindings | None = None,
 ) -> SourceContext:
-    opts: dict[str, dict[str, object]] = {"ct": {"delay": 0}, "search": {"delay": 0}}
+    opts: dict[str, dict[str, object]] = {
+        "ct": {"delay": 0},
+        "pdns": {"delay": 0},
+        "search": {"delay": 0},
+    }
     if budget is not None:
         opts["permutations"] = {"dns_budget": budget}
     return SourceContext(
-        settings=net.settings(),
+        settings=net.settings(),  # with the simulated DNSDB's key (ZHENWEI_DNSDB_KEY)
         profiles=load_profiles(),
         state=SourceState(state_dir),
         pages=lambda: pages,
@@ -213,10 +218,10 @@ def run_feed(net: SimulatedInternet, tmp: Path, noise: int) -> Row:
 def run_sources(net: SimulatedInternet, tmp: Path, budget: int | None) -> list[Row]:
     rows: list[Row] = []
     union: set[str] = set()
-    # as in a crawl, where they run side by side: CT and search finish in seconds, and the
-    # permutations' later rounds learn from what they found
+    # as in a crawl, where they run side by side: CT, passive DNS and search finish in
+    # seconds, and the permutations' later rounds learn from what they found
     findings = RunFindings()
-    for name in ("ct", "search", "permutations"):
+    for name in ("ct", "pdns", "search", "permutations"):
         (source,) = build_sources([name])
         before, t0 = dns_count(net), time.monotonic()
         ctx = context(net, tmp / name, budget, [], findings=findings)

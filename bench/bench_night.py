@@ -206,7 +206,7 @@ def main() -> None:
         if proc.returncode != 0:
             sys.exit(f"crawl failed ({proc.returncode})")
         r = json.loads(out.strip().splitlines()[-1])
-        mb = 1024 * 1024
+        mib = 1024 * 1024
         print(
             f"crawl of {r['candidates']} candidates: {wall / 60:.1f} min wall "
             f"(crawl alone {r['seconds'] / 60:.1f} min, {r['stored'] / r['seconds']:.2f} stored/s); "
@@ -215,8 +215,9 @@ def main() -> None:
             f"{stopped}"
         )
         print(
-            f"peak memory of the crawl's process tree: PSS {sampler.peak_pss / mb:.0f} MB, "
-            f"RSS sum {sampler.peak_rss / mb:.0f} MB ({sampler.peak_procs} processes at most)"
+            f"peak memory of the crawl's process tree: PSS {sampler.peak_pss / mib:.0f} MiB "
+            f"({sampler.peak_pss / 1e9:.2f} GB), RSS sum {sampler.peak_rss / mib:.0f} MiB "
+            f"({sampler.peak_procs} processes at most)"
         )
         for line in sampler.kind_lines():
             print(line)

@@ -26,6 +26,8 @@ WECHAT_UA = (
     "XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) "
     "WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 )
+#: Farsight DNSDB API v2 (the passive-DNS source); ZHENWEI_DNSDB_URL points elsewhere
+DNSDB_URL = "https://api.dnsdb.info"
 
 
 class ConfigError(ValueError):
@@ -100,6 +102,14 @@ class ProxySettings:
     @property
     def any(self) -> str | None:
         return self.https or self.http
+
+
+def _dnsdb_url(raw: str) -> str:
+    url = raw.strip().rstrip("/") or DNSDB_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"ZHENWEI_DNSDB_URL: {raw!r} is not an http(s) URL")
+    return url
 
 
 def _flag(value: str | None) -> bool:
@@ -190,6 +200,10 @@ class Settings:
     trusted_keys: tuple[str, ...] = ()
     #: where `serve` writes its log, auth events included (ZHENWEI_LOG_FILE; default stderr)
     log_file: Path | None = None
+    #: Farsight DNSDB API key of the passive-DNS source (ZHENWEI_DNSDB_KEY; None: source off)
+    dnsdb_key: str | None = field(default=None, repr=False)
+    #: DNSDB API v2 server (ZHENWEI_DNSDB_URL)
+    dnsdb_url: str = DNSDB_URL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -246,6 +260,8 @@ class Settings:
                 if part.strip()
             ),
             log_file=Path(env["ZHENWEI_LOG_FILE"]) if env.get("ZHENWEI_LOG_FILE") else None,
+            dnsdb_key=env.get("ZHENWEI_DNSDB_KEY", "").strip() or None,
+            dnsdb_url=_dnsdb_url(env.get("ZHENWEI_DNSDB_URL", "")),
         )
 
     @property

@@ -36,6 +36,7 @@ CATEGORIES = {
 SOURCES = {
     "permutations": "域名变体",
     "ct": "证书透明度",
+    "pdns": "被动DNS",
     "search": "搜索引擎",
     "seeds": "线索文件",
     "links": "页面外链",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from simworld.certs import CertStore
 from simworld.dns_server import DnsServer
+from simworld.handlers.pdns import DEMO_KEY as DNSDB_DEMO_KEY
 from simworld.loader import default_world, load_world
 from simworld.proxy import Fault, Proxy
 from simworld.requestlog import LogEntry, RequestLog
@@ -97,6 +98,8 @@ class SimulatedInternet:
             "ZHENWEI_DNS_SERVERS": f"{HOST}:{self._dns.port}",
             "ZHENWEI_WHOIS_SERVER": f"{HOST}:{self._whois.port}",
             "SSL_CERT_FILE": str(self.ca_cert_path),
+            # the simulated DNSDB's documented key: the passive-DNS source runs by default here
+            "ZHENWEI_DNSDB_KEY": DNSDB_DEMO_KEY,
         }
         log.info(
             "Simulated internet up: proxy %s, DNS %s:%d, WHOIS %s:%d",

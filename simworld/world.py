@@ -10,7 +10,7 @@ import logging
 import mimetypes
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -250,9 +250,16 @@ class World:
     """Every site and registered domain of the simulated internet."""
 
     def __init__(
-        self, sites: Iterable[Site], domains: Iterable[Domain] = (), root: Path | None = None
+        self,
+        sites: Iterable[Site],
+        domains: Iterable[Domain] = (),
+        root: Path | None = None,
+        *,
+        today: date | None = None,
     ):
         self.root = root
+        #: the day a generated world was built for (its ages count from it); None: the real date
+        self.today = today
         self.sites: dict[str, Site] = {}
         self._by_host: dict[str, Site] = {}
         for site in sites:

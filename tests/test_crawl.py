@@ -48,7 +48,7 @@ FAST = [
     "30",
     "--no-progress",
 ]
-ALL_SOURCES = ("permutations", "ct", "search", "seeds", "links", "recheck")
+ALL_SOURCES = ("permutations", "ct", "pdns", "search", "seeds", "links", "recheck")
 #: counterfeits that serve no content: flagged, but maybe only as suspicious
 OFFLINE = {"error5xx", "hang"}
 DISCOVERING = {"permutations", "ct", "search", "links"}  # the sources that need no seed file

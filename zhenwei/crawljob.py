@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 #: dismissed sites too: one that turns counterfeit comes back for review (storage/hostlabels.py)
 RECHECK_STATUSES = ("new", "reviewing", "confirmed", "referred", "taken_down", "dismissed")
-ALL_SOURCES = ("permutations", "ct", "search", "seeds", "links", "recheck")
+ALL_SOURCES = ("permutations", "ct", "pdns", "search", "seeds", "links", "recheck")
 #: per-source bound on collection, so one stuck source cannot eat the night
 SOURCE_TIMEOUT = 900.0
 
@@ -334,7 +334,7 @@ class CrawlJob:
                 "ZHENWEI_CLAIM_SLOTS": self.options.concurrency,
                 # politeness: never more than two requests at once to one host
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-                "RANDOMIZE_DOWNLOAD_DELAY": True,
+                "DOWNLOAD_DELAY_JITTER": 0.5,  # delays vary ±50 % (RANDOMIZE_… is deprecated)
             },
         )
         try:

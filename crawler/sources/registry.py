@@ -11,6 +11,7 @@ from crawler.sources.base import Source
 SOURCES: dict[str, str] = {
     "permutations": "crawler.sources.permutations:PermutationsSource",
     "ct": "crawler.sources.ct:CertificateTransparencySource",
+    "pdns": "crawler.sources.pdns:PassiveDnsSource",
     "search": "crawler.sources.search:SearchEngineSource",
     "seeds": "crawler.sources.seeds:SeedsSource",
     "links": "crawler.sources.links:LinksSource",

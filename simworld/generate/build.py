@@ -120,20 +120,20 @@ def generate(
         split,
         size,
         ctx.today,
-        _world(pieces, [*domains, *zones]),
+        _world(pieces, [*domains, *zones], ctx.today),
         _entries(pieces, domains),
         gangs,
     )
 
 
-def _world(pieces: list[Piece], domains: list[Domain]) -> World:
+def _world(pieces: list[Piece], domains: list[Domain], today: date) -> World:
     seen: dict[str, str] = {}
     for p in pieces:
         for h in p.site.hosts:
             if h in seen:
                 raise WorldError(f"generated host {h} twice ({seen[h]}, {p.site.klass})")
             seen[h] = p.site.klass
-    return World([p.site for p in pieces], domains)
+    return World([p.site for p in pieces], domains, today=today)
 
 
 def _entries(pieces: list[Piece], domains: list[Domain]) -> tuple[LabelledEntry, ...]:

@@ -1,7 +1,7 @@
 """The fixed part of every generated world: the genuine platform (the hand-written replica),
 the official hosts of the other shipped profiles, the allowlisted state-run platforms, and the
-services (search engines, crt.sh, the 找错 widget host). Real hosts do not change with the
-split; references are captured from them."""
+services (search engines, crt.sh, passive DNS, the 找错 widget host). Real hosts do not change
+with the split; references are captured from them."""
 
 from __future__ import annotations
 
@@ -21,7 +21,14 @@ FILE_SITES = (
     ("www.cpta.com.cn", "allowlisted-platform", ()),
     ("zscx.osta.org.cn", "allowlisted-platform", ()),
 )
-SERVICES = ("crt.sh", "www.baidu.com", "cn.bing.com", "www.sogou.com", "www.so.com")
+SERVICES = (
+    "crt.sh",
+    "api.dnsdb.info",
+    "www.baidu.com",
+    "cn.bing.com",
+    "www.sogou.com",
+    "www.so.com",
+)
 GENUINE_CONAC = (
     "7c1e2f0a9b3d4e5f8a6b1c2d3e4f5a6b",
     "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台",
