@@ -101,6 +101,7 @@ def _update(monkeypatch, takes: list[bytes]) -> tuple[bool, int, _References]:  
 
     monkeypatch.setattr(reference, "_repository", lambda: (None, SimpleNamespace(references=refs)))
     monkeypatch.setattr(reference, "_pages", pages)
+    monkeypatch.setattr(reference, "_pages_again", pages)
     [outcome] = reference._capture_all([("mem", STORED.url, "query")], timeout=30)
     return outcome.stored, len(calls), refs
 

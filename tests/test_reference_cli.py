@@ -98,3 +98,24 @@ def test_add_of_an_unreachable_page_fails_and_stores_nothing(first_update, env) 
 def test_add_rejects_unknown_target(env) -> None:  # type: ignore[no-untyped-def]
     proc = _zhenwei(["reference", "add", RESULT_URL, "--target", "nope"], env)
     assert proc.returncode == 2 and "unknown target" in proc.stderr
+
+
+RETAKE = """
+from core.config import Settings
+from zhenwei.commands.reference import _pages, _pages_again
+jobs = [("mem", "https://cx.mem.gov.cn/", "home")]
+settings = Settings.from_env()
+first = _pages(jobs, settings, 30)
+again = _pages_again(jobs, settings, 30)  # the reactor has run in this process
+print(len(first[0].screenshot_png) > 1000, len(again[0].screenshot_png) > 1000)
+"""
+
+
+def test_a_retake_after_the_first_crawl_runs_in_a_fresh_process(env) -> None:  # type: ignore[no-untyped-def]
+    # `reference update` photographs a page whose look changed once more; that second crawl
+    # cannot run on this process's reactor, which has run the first
+    proc = subprocess.run(
+        [sys.executable, "-c", RETAKE], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split() == ["True", "True"]

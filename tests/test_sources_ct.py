@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from small_profile import SMALL_MEM
 
 from core.config import Settings
-from core.profiles import TargetProfile
 from crawler.sources.base import SourceContext, SourceResult
 from crawler.sources.ct import (
     CertificateTransparencySource,
@@ -35,19 +35,7 @@ issuer = "Sectigo RSA Domain Validation Secure Server CA"
 path = "/"
 handler = "ctlog:query"
 """
-PROFILE = TargetProfile(
-    key="mem",
-    name="平台",
-    owner="应急管理部",
-    official_hosts=("cx.mem.gov.cn",),
-    registrable_domains=("mem.gov.cn",),
-    names_zh=(),
-    pinyin=(),
-    abbreviations=("tzzy",),
-    service_words=("cx", "zscx"),
-    reference_urls=(),
-    brand_labels=("mem", "cxmem"),
-)
+PROFILE = SMALL_MEM
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 # host -> (logged, extra [tls] lines)

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from small_profile import SMALL_MEM
 
 from core.config import Settings
 from core.profiles import TargetProfile, load_profiles
@@ -37,19 +38,7 @@ path = "/dnsdb/v2/*"
 {route}
 """
 HANDLER = 'handler = "pdns:query"'
-PROFILE = TargetProfile(
-    key="mem",
-    name="平台",
-    owner="应急管理部",
-    official_hosts=("cx.mem.gov.cn",),
-    registrable_domains=("mem.gov.cn",),
-    names_zh=(),
-    pinyin=(),
-    abbreviations=("tzzy",),
-    service_words=("cx", "zscx"),
-    reference_urls=(),
-    brand_labels=("mem", "cxmem"),
-)
+PROFILE = SMALL_MEM
 GLOBS = ["cx.mem.gov.cn.*.", "*mem*gov*."]
 D1, D2, D3 = date(2026, 10, 1), date(2026, 10, 20), date(2026, 11, 10)
 

@@ -6,8 +6,10 @@ import hashlib
 import io
 import json
 import logging
+import multiprocessing
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NoReturn
@@ -161,6 +163,16 @@ def _pages(
     return [page_of(item) for item in result.for_candidates(candidates, settings)]
 
 
+def _pages_again(
+    jobs: Sequence[tuple[str, str, str | None]], settings: Settings, timeout: float
+) -> list[Page]:
+    """`_pages` once more, in a fresh process: Twisted's reactor runs once per process, and
+    this one has run the first crawl (a second `run` here raised ReactorNotRestartable)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(_pages, list(jobs), settings, timeout).result()
+
+
 def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float) -> list[Outcome]:
     """Fetch (target, url, kind) jobs in one crawl; store each new capture. A page whose look
     alone changed is photographed once more: a half-drawn page on a busy machine looks
@@ -186,7 +198,7 @@ def _capture_all(jobs: Sequence[tuple[str, str, str | None]], *, timeout: float)
         i for i, v in enumerate(verdicts) if v and (v[1] or "").startswith("screenshot differs")
     ]
     if retake:
-        again = _pages([jobs[i] for i in retake], settings, timeout)
+        again = _pages_again([jobs[i] for i in retake], settings, timeout)
         for i, page in zip(retake, again, strict=True):
             if page_problem(page) is None:
                 verdicts[i] = judged(jobs[i][0], jobs[i][2], page)
