@@ -337,12 +337,15 @@ def rosters(dom: Dom, target: TargetProfile) -> tuple[Roster, ...]:
     return tuple(found)
 
 
-def result_labels(dom: Dom, target: TargetProfile) -> tuple[str, ...]:
+def result_labels(
+    dom: Dom, target: TargetProfile, found: tuple[Roster, ...] | None = None
+) -> tuple[str, ...]:
     """Result-table labels shown as labels (short cells) on THIS page, not in prose, and not
-    the column headers of a roster of several people (`rosters`)."""
+    the column headers of a roster of several people (`rosters`, or `found` when the caller
+    has them already)."""
     fields = _result_fields(target)
     seen = [f for f in (_result_label(label, fields) for label in dom.labels) if f]
-    for roster in rosters(dom, target):
+    for roster in rosters(dom, target) if found is None else found:
         for label in roster.labels:
             if label in seen:
                 seen.remove(label)  # the header cell, once: the same label elsewhere stays

@@ -171,9 +171,9 @@ class ContentDetector:
         )
 
     def _result(self, ctx: _Ctx) -> Signal | None:
-        labels = result_labels(ctx.dom, ctx.reference.target)
+        lists = rosters(ctx.dom, ctx.reference.target)
+        labels = result_labels(ctx.dom, ctx.reference.target, lists)
         if not is_result_page(labels):
-            lists = rosters(ctx.dom, ctx.reference.target)
             if lists:
                 people = sum(r.people for r in lists)
                 return self._signal(

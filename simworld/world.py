@@ -1,3 +1,4 @@
+# Longer than 400 lines: the world's record types and World, which answers a request from them.
 """The simulated world: sites and domains loaded from files (format: WORLD.md), and how a
 site answers one request. Pure data and pure functions: the servers live elsewhere.
 

@@ -25,7 +25,7 @@ from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
 from crawler.sources.namefit import fit_vocabulary, looks_like
 from crawler.sources.operators import GOV_TOKENS as OP_GOV_TOKENS
-from crawler.sources.operators import HOMOGLYPHS, pinyin_tokens, profile_tokens
+from crawler.sources.operators import HOMOGLYPHS, homoglyph_edits, pinyin_tokens, profile_tokens
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,7 @@ def brand_homoglyphs(brands: list[str]) -> list[str]:
     out: list[str] = []
     for brand in brands:
         for src, dst in HOMOGLYPHS:
-            start = brand.find(src)
-            while start >= 0:
-                out.append(brand[:start] + dst + brand[start + len(src) :])
-                start = brand.find(src, start + 1)
+            out += homoglyph_edits(brand, ((src, dst),))
             if brand.count(src) > 1:
                 out.append(brand.replace(src, dst))
     return [g for g in dict.fromkeys(out) if g not in brands]

@@ -109,14 +109,13 @@ def partial_terms(names_zh: Iterable[str]) -> list[str]:
         if not 2 <= len(chunks) <= MAX_CHUNKS:
             continue
         for n in range(1, len(chunks)):
-            for combo in itertools.combinations(chunks, n):
-                out.append("".join(combo))
+            out += map("".join, itertools.combinations(chunks, n))
     return list(dict.fromkeys(out))
 
 
 def pinyin_tokens(profile: TargetProfile) -> dict[str, float]:
     """Pinyin words and initials of the profile's names (listed, derived, partial), with cost."""
-    return {t: c for t, c in profile_tokens(profile, services=False).items()}
+    return profile_tokens(profile, services=False)
 
 
 def profile_tokens(profile: TargetProfile, *, services: bool = True) -> dict[str, float]:
@@ -147,10 +146,6 @@ def profile_tokens(profile: TargetProfile, *, services: bool = True) -> dict[str
     return tokens
 
 
-def _host_tokens(profile: TargetProfile) -> list[list[str]]:
-    return [h.lower().split(".") for h in profile.official_hosts]
-
-
 def _joins(parts: list[str]) -> Iterator[str]:
     """Every way to glue `parts` with '' or '-' (cx mem gov → cxmemgov, cx-memgov, cx-mem-gov ...)."""
     for seps in itertools.product(SEPARATORS, repeat=len(parts) - 1):
@@ -162,7 +157,7 @@ def _labels(profile: TargetProfile) -> Iterator[_Label]:
     toks = profile_tokens(profile)
     # 1. the official host's tokens hyphenated at every split (cx-mem-gov, cxmem-gov, mem-gov-cn)
     bases: dict[str, float] = {}
-    for parts in _host_tokens(profile):
+    for parts in (h.lower().split(".") for h in profile.official_hosts):
         for i, j in itertools.combinations(range(len(parts) + 1), 2):
             sub = parts[i:j]
             if len(sub) < 2 or not set(sub) & set(brands):
@@ -188,7 +183,7 @@ def _labels(profile: TargetProfile) -> Iterator[_Label]:
     # 3. homoglyph / keyboard edits composed with the cheapest bases
     cheapest = sorted(bases.items(), key=lambda kv: (kv[1], kv[0]))
     for n, (label, cost) in enumerate(cheapest[:60]):
-        for variant in _homoglyph_edits(label):
+        for variant in homoglyph_edits(label):
             yield _Label(variant, "homoglyph", cost + 1.3)
         # typos of the few names people actually type (cxmem, memgov) are worth a query
         for variant in _typo_edits(label):
@@ -258,9 +253,10 @@ def zh_suffixes(profile: TargetProfile) -> dict[str, float]:
     return out
 
 
-def _homoglyph_edits(label: str) -> list[str]:
+def homoglyph_edits(label: str, pairs: Iterable[tuple[str, str]] = HOMOGLYPHS) -> list[str]:
+    """`label` with one occurrence of a letter swapped for its ASCII homoglyph, each way."""
     out = []
-    for src, dst in HOMOGLYPHS:
+    for src, dst in pairs:
         start = label.find(src)
         while start >= 0:
             out.append(label[:start] + dst + label[start + len(src) :])

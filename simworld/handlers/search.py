@@ -1,3 +1,4 @@
+# Longer than 400 lines: four engines' result pages side by side, so their differences show.
 """Simulated search engines: Baidu, Bing (cn), Sogou and 360, each with its own result-page
 shape, its own redirect links and its own captcha page.
 
