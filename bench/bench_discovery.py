@@ -8,7 +8,9 @@ on the official hosts (the baseline, in the same run).
 The world is generated (`simworld.generate`) with a seed and split other than the ones the
 operators were tuned on (tune split); `--file-world` uses the bundled hand-written world instead.
 Truth: look-alikes are the registrable domains (outside gov.cn) of sites and domains labelled
-counterfeit or parked; sellers are the registrable domains of sites labelled seller. Each source
+counterfeit or parked; sellers are the registrable domains of sites labelled seller; seller
+posts are sellers' posts on social and marketplace platforms (贴吧, 微博, 闲鱼, 58同城), counted
+by their lead key (the post, never the platform). Each source
 (permutations, ct, pdns with the simulated DNSDB's demo key, search) runs alone with no seeds,
 through the simulated internet, exactly as `zhenwei crawl` runs it;
 "links" follows one hop out of the counterfeit and seller pages the other sources found. DNS
@@ -39,6 +41,7 @@ import sitecustomize  # noqa: E402,F401  (benches stay on loopback too)
 from core.netpath.dns import Resolver  # noqa: E402
 from core.netpath.domains import registrable_domain  # noqa: E402
 from core.netpath.http import http_client  # noqa: E402
+from core.platforms import post_key  # noqa: E402
 from core.profiles import load_profiles  # noqa: E402
 from crawler.sources.base import (  # noqa: E402
     KnownLead,
@@ -123,7 +126,7 @@ def found_domains(net: SimulatedInternet, candidates: object) -> set[str]:
     out: set[str] = set()
     with http_client(net.settings(), timeout=20) as client:
         for c in candidates:  # type: ignore[attr-defined]
-            out.add(registrable_domain(host_of(c.url)))
+            out.add(post_key(c.url) or registrable_domain(host_of(c.url)))
             try:
                 resp = client.get(c.url)
             except Exception:  # noqa: BLE001  (down: no chain)
@@ -292,12 +295,19 @@ def night_two(net: SimulatedInternet, tmp: Path, budget: int | None, found: set[
     )
 
 
-def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wall: float) -> None:
+def seller_posts(world: World) -> set[str]:
+    """Lead keys of the sellers' posts on social and marketplace platforms."""
+    return {post_key(url) or url for url, p in world.post_labels().items() if p.label == "seller"}
+
+
+def report(
+    rows: list[Row], look: set[str], sell: set[str], other: set[str], posts: set[str], wall: float
+) -> None:
     def frac(a: int, b: int) -> str:
         return f"{a:>4}/{b:<4} {a / b if b else 0:>5.2f}"
 
     print(
-        f"{'source':20} {'look-alikes':>16} {'sellers':>16} {'other bad':>16} {'DNS q':>8} "
+        f"{'source':20} {'look-alikes':>16} {'sellers':>16} {'seller posts':>16} {'other bad':>16} {'DNS q':>8} "
         f"{'q/look-alike':>13} {'seconds':>8}  note"
     )
     zw = [r for r in rows if not r[0].startswith(("dnstwist", "feed", "permutations night"))]
@@ -326,10 +336,14 @@ def report(rows: list[Row], look: set[str], sell: set[str], other: set[str], wal
         per = f"{q / nl:>13.0f}" if nl else f"{'-':>13}"
         print(
             f"{name:20} {frac(nl, len(look))} {frac(len(got & sell), len(sell))} "
+            f"{frac(len(got & posts), len(posts))} "
             f"{frac(len(got & other), len(other))} {q:>8} {per} {dt:>8.1f}  {note}"
         )
     print("look-alikes missed by every zhenwei source:", ", ".join(sorted(look - union)) or "none")
     print("sellers missed by every zhenwei source:", ", ".join(sorted(sell - union)) or "none")
+    print(
+        "seller posts missed by every zhenwei source:", ", ".join(sorted(posts - union)) or "none"
+    )
     print("other bad domains missed:", ", ".join(sorted(other - union)) or "none")
     print(f"wall time of the whole run: {wall:.1f} s")
 
@@ -361,15 +375,17 @@ def main() -> None:
         SimulatedInternet(world, workdir=Path(tmp) / "net") as net,
     ):
         look, sell, other = truth(net.world)
+        posts = seller_posts(net.world)
         print(
             f"{label}: {len(net.world.sites)} sites, {len(look)} registered look-alike domains, "
-            f"{len(sell)} seller domains, {len(other)} other counterfeit/parked domains "
+            f"{len(sell)} seller domains, {len(posts)} sellers' posts on platforms, "
+            f"{len(other)} other counterfeit/parked domains "
             "(random or ordinary names)"
         )
         rows = run_sources(net, Path(tmp), args.dns_budget)
         if args.feed_noise:
             rows.append(run_feed(net, Path(tmp), args.feed_noise))
-        report(rows, look, sell, other, time.monotonic() - t0)
+        report(rows, look, sell, other, posts, time.monotonic() - t0)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from core.platforms import post_key
 from simworld import SimulatedInternet
 from simworld.generate import DEFAULT_SIZE, SPLITS, generate
 
@@ -68,6 +69,8 @@ def main() -> None:
             truth[host] = (site.label, site.klass or site.label)
     for host, label in gen.world.labels().items():
         truth.setdefault(host, (label, "no-web"))
+    for url, post in gen.world.post_labels().items():  # a post's lead is keyed by the post
+        truth[post_key(url) or url] = (post.label, post.klass)
     print(
         f"== split {args.split}, seed {args.seed}, size {args.size}, built for {gen.today}: "
         f"{len(gen.world.sites)} sites"

@@ -21,7 +21,7 @@ from core.netpath.domains import registrable_domain
 from core.signals import ScoredPage
 from core.types import Candidate, Page
 from crawler.context import PageStore, RunContext, Stored, context_of
-from storage.pagedata import host_of
+from storage.pagedata import host_of, lead_key
 from storage.records import SourceHit
 from storage.repository import Repository
 
@@ -47,7 +47,7 @@ class RepositoryStore:
                 path = Path(page.capture_dir) / name
                 if path.exists():
                     files[role] = path
-        before = self.repo.leads.by_host(host_of(page.url))
+        before = self.repo.leads.by_host(lead_key(page.url))
         record = self.repo.leads.record(
             scored,
             run_id=self.run_id,
@@ -67,7 +67,7 @@ class RepositoryStore:
         new: list[int] = []
         for url in chain_urls(scored.page):
             alias = replace(scored, page=replace(scored.page, url=url))
-            known = self.repo.leads.by_host(host_of(url)) is not None
+            known = self.repo.leads.by_host(lead_key(url)) is not None
             record = self.repo.leads.record(
                 alias,
                 run_id=self.run_id,

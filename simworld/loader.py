@@ -19,6 +19,7 @@ from simworld.world import (
     Domain,
     Route,
     Site,
+    SitePost,
     TlsSpec,
     WhoisRecord,
     World,
@@ -48,7 +49,10 @@ SITE_KEYS = {
     "tls",
     "ct",
     "routes",
+    "posts",
 }
+POST_KEYS = {"path", "label", "class", "search_terms", "note", "gang"}
+POST_LABELS = ("seller", "benign")
 ROUTE_KEYS = {f for f in Route.__dataclass_fields__}
 DNS_KEYS = set(DnsRecords.__dataclass_fields__)
 WHOIS_KEYS = set(WhoisRecord.__dataclass_fields__) - {"domain"}
@@ -187,6 +191,7 @@ def load_site(root: Path) -> Site:
     routes = tuple(
         _route(r, root, f"{where} routes[{i}]") for i, r in enumerate(data.get("routes", []))
     )
+    posts = tuple(_post(p, f"{where} posts[{i}]") for i, p in enumerate(data.get("posts", [])))
     return Site(
         host=host,
         aliases=aliases,
@@ -206,6 +211,26 @@ def load_site(root: Path) -> Site:
         ct=ct,
         routes=routes,
         root=root,
+        posts=posts,
+    )
+
+
+def _post(table: Mapping[str, Any], where: str) -> SitePost:
+    """One `[[posts]]` table: a user's post on a platform site (served by the site's routes)."""
+    _check_keys(table, POST_KEYS, where)
+    path = str(table.get("path", ""))
+    if not path.startswith("/"):
+        raise WorldError(f"{where}: path must start with /")
+    label = str(table.get("label", ""))
+    if label not in POST_LABELS:
+        raise WorldError(f"{where}: label {label!r} not in {POST_LABELS}")
+    return SitePost(
+        path=path,
+        label=label,
+        klass=str(table.get("class", "")),
+        search_terms=_strs(table, "search_terms", where),
+        note=str(table.get("note", "")),
+        gang=str(table.get("gang", "")),
     )
 
 

@@ -140,6 +140,19 @@ class CtSpec:
 
 
 @dataclass(frozen=True)
+class SitePost:
+    """A user's post on a platform site (a forum thread, a microblog post, a listing): it is
+    labelled and indexed by search engines on its own; the platform itself is infrastructure."""
+
+    path: str  # path + query of the post on its site
+    label: str  # seller | benign
+    klass: str
+    search_terms: tuple[str, ...]
+    note: str = ""
+    gang: str = ""
+
+
+@dataclass(frozen=True)
 class Site:
     host: str
     aliases: tuple[str, ...]
@@ -165,6 +178,8 @@ class Site:
     gang: str = ""
     #: what a search engine indexes the site under besides its title and text
     keywords: tuple[str, ...] = ()
+    #: users' posts on a platform site, each labelled on its own
+    posts: tuple[SitePost, ...] = ()
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -173,6 +188,9 @@ class Site:
     def url(self) -> str:
         """The entry URL, with the FIRST scheme listed in `schemes` (authors choose)."""
         return f"{self.schemes[0]}://{self.host}{self.entry}"
+
+    def post_url(self, post: SitePost) -> str:
+        return f"{self.schemes[0]}://{self.host}{post.path}"
 
     def tls_names(self) -> tuple[str, ...]:
         if self.tls is None:
@@ -345,6 +363,10 @@ class World:
             for h in site.hosts:
                 out[h] = site.label
         return out
+
+    def post_labels(self) -> dict[str, SitePost]:
+        """URL -> post for every user's post on a platform site."""
+        return {s.post_url(p): p for s in self.sites.values() for p in s.posts}
 
     # ------------------------------------------------------------ answering
 

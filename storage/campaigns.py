@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.platforms import is_post_key
 from storage import captures, linking, sql
 from storage.linkfeatures import LinkFeatures, text_simhash
 from storage.models import Campaign, Capture, CaptureFeature, Lead, ReferenceRow
@@ -65,8 +66,12 @@ def _gather(s: Session, verdicts: Sequence[str]) -> _Leads:
         if lid in members:
             features[lid] = parsed
             continue
+        # a benign post naming a site (a warning about it) does not make the site common
+        post = is_post_key(leads[lid].host)
         for f in parsed:
-            excluded.update(p for p in f.features if p[0] in EXCLUDABLE)
+            excluded.update(
+                p for p in f.features if p[0] in EXCLUDABLE and not (post and p[0] == "site")
+            )
             if f.simhash:
                 texts.add(f.simhash)
     for ref in s.scalars(select(ReferenceRow)):

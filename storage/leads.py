@@ -1,4 +1,4 @@
-"""Leads (`repo.leads`): record scored pages, one lead per host with its captures, signals and
+"""Leads (`repo.leads`): record scored pages, one lead per host (or platform post) with its captures, signals and
 sources; list and read leads; recheck history (known URLs, down and back up).
 
 Every write is one transaction and idempotent, so a crawl killed at any point and run again
@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.platforms import is_post_key
 from core.signals import ScoredPage
 from core.types import Page
 from storage import artifacts, audit, captures, hostlabels, leadquery, linkfeatures, pagedata, sql
@@ -82,7 +83,7 @@ class Leads(sql.Store):
     ) -> LeadRecord:
         """Persist one scored page: upsert its lead, add the capture once, store artifacts."""
         page = scored.page
-        host = pagedata.host_of(page.url) or pagedata.host_of(page.final_url)
+        host = pagedata.lead_key(page.url) or pagedata.lead_key(page.final_url)
         if not host:
             raise ValueError(f"no host in {page.url!r}")
         # Files first: if we die before the commit they are orphans, re-used on the replay.
@@ -114,7 +115,8 @@ class Leads(sql.Store):
         stmt = sql.insert(s, Lead).values(
             host=host,
             url=page.url,
-            registered_domain=pagedata.registered_domain(host),
+            # a post stands alone: a domain-wide label on it must not cover the whole platform
+            registered_domain=host if is_post_key(host) else pagedata.registered_domain(host),
             title=page.title,
             score=scored.score,
             verdict=scored.verdict,
@@ -248,8 +250,10 @@ class Leads(sql.Store):
             after = page.next
 
     def by_host(self, host: str) -> LeadRecord | None:
+        """The lead of a host, or of a post by its key (paths keep their case)."""
+        key = host if is_post_key(host) else host.lower()
         with self.db.session() as s:
-            row = s.scalars(select(Lead).where(Lead.host == host.lower())).one_or_none()
+            row = s.scalars(select(Lead).where(Lead.host == key)).one_or_none()
             return lead_records(s, [row])[0] if row is not None else None
 
     def get(self, lead_id: int) -> LeadDetail:

@@ -13,7 +13,11 @@ Kinds, and why each one is or is not evidence:
   a third-party host's: the CONAC badge, analytics scripts and CDN libraries are shared by
   everyone), favicon hash, screenshot perceptual hash;
 - tracking and contact IDs found inside the page: Baidu Tongji `hm.js?<id>`, CNZZ site ids,
-  Google Analytics ids, WeChat, QQ and phone numbers, and what QR codes on the page say.
+  Google Analytics ids, WeChat, QQ and phone numbers, and what QR codes on the page say;
+- the site itself (`site`: its host without www.), which a post naming it shares.
+
+A post on a social or marketplace platform (core/platforms.py) gives only its contact IDs and
+the sites it names: everything else it shows belongs to the platform.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from core.platforms import named_sites, post_key, site_name
 from core.types import Page
 
 log = logging.getLogger(__name__)
@@ -75,6 +80,9 @@ _LANDLINE = re.compile(r"(?<![0-9A-Za-z-])(0\d{2,3})[-\s]?(\d{7,8})(?![0-9A-Za-z
 _TAG = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 _CLASS = re.compile(r"""\bclass\s*=\s*["']([^"']*)["']""", re.I)
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+#: what a post's author leaves in it (its own contact IDs and the sites it advertises)
+POST_KINDS = frozenset({"wechat", "qq", "phone"})
+_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"'>]+)["']""", re.I)
 #: fewer tags than this is a parked page, an error page or a redirect stub: no kit
 MIN_TAGS = 25
 #: fewer characters of visible text than this gives no meaningful simhash
@@ -121,7 +129,11 @@ def extract(
     read_qr: Callable[[bytes], list[str]] | None = None,
 ) -> LinkFeatures:
     """Every linking feature of one page; a failed fetch gives its infrastructure only."""
+    if post_key(page.url) is not None:
+        return _post(page)
     found: list[tuple[str, str]] = []
+    if page.host:
+        found.append(("site", site_name(page.host)))  # what posts naming this site match
     found += _network(page, asn_of)
     found += _registration(page)
     found += _tls(page)
@@ -138,6 +150,16 @@ def extract(
     return LinkFeatures(
         tuple(sorted(set(found))), simhash, _phash(page.viewport_png or page.screenshot_png)
     )
+
+
+def _post(page: Page) -> LinkFeatures:
+    """A post on a platform: only what its author left in it. The platform's address,
+    certificate, template and analytics are the same for every post, so they tie nobody."""
+    html = page.rendered_html or page.raw_html
+    found = [f for f in _ids(html, page.visible_text) if f[0] in POST_KINDS]
+    hrefs = [m.group(1) for m in _HREF.finditer(html)]
+    found += [("site", name) for name in named_sites(page.visible_text, hrefs)]
+    return LinkFeatures(tuple(sorted(set(found))))
 
 
 # ------------------------------------------------------------------ infrastructure

@@ -62,6 +62,8 @@ KINDS: dict[str, tuple[float, str]] = {
     "qq": (0.95, "留有同一 QQ 号 {value}"),
     "phone": (0.9, "留有同一联系电话 {value}"),
     "qr": (0.9, "页面上的二维码内容相同：{value}"),
+    # a post on a platform advertising a site: the seller behind the post runs or sells it
+    "site": (0.9, "指向同一网站 {value}（平台帖子点名推广该网站）"),
 }
 #: kinds the analyst may pivot on (everything exact-matched)
 PIVOT_KINDS = tuple(k for k in KINDS if k not in ("simhash", "phash"))

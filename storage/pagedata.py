@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.platforms import post_key
 from core.types import Page
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,12 @@ def host_of(url: str) -> str:
     """The lower-case host of a URL or of a bare host name."""
     parts = urlsplit(url if "//" in url else "//" + url)
     return (parts.hostname or "").lower().rstrip(".")
+
+
+def lead_key(url: str) -> str:
+    """What a lead is unique by: the host, or the post on a social or marketplace platform
+    (two sellers' posts on one forum are two leads, and the forum is none)."""
+    return post_key(url) or host_of(url)
 
 
 @lru_cache(maxsize=1)

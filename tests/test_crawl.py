@@ -285,6 +285,39 @@ def test_search_found_every_fake_with_search_terms(world_crawl: WorldCrawl, simn
     assert not expected - _found_by(world_crawl, "search")
 
 
+SELLER_POST = "tieba.baidu.com/p/8812345670"
+
+
+def test_a_sellers_forum_post_is_a_lead_of_its_own_and_the_forum_is_none(
+    world_crawl: WorldCrawl, simnet
+) -> None:  # type: ignore[no-untyped-def]
+    hosts = world_crawl.by_host()
+    posts = {url.split("://", 1)[1]: p for url, p in simnet.world.post_labels().items()}
+    assert SELLER_POST in posts and posts[SELLER_POST].label == "seller"
+    post = hosts.get(SELLER_POST)
+    assert post is not None, sorted(h for h in hosts if "baidu" in h)
+    assert post["verdict"] in ("counterfeit", "suspicious") and "seller" in post["categories"]
+    assert "search" in post["sources"]
+    assert "tieba.baidu.com" not in hosts and "baidu.com" not in hosts
+    # the warning and the question on the same forum are found too, and not flagged
+    benign = [hosts[k] for k, p in posts.items() if p.label == "benign" and k in hosts]
+    assert benign, "no benign post reached the queue"
+    assert all(b["verdict"] not in ("counterfeit", "suspicious") for b in benign), benign
+
+
+def test_a_sellers_post_joins_the_campaign_of_the_sites_it_names(world_crawl: WorldCrawl) -> None:
+    hosts = world_crawl.by_host()
+    post = hosts[SELLER_POST]
+    # same WeChat and QQ as the seller's site; names zs-cx.top ("zs-cx点top") as where it verifies
+    assert post["campaign_id"] is not None
+    for other in ("tezhongzuoye-banzheng.com", "zs-cx.top"):
+        assert hosts[other]["campaign_id"] == post["campaign_id"], other
+    features = dict(_repo(world_crawl.env).campaigns.features_of(post["id"]))
+    assert features.get("wechat") == "tzzy_banzheng88"
+    kinds = {k for k, _ in _repo(world_crawl.env).campaigns.features_of(post["id"])}
+    assert kinds <= {"wechat", "qq", "phone", "site"}, kinds  # nothing of the forum's own
+
+
 def test_links_found_the_site_only_links_lead_to(world_crawl: WorldCrawl, simnet) -> None:  # type: ignore[no-untyped-def]
     only_links = {s.host for s in simnet.world.sites.values() if s.discoverable_by == ("links",)}
     assert only_links, "the world has no site reachable only through links"

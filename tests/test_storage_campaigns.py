@@ -107,3 +107,27 @@ def test_pivot_finds_every_capture_dismissed_and_old_included(repo: Repository) 
     assert ("baidu_tongji", "0123456789abcdef0123456789abcdef") in repo.campaigns.features_of(
         old.id
     )
+
+
+def test_posts_link_by_what_their_authors_left_never_by_their_platform(repo: Repository) -> None:
+    record = repo.leads.record
+    forum = ("110.242.68.130",)  # every post is served from the forum's address with its analytics
+
+    def post(n: int, body: str, **kw: object) -> int:
+        page = scored("tieba.baidu.com", path=f"/p/{n}", ips=forum, body=TONGJI + body, **kw)  # type: ignore[arg-type]
+        return record(page, run_id=None).id
+
+    p1 = post(1, " 电工证免考 加微信：gang_a_001")
+    p2 = post(2, " 焊工证包过 加微信：gang_b_002")
+    site = record(scored("gang-a.top", ips=("5.5.5.5",), body=" 微信：gang_a_001"), run_id=None).id
+    named = record(scored("www.zs-cx.top", ips=("6.6.6.6",)), run_id=None).id
+    p3 = post(3, " 证书官网可查 zs-cx点top")
+    # a warning on the same forum naming the fake site: not a member, and it does not make the
+    # site's name common
+    post(4, " 警惕：zs-cx点top 是假冒的查询网站", verdict="benign", score=3)
+    assert len({repo.leads.get(i).lead.host for i in (p1, p2, p3)}) == 3  # one lead per post
+    groups = repo.campaigns.link()
+    assert sorted(g.lead_ids for g in groups) == [(p1, site), (named, p3)]
+    reasons = [ev["reason"] for g in groups for link in g.links for ev in link["evidence"]]
+    assert any("指向同一网站 zs-cx.top" in r for r in reasons)
+    assert repo.leads.get(p2).campaign is None

@@ -336,3 +336,21 @@ def test_zhenwei_serve_subprocess(
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in err
+
+
+def test_a_post_lead_says_on_which_platform_it_was_posted(
+    client: TestClient, env: dict[str, str]
+) -> None:
+    repo = Repository(Database.from_settings(Settings.from_env(env)))
+    post = repo.leads.record(
+        scored("tieba.baidu.com/p/8812345670", 78, "suspicious", title="电工证 免考"), run_id=None
+    )
+    assert post.host == "tieba.baidu.com/p/8812345670"
+    assert post.registered_domain == post.host  # a domain-wide label on it covers only the post
+    login(client, "li")
+    queue = client.get("/leads").text
+    assert "百度贴吧帖子" in queue
+    page = client.get(f"/leads/{post.id}").text
+    assert "发布平台" in page and "百度贴吧上的用户帖子" in page
+    fake = client.get("/leads").text.split("cx-mem-gov.cn", 1)[1].split("</td>", 1)[0]
+    assert "帖子" not in fake  # a site is no post

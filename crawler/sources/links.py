@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from core.netpath.domains import registrable_domain
+from core.platforms import COMMON_DOMAINS, is_post
 from core.types import Candidate
 from core.urls import BadUrl, find_urls, normalise_url
 from crawler.sources.base import (
@@ -28,57 +29,6 @@ NAME = "links"
 FLAGGED_VERDICTS = frozenset({"counterfeit", "suspicious"})
 FOLLOW_CATEGORIES = frozenset({"seller", "impersonation", "fake-verification"})
 
-#: registrable domains never worth fetching as leads: CDNs, analytics, big platforms,
-#: government badges, search engines (their links are handled by the search source)
-COMMON_DOMAINS = frozenset(
-    {
-        "baidu.com",
-        "bdstatic.com",
-        "bing.com",
-        "sogou.com",
-        "so.com",
-        "qq.com",
-        "gtimg.cn",
-        "weixin.qq.com",
-        "jquery.com",
-        "bootcdn.net",
-        "bootcss.com",
-        "staticfile.org",
-        "jsdelivr.net",
-        "unpkg.com",
-        "cdnjs.cloudflare.com",
-        "cloudflare.com",
-        "googleapis.com",
-        "gstatic.com",
-        "google.com",
-        "google-analytics.com",
-        "googletagmanager.com",
-        "cnzz.com",
-        "51.la",
-        "umeng.com",
-        "aliyuncs.com",
-        "alicdn.com",
-        "qiniucdn.com",
-        "myqcloud.com",
-        "beian.gov.cn",
-        "miit.gov.cn",
-        "mps.gov.cn",
-        "conac.cn",
-        "gov.cn",
-        "w3.org",
-        "apple.com",
-        "microsoft.com",
-        "weibo.com",
-        "douyin.com",
-        "taobao.com",
-        "tmall.com",
-        "jd.com",
-        "163.com",
-        "126.com",
-        "github.com",
-        "crt.sh",
-    }
-)
 
 _JS_LOCATION = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
@@ -201,7 +151,9 @@ class LinksSource:
             if reg == own:
                 flog.count("same_site")
                 continue
-            if ctx.is_official(found.host) or reg in COMMON_DOMAINS or _under_common(found.host):
+            if is_post(found.url):
+                flog.count("platform_posts")  # the seller's own post on a forum or marketplace
+            elif ctx.is_official(found.host) or reg in COMMON_DOMAINS or _under_common(found.host):
                 flog.count("common_or_official")
                 continue
             out.append(

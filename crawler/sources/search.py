@@ -22,11 +22,11 @@ import httpx
 
 from core.netpath.domains import registrable_domain
 from core.netpath.http import async_http_client
+from core.platforms import COMMON_DOMAINS, is_post
 from core.profiles import TargetProfile
 from core.types import Candidate
 from core.urls import BadUrl, normalise_url
 from crawler.sources.base import FailureLog, SourceContext, SourceResult
-from crawler.sources.links import COMMON_DOMAINS
 from crawler.sources.serp import (
     ENGINES,
     Engine,
@@ -297,6 +297,10 @@ class SearchEngineSource:
         if ctx.is_official(host):
             flog.count("official_skipped")
             return False
+        if is_post(url):
+            # a seller's post on a forum or marketplace: a lead of its own, keyed by the post
+            flog.count("platform_posts")
+            return True
         if reg in COMMON_DOMAINS or reg in {d for e in ENGINES.values() for d in e.own_domains}:
             flog.count("engine_or_common_skipped")
             return False

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from simworld.generate import counterfeits, genuine, gov, parked, sellers
+from simworld.generate import counterfeits, genuine, gov, parked, sellers, social
 from simworld.generate.context import Ctx
 from simworld.generate.gangs import Gang, make_gangs
 from simworld.generate.labels import LabelledEntry, domain_entry, site_entries
@@ -25,6 +25,7 @@ POSITIVE = {
     "spa-js": 5,
     "redirect-old": 4,
     "seller": 18,
+    "post-seller": 8,
     "parked": 12,
     "parked-domain": 6,
     "gangs": 7,
@@ -44,6 +45,7 @@ NEGATIVE = {
     "training-school": 14,
     "forum-qa": 14,
     "news": 12,
+    "social-posts": 12,
     "enterprise-selfcheck": 12,
     "cloud-default": 10,
     "parking-other": 10,
@@ -99,6 +101,8 @@ def generate(
     pieces += fakes
     fake_sites = [p.site for p in fakes]
     pieces += sellers.build(ctx, gangs, fake_sites, counts["seller"])
+    sites_so_far = [p.site for p in pieces]
+    pieces += social.build(ctx, gangs, sites_so_far, counts["post-seller"], counts["social-posts"])
     parked_pieces, domains = parked.build(ctx, counts["parked"], counts["parked-domain"])
     zones = counterfeits.wildcard_zones(fakes)
     pieces += parked_pieces

@@ -1,6 +1,7 @@
 """The labelled set beside a generated world: one JSON object per labelled page.
 
-Fields: `url` (what to open; null for a registered domain without a web server), `host`,
+Fields: `url` (what to open; null for a registered domain without a web server), `host`
+(for a user's post on a platform site: the platform's host; the post is its URL),
 `label` (official | counterfeit | seller | parked | benign), `class` (the negative class or the
 positive kit), `variants`, `gang` (campaign ground truth), `open_as` (`link`, or `qr` for a
 phone scanning a certificate), `target`. `zhenwei evaluate` reads this file.
@@ -47,10 +48,14 @@ def site_entries(
     site: Site, extra: Iterable[str] = (), open_as: str = "link"
 ) -> list[LabelledEntry]:
     """The site's entry URL and its extra labelled paths (same scheme as the entry)."""
+    posts = [
+        LabelledEntry(site.post_url(p), site.host, p.label, p.klass, ("post",), p.gang)
+        for p in site.posts
+    ]
     if site.label not in EVALUATED_LABELS:
-        return []
+        return posts
     base = f"{site.schemes[0]}://{site.host}"
-    return [
+    return posts + [
         LabelledEntry(
             base + path,
             site.host,

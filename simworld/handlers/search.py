@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from simworld.world import SimRequest, SimResponse, Site, World
+from simworld.world import SimRequest, SimResponse, Site, SitePost, World
 
 ENGINES = ("baidu", "bing", "sogou", "so360")
 MAX_RESULTS = 30
@@ -80,43 +80,68 @@ def _bigrams(text: str) -> set[str]:
 MIN_RELEVANCE = 0.4
 
 
-def relevance(site: Site, query: str) -> float:
+def relevance(doc: Site | SitePost, query: str) -> float:
     """Term overlap (character bigrams, as engines index Chinese) of the query with the site's
-    indexed phrases: word order, spacing and extra words matter as they do to a real engine,
-    not an exact phrase."""
+    (or post's) indexed phrases: word order, spacing and extra words matter as they do to a
+    real engine, not an exact phrase."""
     q = _bigrams(query)
     if not q:
         return 0.0
-    doc: set[str] = set()
-    for term in site.search_terms:
-        doc |= _bigrams(term)
-    return len(q & doc) / len(q)
+    doc_grams: set[str] = set()
+    for term in doc.search_terms:
+        doc_grams |= _bigrams(term)
+    return len(q & doc_grams) / len(q)
 
 
-def _title_of(site: Site, world: World) -> str:
+@dataclass(frozen=True)
+class _Doc:
+    """One indexed page: a site's entry, or a user's post on a platform site."""
+
+    site: Site
+    indexed: Site | SitePost
+    url: str
+    path: str
+    note: str
+    rank_key: str
+
+
+def _documents(world: World) -> list[_Doc]:
+    out = []
+    for s in world.sites.values():
+        if s.label != "infrastructure" and s.search_terms:
+            out.append(_Doc(s, s, s.url(), s.entry, s.note, s.host))
+        for p in s.posts:
+            if p.search_terms:
+                url = s.post_url(p)
+                out.append(_Doc(s, p, url, p.path, p.note, url))
+    return out
+
+
+def _title_of(doc: _Doc, world: World) -> str:
+    site = doc.site
     req = SimRequest(
         "GET",
         site.schemes[0],
         site.host,
-        site.entry.split("?")[0],
+        doc.path.split("?")[0],
         {},
         {"user-agent": "Mozilla/5.0 Baiduspider"},
-        raw_query=site.entry.partition("?")[2],
+        raw_query=doc.path.partition("?")[2],
     )
     try:
         _, resp = world.plan(req)
     except Exception:  # noqa: BLE001  (a broken site must not break every search page)
-        return site.note or site.host
+        return doc.note or site.host
     if isinstance(resp, SimResponse) and resp.status == 200 and resp.body:
         text = resp.body[:200_000].decode("utf-8", "replace")
         m = re.search(r"(?is)<title[^>]*>(.*?)</title>", text)
         if m and m.group(1).strip():
             return html.unescape(re.sub(r"\s+", " ", m.group(1)).strip())[:80]
-    return site.note or site.host
+    return doc.note or site.host
 
 
-def _rank(engine: str, host: str) -> str:
-    return hashlib.sha256(f"{engine}|{host}".encode()).hexdigest()
+def _rank(engine: str, key: str) -> str:
+    return hashlib.sha256(f"{engine}|{key}".encode()).hexdigest()
 
 
 PER_PAGE = MAX_RESULTS - 1
@@ -124,27 +149,22 @@ PER_PAGE = MAX_RESULTS - 1
 
 def has_next(world: World, query: str, page: int) -> bool:
     """Whether result page `page + 1` has anything (the page shows a 下一页 link)."""
-    n = sum(
-        1
-        for s in world.sites.values()
-        if s.label != "infrastructure" and s.search_terms and relevance(s, query) >= MIN_RELEVANCE
-    )
+    n = sum(1 for d in _documents(world) if relevance(d.indexed, query) >= MIN_RELEVANCE)
     return n > (page + 1) * PER_PAGE
 
 
 def results(world: World, engine: str, query: str, page: int = 0) -> list[Hit]:
-    """What `engine` lists for `query` on result page `page` (0 first): the world's sites by
-    relevance (ties in the engine's own order) + the engine's own pages on the first page."""
+    """What `engine` lists for `query` on result page `page` (0 first): the world's sites and
+    posts by relevance (ties in the engine's own order) + the engine's own pages on the first
+    page."""
     scored = []
-    for site in world.sites.values():
-        if site.label == "infrastructure" or not site.search_terms:
-            continue
-        score = relevance(site, query)
+    for doc in _documents(world):
+        score = relevance(doc.indexed, query)
         if score >= MIN_RELEVANCE:
-            scored.append((-score, _rank(engine, site.host), site))
+            scored.append((-score, _rank(engine, doc.rank_key), doc))
     scored.sort(key=lambda t: (t[0], t[1]))
     chosen = scored[page * PER_PAGE : (page + 1) * PER_PAGE]
-    hits = [Hit(s.url(), _title_of(s, world), s.note, s.host) for _, _, s in chosen]
+    hits = [Hit(d.url, _title_of(d, world), d.note, d.site.host) for _, _, d in chosen]
     if page:
         return hits
     own = {

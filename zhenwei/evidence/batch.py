@@ -5,6 +5,7 @@ confirmed in a month) as one package per lead plus an index of their hashes."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -113,7 +114,8 @@ def export_batch(
     done = []
     for lead_id in lead_ids:
         host = repo.leads.get(lead_id).lead.host
-        path = out_dir / f"lead-{lead_id}-{host}.zip"
+        # a post's key holds "/" and "?": the file name keeps only what a file system takes
+        path = out_dir / f"lead-{lead_id}-{re.sub(r'[^A-Za-z0-9._-]+', '_', host)[:120]}.zip"
         done.append(
             export_lead(
                 repo,

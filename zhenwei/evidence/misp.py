@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.labels import category_label, verdict_label
+from core.platforms import is_post_key
 from storage.records import LeadDetail
 
 #: event ids are derived from the lead and the export time, so one export has one event
@@ -62,13 +63,14 @@ def build_event(
     event.add_tag("tlp:amber")
     for cat in lead.categories:
         event.add_tag(f'zhenwei:category="{cat}"')
-    domain_ip = MISPObject("domain-ip")
-    domain_ip.add_attribute("domain", value=lead.host)
-    for ip in _ips(detail):
-        domain_ip.add_attribute("ip", value=ip)
-    domain_ip.first_seen = lead.first_seen
-    domain_ip.last_seen = max(lead.last_seen, lead.first_seen)
-    event.add_object(domain_ip)
+    if not is_post_key(lead.host):  # a post's platform domain and addresses are not the seller's
+        domain_ip = MISPObject("domain-ip")
+        domain_ip.add_attribute("domain", value=lead.host)
+        for ip in _ips(detail):
+            domain_ip.add_attribute("ip", value=ip)
+        domain_ip.first_seen = lead.first_seen
+        domain_ip.last_seen = max(lead.last_seen, lead.first_seen)
+        event.add_object(domain_ip)
     urls = sorted({lead.url, *(c.final_url or c.url for c in detail.captures)} - {""})
     for url in urls:
         obj = MISPObject("url")

@@ -11,6 +11,7 @@ from typing import Any
 import stix2
 
 from core.labels import verdict_label
+from core.platforms import is_post_key
 from storage.records import LeadDetail
 
 #: tool identity; a fixed id so bundles from every export name the same producer
@@ -49,7 +50,9 @@ def build_bundle(detail: LeadDetail, *, tool_version: str, created: datetime) ->
         created=datetime(2025, 1, 1, tzinfo=UTC),
         modified=datetime(2025, 1, 1, tzinfo=UTC),
     )
-    domain = stix2.DomainName(value=lead.host)
+    post = is_post_key(lead.host)
+    # a post's observable is its URL: the platform's domain and addresses are not the seller's
+    domain = stix2.URL(value=lead.url) if post else stix2.DomainName(value=lead.host)
     urls = sorted(
         {
             lead.url,
@@ -57,8 +60,8 @@ def build_bundle(detail: LeadDetail, *, tool_version: str, created: datetime) ->
             *(c.final_url for c in detail.captures if c.final_url),
         }
     )
-    url_objs = [stix2.URL(value=u) for u in urls if u]
-    ip_objs = [stix2.IPv4Address(value=ip) for ip in _ipv4s(detail)]
+    url_objs = [stix2.URL(value=u) for u in urls if u and not (post and u == lead.url)]
+    ip_objs = [] if post else [stix2.IPv4Address(value=ip) for ip in _ipv4s(detail)]
     observables: list[Any] = [domain, *url_objs, *ip_objs]
     first = _utc(lead.first_seen)
     last = max(_utc(lead.last_seen), first)
@@ -75,8 +78,10 @@ def build_bundle(detail: LeadDetail, *, tool_version: str, created: datetime) ->
         created_by_ref=identity.id,
         created=created,
         modified=created,
-        name=f"{verdict_label(lead.verdict)}站点 {lead.host}",
-        pattern=f"[domain-name:value = {_quote(lead.host)}]",
+        name=f"{verdict_label(lead.verdict)}{'帖子' if post else '站点'} {lead.host}",
+        pattern=f"[url:value = {_quote(lead.url)}]"
+        if post
+        else f"[domain-name:value = {_quote(lead.host)}]",
         pattern_type="stix",
         valid_from=first,
         indicator_types=["malicious-activity"]

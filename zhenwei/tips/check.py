@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from core.config import Settings
 from core.signals import ScoredPage
 from core.types import Candidate
-from storage.pagedata import host_of
+from storage.pagedata import lead_key
 from storage.records import TipRecord
 from storage.repository import Repository
 from storage.tips import CheckOutcome
@@ -97,7 +97,7 @@ def check_tips(
     for cand, item in zip(unique, items, strict=True):
         page = page_of(item)
         scored = item if isinstance(item, ScoredPage) else None
-        lead = repo.leads.by_host(host_of(cand.url)) if scored is not None else None
+        lead = repo.leads.by_host(lead_key(cand.url)) if scored is not None else None
         by_url[cand.url] = CheckOutcome(
             url=cand.url,
             lead_id=lead.id if lead is not None else None,

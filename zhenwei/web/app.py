@@ -30,6 +30,7 @@ from starlette.templating import Jinja2Templates
 
 from core import labels
 from core.config import ConfigError, Settings
+from core.platforms import platform_label
 from storage.artifacts import ArtifactError, StoreUnavailable
 from storage.audit import RoleError, StatusError, check_transition
 from storage.db import Database
@@ -92,6 +93,7 @@ def _environment() -> jinja2.Environment:
     env.filters["action"] = labels.action_label
     env.filters["artifact"] = labels.artifact_label
     env.filters["host_label"] = labels.host_label
+    env.filters["platform"] = platform_label
     env.filters["label_reason"] = labels.label_reason
     env.filters["pretty"] = lambda v: json.dumps(
         v, ensure_ascii=False, indent=2, sort_keys=True, default=str
