@@ -74,6 +74,7 @@ _OPERATOR = re.compile(r"版权所有|copyright|©|ICP备|ICP证|公网安备", 
 def related_words(text: str, target: TargetProfile) -> tuple[str, ...]:
     words = (
         tuple(target.names_zh)
+        + tuple(target.certificates)  # what people call its certificates (电工证, 焊工证)
         + tuple(target.result_fields)
         + (target.name,)
         + _CERT_WORDS

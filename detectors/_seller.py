@@ -20,6 +20,10 @@ _STRONG_SELLER = (
     "无需考试",
     "不用到场",
     "无需到场",
+    "无需本人到场",
+    "不用本人到场",
+    "本人无需到场",
+    "本人不用到场",
     "免培训",
     "直接拿证",
     "当天拿证",
@@ -37,6 +41,10 @@ _WEAK_SELLER = (
     "可查验真假",
     "随时可查",
     "先拿证后付款",
+    # the issue's seller vocabulary (issue 12): offers a training school may word alike, so weak
+    "代办",
+    "快速拿证",
+    "快速下证",
 )
 _CONTACTS = (
     ("手机", re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")),

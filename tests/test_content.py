@@ -447,3 +447,39 @@ def test_a_government_sites_metadata_names_it_when_its_header_is_an_image():
     assert [
         s for s in run("https://yjt.ah.gov.cn/", without) if "platform-specific" in s.categories
     ]
+
+
+def _post(text: str) -> str:
+    return (
+        '<html><head><meta charset="utf-8"><title>帖子_百度贴吧</title></head><body>'
+        '<div class="top"><a href="/">百度贴吧</a><a href="/login">登录</a></div>'
+        f'<div class="post"><p>{text}</p></div><div class="ft">©2026 Baidu 贴吧协议</div>'
+        "</body></html>"
+    )
+
+
+def test_a_post_offering_a_certificate_by_proxy_with_contacts_is_a_seller():
+    # 代办 and 快速拿证 are the seller vocabulary; 电工证 is one of the profile's certificates
+    signals = run(
+        "https://tieba.baidu.com/p/1",
+        _post("本地高压电工证代办，快速拿证，在家就能拿证。加微信：ks80714x，QQ：589395506"),
+    )
+    seller = [s for s in signals if "seller" in s.categories]
+    assert seller and seller[0].score >= 0.4, [(s.score, s.reason) for s in signals]
+    assert "代办" in seller[0].reason
+    # "无需本人到场" is 无需到场 with the holder named: an offer to skip the exam
+    strong = run(
+        "https://tieba.baidu.com/p/2",
+        _post("电工证速成，无需本人到场，资料齐全即可办理。咨询QQ 2297578313"),
+    )
+    assert top(strong, "seller") >= 0.8
+
+
+def test_a_training_schools_post_with_a_phone_is_no_seller():
+    signals = run(
+        "https://tieba.baidu.com/p/3",
+        _post(
+            "本校常年开设电工证培训班，理论+实操，考试合格由应急管理部门发证。报名电话：0571-86651234"
+        ),
+    )
+    assert top(signals, "seller") < 0.3

@@ -79,7 +79,12 @@ class PostSpec:
 
 def _defang(host: str, rng: random.Random) -> str:
     """How a seller writes a domain a platform would block: 点 for the dot, or as it is."""
-    name, _, tld = host.removeprefix("www.").rpartition(".")
+    # sellers write an IDN as people read it, not as its xn-- A-label
+    plain = ".".join(
+        label.encode("ascii").decode("idna") if label.startswith("xn--") else label
+        for label in host.removeprefix("www.").split(".")
+    )
+    name, _, tld = plain.rpartition(".")
     return rng.choice((f"{name}点{tld}", f"{name}.{tld}", f"{name} . {tld}"))
 
 
@@ -205,7 +210,7 @@ def build(
         while path in paths:
             path = p.path(rng)
         paths.add(path)
-        author = rng.choice(("用户", "吧友", "小", "老")) + vocab.person(rng)[1:]
+        author = rng.choice(("用户", "网友", "小", "老")) + vocab.person(rng)[1:]
         spec = PostSpec(
             p,
             kind,
