@@ -28,8 +28,13 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.handler.BoundedPlaywrightHandler",
 }
 ADDONS = {"crawler.settings.NetworkPathAddon": 0}
-# The egress policy first: no request (nor redirect) reaches a downloader before it passed.
-DOWNLOADER_MIDDLEWARES = {"crawler.egress.EgressMiddleware": 50}
+# Back-pressure first (a download waits while the pipelines are behind; crawler.backpressure),
+# then the egress policy: no request (nor redirect) reaches a downloader before it passed.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.backpressure.ScraperBacklogMiddleware": 40,
+    "crawler.egress.EgressMiddleware": 50,
+}
+ZHENWEI_SCRAPER_BACKLOG = 32  # responses in the scraper before downloads wait (0: off)
 
 # Evidence gathering, not scraping: a counterfeit's robots.txt does not bar us, and asking for it
 # would be one more request that tells the site someone is looking.
