@@ -191,12 +191,15 @@ def _official(host: str) -> bool:
     return site_name(host) in hosts or any(host == d or host.endswith("." + d) for d in domains)
 
 
+def under_common_domain(host: str) -> bool:
+    """`host` is one of COMMON_DOMAINS or a name under one."""
+    return any(host == d or host.endswith("." + d) for d in COMMON_DOMAINS)
+
+
 def common(host: str) -> bool:
     """A platform, a big common domain or an official site: naming it proves nothing."""
     host = host.lower().rstrip(".")
-    if platform_of(host) is not None or _official(host):
-        return True
-    return any(host == d or host.endswith("." + d) for d in COMMON_DOMAINS)
+    return platform_of(host) is not None or _official(host) or under_common_domain(host)
 
 
 def named_sites(text: str, hrefs: Iterable[str] = ()) -> tuple[str, ...]:

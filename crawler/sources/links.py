@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from core.netpath.domains import registrable_domain
-from core.platforms import COMMON_DOMAINS, is_post
+from core.platforms import is_post, under_common_domain
 from core.types import Candidate
 from core.urls import BadUrl, find_urls, normalise_url
 from crawler.sources.base import (
@@ -153,7 +153,7 @@ class LinksSource:
                 continue
             if is_post(found.url):
                 flog.count("platform_posts")  # the seller's own post on a forum or marketplace
-            elif ctx.is_official(found.host) or reg in COMMON_DOMAINS or _under_common(found.host):
+            elif ctx.is_official(found.host) or under_common_domain(found.host):
                 flog.count("common_or_official")
                 continue
             out.append(
@@ -171,7 +171,3 @@ class LinksSource:
 def _registrable(url: str) -> str:
     host = urlsplit(url).hostname or ""
     return registrable_domain(host) if host else ""
-
-
-def _under_common(host: str) -> bool:
-    return any(host == d or host.endswith("." + d) for d in COMMON_DOMAINS)

@@ -70,7 +70,6 @@ BENIGN_KINDS = ("warning", "question", "training", "listing")
 @dataclass(frozen=True)
 class PostSpec:
     platform: Platform
-    kind: str  # seller | warning | question | training | listing
     author: str
     title: str
     text: tuple[str, ...]  # paragraphs, plain text
@@ -213,7 +212,6 @@ def build(
         author = rng.choice(("用户", "网友", "小", "老")) + vocab.person(rng)[1:]
         spec = PostSpec(
             p,
-            kind,
             author,
             text[0],
             text[1:],
