@@ -53,6 +53,7 @@ class FormField:
 class Link:
     href: str  # absolute
     text: str
+    host: str = ""  # of href, lower-case: read once here, compared by every target's checks
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,25 @@ def clean(text: str) -> str:
 
 def squash(text: str) -> str:
     """Text without any whitespace: Chinese copies differ mainly in spacing."""
+    if len(text) <= _SHORT:
+        return _squash_short(text)
+    if len(text) <= MAX_TEXT_CHARS + 200:
+        return _squash_long(text)
+    return _WS.sub("", text)
+
+
+#: every target's checks squash the same page's headings, labels and text in turn, and the
+#: same reference captures for every page: remember them (the long ones few, they are large)
+_SHORT = 200
+
+
+@lru_cache(maxsize=8192)
+def _squash_short(text: str) -> str:
+    return _WS.sub("", text)
+
+
+@lru_cache(maxsize=64)
+def _squash_long(text: str) -> str:
     return _WS.sub("", text)
 
 
@@ -141,12 +161,18 @@ def _walk(root: Any, base_url: str, fallback_text: str, fallback_title: str) -> 
     texts: list[str] = []
     text_len = 0
 
+    # whether each element is (inside) a script, style, head ...: the walk is in document
+    # order, so an element's parent is always known before it
+    skipped: dict[Any, bool] = {}
     for count, el in enumerate(root.iter()):
         if count > _MAX_ELEMENTS:
             break
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        parent = el.getparent()
+        in_skipped = parent is not None and skipped.get(parent, False)
+        skipped[el] = in_skipped or tag in _SKIP_TAGS
         if text_len < MAX_TEXT_CHARS and el.tail and el.tail.strip():
-            if not _inside(el.getparent(), _SKIP_TAGS):
+            if not in_skipped:
                 texts.append(el.tail.strip())
                 text_len += len(el.tail)
         if tag == "script":
@@ -157,7 +183,7 @@ def _walk(root: Any, base_url: str, fallback_text: str, fallback_title: str) -> 
             if sitecode:
                 script_attrs.append(("sitecode", sitecode))
             continue
-        if not tag or _inside(el, _SKIP_TAGS):
+        if not tag or skipped[el]:
             continue
         if tag in _HEADING_TAGS or _HEADER_HINT.search(_attr(el, "class") + " " + _attr(el, "id")):
             text = _own_text(el)
@@ -170,7 +196,11 @@ def _walk(root: Any, base_url: str, fallback_text: str, fallback_title: str) -> 
         elif tag == "a":
             href = _attr(el, "href").strip()
             if href and not href.lower().startswith(("javascript:", "#", "mailto:")):
-                links.append(Link(urljoin(base_url, href), _own_text(el)[:80]))
+                try:
+                    absolute = urljoin(base_url, href)
+                    links.append(Link(absolute, _own_text(el)[:80], host_of(absolute)))
+                except ValueError:  # "http://[::1": a broken href is no link, not a failure
+                    pass
         elif tag in _FIELD_TAGS:
             fields.append(_field(el, base_url))
         if tag in _LABEL_TAGS and len(el) == 0:
@@ -231,15 +261,6 @@ def _tables(root: Any) -> tuple[tuple[tuple[str, ...], ...], ...]:
         if rows:
             out.append(tuple(rows))
     return tuple(out)
-
-
-def _inside(el: Any, tags: set[str]) -> bool:
-    while el is not None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() in tags:
-            return True
-        el = el.getparent()
-    return False
 
 
 def _field(el: Any, base_url: str) -> FormField:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from detectors._dom import Dom, host_of
 
@@ -96,12 +97,30 @@ def text_marks(text: str, extra_site_codes: tuple[str, ...] = ()) -> Marks:
 
 def page_marks(dom: Dom) -> Marks:
     """Marks of a parsed page: text, links, the 找错 widget and the CONAC badge."""
+    # every target's content check asks for the same page's marks in turn
+    last = _last_marks
+    if last is not None and last[0] is dom:
+        return last[1]
+    marks = _page_marks(dom)
+    _remember(dom, marks)
+    return marks
+
+
+_last_marks: tuple[Dom, Marks] | None = None
+
+
+def _remember(dom: Dom, marks: Marks) -> None:
+    global _last_marks
+    _last_marks = (dom, marks)
+
+
+def _page_marks(dom: Dom) -> Marks:
     sitecodes = tuple(v for k, v in dom.script_attrs if k == "sitecode")
     base = text_marks(dom.text, sitecodes)
-    urls = [link.href for link in dom.links] + list(dom.script_srcs)
-    conac = [u for u in urls if host_of(u) in _CONAC_HOSTS]
+    conac = [link.href for link in dom.links if link.host in _CONAC_HOSTS]
+    conac += [u for u in dom.script_srcs if host_of(u) in _CONAC_HOSTS]
     conac += [a for a in dom.image_alts if "党政机关" in a or "事业单位" in a]
-    link_hosts = {host_of(link.href) for link in dom.links}
+    link_hosts = {link.host for link in dom.links}
     return Marks(
         site_codes=base.site_codes,
         bad_site_codes=base.bad_site_codes,
@@ -113,3 +132,10 @@ def page_marks(dom: Dom) -> Marks:
         bad_psb=base.bad_psb,
         psb_linked=bool(link_hosts & set(_PSB_HOSTS)),
     )
+
+
+@lru_cache(maxsize=256)
+def numbers_in(text: str) -> frozenset[str]:
+    """The identifying numbers of a reference capture's text (read once per capture, not once
+    per page scored against it)."""
+    return frozenset(text_marks(text).numbers())

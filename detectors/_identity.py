@@ -10,56 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from core.profiles import TargetProfile
 from core.signals import Reference
-from detectors._dom import Dom, host_of, squash
-
-DEFAULT_FORM_FIELDS = ("证件号码", "姓名", "验证码")
-#: how each query-form field shows itself in placeholders, labels and attribute names
-FIELD_HINTS: dict[str, tuple[str, ...]] = {
-    # first: a type selector lists 身份证 among its options
-    "证件类型": ("证件类型", "证件种类", "idcardtype", "zjlx"),
-    "证件号码": (
-        "证件号码",
-        "证件号",
-        "身份证",
-        "证号",
-        "idcard",
-        "id_card",
-        "idno",
-        "sfz",
-        "zjhm",
-    ),
-    "姓名": ("姓名", "realname", "xingming", "xm"),
-    "验证码": ("验证码", "captcha", "yzm", "vcode", "checkcode", "verifycode"),
-}
-#: labels of a certificate result table; 姓名/证件号码 alone are form labels too
-DEFAULT_RESULT_FIELDS = (
-    "作业类别",
-    "操作项目",
-    "准操项目",
-    "初领日期",
-    "有效期开始日期",
-    "有效期结束日期",
-    "有效期",
-    "应复审日期",
-    "实际复审日期",
-    "签发机关",
-    "发证机关",
-    "证书编号",
-    "资格类型",
-    "单位名称",
-)
-_NOT_RESULT_ONLY = {"姓名", "证件号码", "性别", "身份证号"}
-#: the column of a roster that names each person
-_NAME_COLUMNS = frozenset({"姓名", "持证人", "持证人姓名", "学员姓名", "考生姓名"})
-#: labels every certificate look-up shows (exam authorities, other trades): not this platform's
-GENERIC_RESULT_LABELS = frozenset(
-    {"证书编号", "有效期", "发证机关", "发证日期", "等级", "单位名称", "资格类型", "证书名称"}
-)
+from detectors._dom import Dom, squash
+from detectors._forms import is_result_page, query_semantics, result_labels
 
 #: words of warnings and news stories around a platform's name
 WARNING_WORDS = (
@@ -129,11 +87,22 @@ def is_gov_host(host: str) -> bool:
     return any(host.endswith(s) for s in GOV_SUFFIXES)
 
 
+@lru_cache(maxsize=64)
 def topic_names(target: TargetProfile) -> tuple[str, ...]:
     """Names of the platform's subject long enough to be distinctive (特种作业操作证, not 查询)."""
     return tuple(n for n in (target.name, *target.names_zh) if len(n) >= 5)
 
 
+# A profile is read once per run and every page is checked against it: what is derived from
+# it alone (names without spaces, result labels) is derived once (`lru_cache` per profile).
+
+
+@lru_cache(maxsize=64)
+def _topic_flat(target: TargetProfile) -> tuple[str, ...]:
+    return tuple(squash(n) for n in topic_names(target))
+
+
+@lru_cache(maxsize=64)
 def _identity_names(target: TargetProfile) -> tuple[str, ...]:
     # names_zh entries ("特种作业操作证", "职业技能等级证书查询") are topics a school or another
     # issuer also uses; only the names the platform calls itself identify it.
@@ -182,7 +151,7 @@ def _mentions_target(text: str, target: TargetProfile, names: tuple[str, ...]) -
     return bool(
         _names_target(text, names)
         or (target.owner and squash(target.owner) in flat)
-        or any(squash(n) in flat for n in topic_names(target))
+        or any(n in flat for n in _topic_flat(target))
         or any(w in flat for w in _SERVICE_WORDS)
     )
 
@@ -219,6 +188,17 @@ def other_site_name(dom: Dom, target: TargetProfile, *, whole_title: bool = Fals
     return None
 
 
+@lru_cache(maxsize=8192)
+def _quotes(text: str) -> bool:
+    """Talks about the platform (news, guides); asked of each heading by every target."""
+    return any(word in text for word in _QUOTING)
+
+
+@lru_cache(maxsize=8192)
+def _names_government(text: str) -> bool:
+    return _GOV_PATTERN.search(text) is not None
+
+
 def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: bool) -> Claim:
     """Structural identity claim of one parsed page (see module docstring)."""
     target = reference.target
@@ -236,7 +216,7 @@ def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: b
     )
     for place, texts in spots:
         for text in texts:
-            if host_site is not None or any(word in text for word in _QUOTING):
+            if host_site is not None or _quotes(text):
                 continue
             name = _names_target(text, names)
             if name:
@@ -244,12 +224,9 @@ def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: b
                 matched.append(text[:80])
                 break
         for text in texts:
-            if any(word in text for word in _QUOTING):
+            if _quotes(text):
                 continue
-            m = _GOV_PATTERN.search(text) or (
-                re.search(re.escape(target.owner), text) if target.owner else None
-            )
-            if m:
+            if _names_government(text) or (target.owner and target.owner in text):
                 gov.append(f"{place}“{text[:40]}”")
                 break
     if where:
@@ -258,9 +235,7 @@ def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: b
         gov.append("页脚有政府网站标识")
     official_links = tuple(
         dict.fromkeys(
-            link.href
-            for link in dom.links
-            if host_matches(host_of(link.href), target.official_hosts)
+            link.href for link in dom.links if host_matches(link.host, target.official_hosts)
         )
     )[:10]
     warnings = tuple(w for w in WARNING_WORDS if w in dom.text)
@@ -273,104 +248,6 @@ def claim_of(dom: Dom, reference: Reference, page_host: str, footer_gov_marks: b
         official_links=official_links,
         warning_words=warnings,
     )
-
-
-def query_fields(dom: Dom, target: TargetProfile) -> dict[str, list[str]]:
-    """Query-form fields on THIS page: kind → describing texts (placeholders, labels)."""
-    kinds = dict(FIELD_HINTS)
-    for extra in target.form_fields:
-        kinds.setdefault(extra, (extra,))
-    found: dict[str, list[str]] = {}
-    for field in dom.fields:
-        if field.input_type in ("hidden", "submit", "button", "image", "reset"):
-            continue
-        low = field.describe.lower()
-        for kind, hints in kinds.items():
-            if any(h.lower() in low for h in hints):
-                found.setdefault(kind, []).append(field.describe[:60])
-                break
-    return found
-
-
-def _result_fields(target: TargetProfile) -> tuple[str, ...]:
-    fields = tuple(dict.fromkeys(tuple(target.result_fields) + DEFAULT_RESULT_FIELDS))
-    return tuple(f for f in fields if f not in _NOT_RESULT_ONLY)
-
-
-def _result_label(label: str, fields: tuple[str, ...]) -> str | None:
-    for f in fields:
-        if (
-            label == f
-            or label.startswith((f + "：", f + ":"))
-            or (label.startswith(f) and len(label) <= len(f) + 2)
-        ):
-            return f
-    return None
-
-
-@dataclass(frozen=True)
-class Roster:
-    """A table listing several people's certificates (a 公示 of who passed, a school's
-    graduates): its header row names the result labels as columns."""
-
-    labels: tuple[str, ...]
-    people: int
-
-
-def rosters(dom: Dom, target: TargetProfile) -> tuple[Roster, ...]:
-    """Tables whose header row holds three result labels and a name column, followed by rows
-    of at least two different people. A query result shows one holder's record (label beside
-    value, perhaps several certificates of that one person); a list of people is published."""
-    fields = _result_fields(target)
-    found: list[Roster] = []
-    for rows in dom.tables:
-        for i, row in enumerate(rows):
-            labels = [f for f in (_result_label(c.rstrip("：: "), fields) for c in row) if f]
-            if len(labels) < 3:
-                continue
-            names = [j for j, c in enumerate(row) if c.rstrip("：: ") in _NAME_COLUMNS]
-            if names:
-                people = {r[names[0]] for r in rows[i + 1 :] if len(r) == len(row) and r[names[0]]}
-                if len(people) >= 2:
-                    found.append(Roster(tuple(dict.fromkeys(labels)), len(people)))
-            break  # one header row per table
-    return tuple(found)
-
-
-def result_labels(
-    dom: Dom, target: TargetProfile, found: tuple[Roster, ...] | None = None
-) -> tuple[str, ...]:
-    """Result-table labels shown as labels (short cells) on THIS page, not in prose, and not
-    the column headers of a roster of several people (`rosters`, or `found` when the caller
-    has them already)."""
-    fields = _result_fields(target)
-    seen = [f for f in (_result_label(label, fields) for label in dom.labels) if f]
-    for roster in rosters(dom, target) if found is None else found:
-        for label in roster.labels:
-            if label in seen:
-                seen.remove(label)  # the header cell, once: the same label elsewhere stays
-    return tuple(dict.fromkeys(seen))
-
-
-def is_login_form(dom: Dom) -> bool:
-    """A sign-in form (password field, or account + password wording), not a query form."""
-    for field in dom.fields:
-        if field.input_type == "password":
-            return True
-    texts = " ".join(f.describe.lower() for f in dom.fields)
-    return "密码" in texts or "password" in texts
-
-
-def query_semantics(dom: Dom, target: TargetProfile) -> tuple[str, ...]:
-    """The platform's query fields on THIS page, when the form means a certificate query:
-    an ID/certificate number with the holder's name and/or the document type (a captcha
-    alone is any login's). Empty for sign-in forms and anything less."""
-    if is_login_form(dom):
-        return ()
-    fields = query_fields(dom, target)
-    if "证件号码" not in fields or not ({"姓名", "证件类型"} & set(fields)):
-        return ()
-    return tuple(k for k in ("证件类型", "证件号码", "姓名", "验证码") if k in fields)
 
 
 def imitation_evidence(dom: Dom, reference: Reference, host: str, claim: Claim) -> tuple[str, ...]:
@@ -386,8 +263,3 @@ def imitation_evidence(dom: Dom, reference: Reference, host: str, claim: Claim) 
     if is_result_page(labels):
         evidence.append(f"含查询结果表（{'、'.join(labels[:4])}）")
     return tuple(evidence)
-
-
-def is_result_page(labels: tuple[str, ...]) -> bool:
-    """Three result labels, two of them the platform's own (not any look-up's)."""
-    return len(labels) >= 3 and sum(1 for x in labels if x not in GENERIC_RESULT_LABELS) >= 2

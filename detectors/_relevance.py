@@ -12,10 +12,11 @@ source fetches it every night.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from core.profiles import TargetProfile
 from core.types import Page
-from detectors._dom import Dom, host_of, squash
+from detectors._dom import Dom, squash
 from detectors._seller import SELLER_WORDS
 
 #: words of certificates, their checks and their trade
@@ -72,6 +73,13 @@ _OPERATOR = re.compile(r"版权所有|copyright|©|ICP备|ICP证|公网安备", 
 
 
 def related_words(text: str, target: TargetProfile) -> tuple[str, ...]:
+    flat = squash(text)
+    return tuple(dict.fromkeys(w for w, squashed in _words(target) if squashed in flat))
+
+
+@lru_cache(maxsize=64)
+def _words(target: TargetProfile) -> tuple[tuple[str, str], ...]:
+    """(word, word without spaces): derived once per profile, read for every page."""
     words = (
         tuple(target.names_zh)
         + tuple(target.certificates)  # what people call its certificates (电工证, 焊工证)
@@ -80,8 +88,7 @@ def related_words(text: str, target: TargetProfile) -> tuple[str, ...]:
         + _CERT_WORDS
         + SELLER_WORDS
     )
-    flat = squash(text)
-    return tuple(dict.fromkeys(w for w in words if w and squash(w) in flat))
+    return tuple((w, squash(w)) for w in words if w)
 
 
 def unrelated_live(page: Page, dom: Dom, target: TargetProfile) -> int:
@@ -91,7 +98,7 @@ def unrelated_live(page: Page, dom: Dom, target: TargetProfile) -> int:
     text = dom.text or page.visible_text
     flat = squash(text)
     host = page.host
-    own_links = {link.href for link in dom.links if host_of(link.href) == host}
+    own_links = {link.href for link in dom.links if link.host == host}
     small = len(flat) < MIN_LIVE_CHARS or (
         len(flat) < RICH_CHARS and len(own_links) < MIN_OWN_LINKS
     )

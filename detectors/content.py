@@ -16,19 +16,21 @@ from rapidfuzz import fuzz
 from core.signals import PLATFORM_SPECIFIC, UNRELATED_CONTENT, Lookups, Reference, Signal
 from core.types import Page
 from detectors._dom import Dom, host_of, parse, squash
-from detectors._footer import Marks, page_marks, text_marks
-from detectors._identity import (
-    Claim,
-    claim_of,
-    host_matches,
-    is_gov_host,
+from detectors._footer import Marks, numbers_in, page_marks
+from detectors._forms import (
     is_login_form,
-    is_official_host,
     is_result_page,
     query_fields,
     query_semantics,
     result_labels,
     rosters,
+)
+from detectors._identity import (
+    Claim,
+    claim_of,
+    host_matches,
+    is_gov_host,
+    is_official_host,
     topic_names,
 )
 from detectors._relevance import unrelated_live
@@ -276,7 +278,7 @@ class ContentDetector:
             issues.append((0.85, f"非政府域名{ctx.host}展示党政机关/事业单位网站标识（CONAC）"))
         ref_numbers: set[str] = set()
         for cap in ctx.reference.captures:
-            ref_numbers |= text_marks(cap.visible_text).numbers()
+            ref_numbers |= numbers_in(cap.visible_text)
         copied = sorted(marks.numbers() & ref_numbers)
         if copied:
             issues.append(

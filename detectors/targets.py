@@ -7,7 +7,7 @@ captures and the lookups (the application reads them from disk and the database)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.profiles import TargetProfile
 from core.signals import Lookups, ReferenceCapture, ScoredPage
@@ -68,3 +68,31 @@ def build_analyzer(
             )
         )
     return TargetsAnalyzer(analyzers)
+
+
+@dataclass(frozen=True)
+class AnalyzerRecipe:
+    """What `build_analyzer` reads (profiles, allowlist, stored captures), read once.
+
+    Picklable: the cheap stage's scoring worker builds the very analyzer of the run from it,
+    without a database of its own to open (nor its modules to import), and one read serves the
+    run's full, triage and worker analyzers alike."""
+
+    profiles: tuple[TargetProfile, ...]
+    allowlist: tuple[str, ...] = ()
+    #: (target key, its stored captures) for each profile
+    references: tuple[tuple[str, tuple[ReferenceCapture, ...]], ...] = ()
+    lookups: Lookups = field(default_factory=Lookups)
+    strict: bool = False
+    triage: bool = False
+
+    def __call__(self) -> TargetsAnalyzer:
+        stored = dict(self.references)
+        return build_analyzer(
+            self.profiles,
+            allowlist=self.allowlist,
+            stored_references=lambda key: stored.get(key, ()),
+            lookups=self.lookups,
+            strict=self.strict,
+            triage=self.triage,
+        )

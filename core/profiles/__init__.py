@@ -59,6 +59,11 @@ class TargetProfile:
     #: that many issuers run (职业技能等级证书查询) is a topic, listed in names_zh, never here.
     own_names: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:
+        # detectors cache what they derive per profile and ask for it on every page: hashing
+        # every field each time cost more than the lookup saves (equal profiles: equal keys)
+        return hash((self.key, self.name))
+
 
 @dataclass(frozen=True)
 class AllowlistEntry:
