@@ -35,9 +35,16 @@ class Users(sql.Store):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
         self._hasher = PasswordHasher()
-        # Unknown names are checked against this, so they cost what a known name costs and
-        # the answer's timing does not tell which names exist.
-        self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+        self._dummy_hash: str | None = None
+
+    @property
+    def _dummy(self) -> str:
+        """Unknown names are checked against this, so they cost what a known name costs and
+        the answer's timing does not tell which names exist. Made at the first sign-in, not
+        with every Repository (an argon2 hash costs ~0.15 s of CPU: a crawl signs nobody in)."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy_hash
 
     def add(self, name: str, role: str, password: str) -> UserRecord:
         if role not in ROLES:
@@ -59,9 +66,10 @@ class Users(sql.Store):
 
     def verify(self, name: str, password: str) -> str | None:
         """The user's role when the password is right, else None."""
+        dummy = self._dummy  # made before the look-up: a first sign-in costs the same either way
         with self.db.session() as s:
             row = s.scalars(select(User).where(User.name == name)).one_or_none()
-            stored_hash, role = (row.password_hash, row.role) if row else (self._dummy, None)
+            stored_hash, role = (row.password_hash, row.role) if row else (dummy, None)
         try:
             self._hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
