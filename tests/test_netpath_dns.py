@@ -184,3 +184,65 @@ def test_the_egress_policy_judges_ipv6_answers_too():
         policy.check_url("http://v6public.example/", resolver)  # public: passes
         assert asyncio.run(resolver.aaddresses("v6public.example")) == ("2001:4860:4860::8888",)
     assert ("v6only.example", "AAAA") in zone.queries
+
+
+# -- the asyncio address queries (c-ares) ---------------------------------------------------
+def test_async_queries_tell_absent_from_unknown(zone):
+    """NXDOMAIN is a "no", a name without A records exists, a failing or silent server is
+    "unknown": the permutation source and the egress check depend on the difference."""
+
+    async def ask(resolver: Resolver):
+        return await asyncio.gather(
+            resolver.aexists("nothing-here.example.org"),
+            resolver.aexists("noa.example.com"),
+            resolver.aresolve("noa.example.com"),
+            resolver.aexists("www.cx-mem-gov.cn"),
+            resolver.aresolve("www.cx-mem-gov.cn"),  # through its CNAME
+        )
+
+    with dns_server(zone) as port:
+        assert asyncio.run(ask(Resolver(settings_for(port)))) == [
+            False,
+            True,
+            (),
+            True,
+            ("47.242.10.21",),
+        ]
+    zone.servfail = True
+    with dns_server(zone) as port:
+        resolver = Resolver(settings_for(port), timeout=0.5, tries=1)
+        assert asyncio.run(resolver.aexists("cx-mem-gov.cn")) is None
+        assert asyncio.run(resolver.aaddresses("cx-mem-gov.cn")) == ()
+    with silent_udp() as port:
+        resolver = Resolver(settings_for(port), timeout=0.3, tries=1)
+        assert asyncio.run(resolver.aexists("cx-mem-gov.cn")) is None
+
+
+def test_async_queries_fail_over_and_survive_a_new_event_loop(zone):
+    with silent_udp() as dead, dns_server(zone) as port:
+        resolver = Resolver(settings_for(dead, port), timeout=0.3, tries=2)
+        # one resolver, two event loops one after the other (each gets its own channel)
+        assert asyncio.run(resolver.aresolve("cx-mem-gov.cn")) == ("47.242.10.21",)
+        assert asyncio.run(resolver.aresolve("cx.mem.gov.cn")) == ("1.2.3.4",)
+    assert ("cx.mem.gov.cn", "A") in zone.queries
+
+
+def test_c_ares_gets_explicit_servers_and_the_test_guard_checks_them():
+    """c-ares sends from C, below the Python socket guard: the guard checks the servers a
+    channel is given, and refuses a channel left to read /etc/resolv.conf."""
+    import pycares
+    from sitecustomize import NetworkGuardError
+
+    from core.netpath.cares import CaresResolver, server_spec
+
+    assert server_spec("2001:db8::1", 53) == "[2001:db8::1]:53"
+    assert server_spec("192.0.2.1", 5353) == "192.0.2.1:5353"
+    with pytest.raises(ValueError):
+        CaresResolver([], timeout=1, tries=1)
+    with pytest.raises(NetworkGuardError):
+        pycares.Channel(servers=["192.0.2.1:53"])
+    with pytest.raises(NetworkGuardError):
+        pycares.Channel()
+    channel = pycares.Channel(servers=["127.0.0.1:53"])
+    with pytest.raises(NetworkGuardError):
+        channel.servers = ["[2001:db8::1]:53"]

@@ -19,6 +19,7 @@ import dns.rdatatype
 import dns.resolver
 
 from core.config import Settings
+from core.netpath.cares import FAILED, NODATA, NXDOMAIN, Answer, CaresResolver
 from core.netpath.domains import is_ip, registrable_domain, to_ascii
 from core.types import DnsFacts
 
@@ -155,6 +156,22 @@ def _ip_facts(host: str) -> DnsFacts:
     )
 
 
+def _cares_twin(
+    resolver: dns.resolver.BaseResolver, timeout: float, tries: int
+) -> CaresResolver | None:
+    """c-ares pointed at the very servers of `resolver` (given, or read from /etc/resolv.conf);
+    None when one of them is not plain DNS (DoH, DoT): dnspython alone speaks those."""
+    servers: list[tuple[str, int]] = []
+    for ns in resolver.nameservers:
+        if isinstance(ns, str):
+            servers.append((ns, resolver.port))
+        elif isinstance(ns, dns.nameserver.Do53Nameserver):
+            servers.append((ns.address, ns.port))
+        else:
+            return None
+    return CaresResolver(servers, timeout=timeout, tries=tries) if servers else None
+
+
 class Resolver:
     """dnspython resolvers (sync and async) pointed at settings.dns_servers.
 
@@ -168,6 +185,9 @@ class Resolver:
         _configure(self._sync, settings, timeout, tries)
         self._async = dns.asyncresolver.Resolver(configure=configure)
         _configure(self._async, settings, timeout, tries)
+        # the asyncio address queries (egress checks, discovery) go through c-ares, to the
+        # very servers dnspython was given or read from /etc/resolv.conf
+        self._cares = _cares_twin(self._async, timeout, tries)
 
     # -- synchronous -------------------------------------------------------------------
     def _query(self, qname: str, rdtype: str) -> _Result:
@@ -257,32 +277,38 @@ class Resolver:
         )
         return _facts(host, domain, results)
 
+    async def _aaddress_query(self, host: str, rdtype: str) -> Answer:
+        if self._cares is not None:
+            answer = await self._cares.query(host, rdtype)
+            if answer.outcome is not None:
+                logger.debug("DNS %s %s: %s %s", host, rdtype, answer.outcome, answer.error)
+            return answer
+        found, exc = await self._aquery(host, rdtype)
+        if found is not None:
+            return Answer(_outcome(host, rdtype, found, None)[0], None)
+        return Answer((), NXDOMAIN if isinstance(exc, dns.resolver.NXDOMAIN) else FAILED)
+
     async def aresolve(self, host: str) -> tuple[str, ...]:
         host = to_ascii(host)
         if is_ip(host):
             return (host,) if ":" not in host else ()
-        answer, exc = await self._aquery(host, "A")
-        if answer is None:
-            return ()
-        return _outcome(host, "A", answer, exc)[0]
+        return (await self._aaddress_query(host, "A")).addresses
 
     async def aaddresses(self, host: str) -> tuple[str, ...]:
         """The asyncio twin of `addresses`."""
         host = to_ascii(host)
         if is_ip(host):
             return (host,)
-        results = await asyncio.gather(self._aquery(host, "A"), self._aquery(host, "AAAA"))
-        found: list[str] = []
-        for rdtype, (answer, exc) in zip(("A", "AAAA"), results, strict=True):
-            if answer is not None:
-                found.extend(_outcome(host, rdtype, answer, exc)[0])
-        return tuple(dict.fromkeys(found))
+        answers = await asyncio.gather(
+            self._aaddress_query(host, "A"), self._aaddress_query(host, "AAAA")
+        )
+        return tuple(dict.fromkeys(a for answer in answers for a in answer.addresses))
 
     async def aexists(self, host: str) -> bool | None:
         host = to_ascii(host)
         if is_ip(host):
             return True
-        answer, exc = await self._aquery(host, "A")
-        if answer is not None:
+        outcome = (await self._aaddress_query(host, "A")).outcome
+        if outcome is None or outcome == NODATA:
             return True
-        return False if isinstance(exc, dns.resolver.NXDOMAIN) else None
+        return False if outcome == NXDOMAIN else None
