@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,23 +84,23 @@ def _zhenwei(
     from crawler.context import RunContext
     from crawler.runner import RunOptions, run
     from pipelines import chain
-    from zhenwei.analysis import analyzer_from_database
+    from zhenwei.analysis import recipe_from_database
 
     settings = Settings.from_env()
     now = datetime.now(UTC)
     cheap = mode in ("cheap", "cheap-before")
     # "feed": triaged like any discovered candidate; "seeds": always rendered
     cands = [Candidate(u, "feed" if cheap else "seeds", now) for u in urls]
+    recipe = recipe_from_database(settings)  # as zhenwei.crawljob does
+    triage = replace(recipe, triage=True)
     pool = None
     if "worker" not in set(filter(None, os.environ.get("ZW_BENCH_ABLATE", "").split(","))):
-        from functools import partial
-
         from pipelines.scorepool import ScoringPool
 
-        pool = ScoringPool(partial(analyzer_from_database, settings, triage=True))
+        pool = ScoringPool(triage)
     context = RunContext(
-        scorer=analyzer_from_database(settings),
-        triage_scorer=analyzer_from_database(settings, triage=True),
+        scorer=recipe(),
+        triage_scorer=triage(),
         triage_pool=pool,
         triage_threshold=10**9 if cheap else 15,
     )

@@ -139,3 +139,42 @@ def test_pages_waiting_behind_a_stuck_one_all_come_back(monkeypatch: pytest.Monk
         assert asyncio.run(many()) == [None] * 6
     finally:
         pool.close()
+
+
+def _modules_and_verdict(page: Page) -> tuple[list[str], str]:
+    import sys
+
+    from pipelines import scorepool
+
+    assert scorepool._scorer is not None
+    loaded = sorted(m for m in ("sqlalchemy", "alembic", "storage") if m in sys.modules)
+    return loaded, scorepool._scorer.analyze(page).verdict
+
+
+def test_the_run_recipe_builds_the_same_analyzer_in_a_worker_without_a_database(
+    tmp_path, monkeypatch
+) -> None:
+    """crawljob reads profiles, labels and references once (AnalyzerRecipe) and the worker
+    builds from that: the same judgement, and no database modules in the worker."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from dataclasses import replace
+
+    from core.config import Settings
+    from pipelines import scorepool
+    from zhenwei.analysis import analyzer_from_database, recipe_from_database
+
+    monkeypatch.setenv("ZHENWEI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ZHENWEI_DATABASE_URL", raising=False)
+    settings = Settings.from_env()
+    recipe = replace(recipe_from_database(settings), triage=True)
+    page = _page()
+    here = analyzer_from_database(settings, triage=True).analyze(page)
+    assert recipe().analyze(page).signals == here.signals
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        1, mp_context=context, initializer=scorepool._init, initargs=(recipe,)
+    ) as pool:
+        loaded, verdict = pool.submit(_modules_and_verdict, page).result(timeout=120)
+    assert verdict == here.verdict == "counterfeit"
+    assert loaded == []

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from core.config import Settings
 from core.profiles import load_allowlist, load_profiles
 from core.signals import Lookups, ScoredPage, Signal
-from detectors.targets import TargetsAnalyzer, build_analyzer
+from detectors.targets import AnalyzerRecipe, TargetsAnalyzer
 from storage.hostlabels import LabelIndex, LabelRecord
 from storage.pagedata import host_of
 
@@ -96,15 +96,23 @@ def analyzer_from_database(
     With `labels` (the default), hosts an admin labelled official join the allowlist the
     detectors measure against; `zhenwei evaluate` turns that off, so an evaluation measures
     the detectors alone."""
+    return recipe_from_database(settings, strict=strict, triage=triage, labels=labels)()
+
+
+def recipe_from_database(
+    settings: Settings, *, strict: bool = False, triage: bool = False, labels: bool = True
+) -> AnalyzerRecipe:
+    """What `analyzer_from_database` builds from, read once (see AnalyzerRecipe)."""
     from storage.db import Database
     from storage.repository import Repository
 
     repo = Repository(Database.from_settings(settings))
     official = repo.labels.index().names("official") if labels else ()
-    return build_analyzer(
-        load_profiles(),
+    profiles = tuple(load_profiles())
+    return AnalyzerRecipe(
+        profiles=profiles,
         allowlist=(*load_allowlist(), *official),
-        stored_references=repo.references.list,
+        references=tuple((p.key, tuple(repo.references.list(p.key))) for p in profiles),
         lookups=_offline_lookups(),
         strict=strict,
         triage=triage,

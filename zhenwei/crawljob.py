@@ -18,7 +18,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -300,12 +300,14 @@ class CrawlJob:
         from crawler.runner import RunOptions, run
         from pipelines import chain
         from pipelines.storage import RepositoryStore
-        from zhenwei.analysis import analyzer_from_database, labels_from_database
+        from zhenwei.analysis import labels_from_database, recipe_from_database
 
-        pool = self._score_worker(analyzer_from_database)
+        recipe = recipe_from_database(self.settings)  # one read for the three analyzers
+        triage = replace(recipe, triage=True)
+        pool = self._score_worker(triage)
         context = RunContext(
-            scorer=analyzer_from_database(self.settings),
-            triage_scorer=analyzer_from_database(self.settings, triage=True),
+            scorer=recipe(),
+            triage_scorer=triage(),
             triage_pool=pool,
             labels=labels_from_database(self.settings),
             triage_threshold=self.options.triage_threshold,
@@ -346,12 +348,12 @@ class CrawlJob:
             raise CrawlError("抓取未能启动或异常终止（详见日志）")
         return result
 
-    def _score_worker(self, factory: Callable[..., Any]) -> ScoringPool | None:
+    def _score_worker(self, recipe: Callable[[], Any]) -> ScoringPool | None:
         """The cheap stage's second core: a worker with the same triage scorer, when there is
         a second core to give it."""
         if not self.options.score_worker or (os.cpu_count() or 1) < 2:
             return None
-        return ScoringPool(functools.partial(factory, self.settings, triage=True))
+        return ScoringPool(recipe)
 
 
 class CrawlError(RuntimeError):
