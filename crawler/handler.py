@@ -1,15 +1,21 @@
-"""scrapy-playwright's download handler, bounded in time as a whole.
+"""scrapy-playwright's download handler, bounded in time as a whole and started lazily.
 
 After the navigation, scrapy-playwright reads the page's DOM with no time limit; a page whose
 script never yields (`for (;;) {}`) would hold that read, and the whole run, forever. Here the
 entire browser download gets the request's deadline; past it the download fails as a time-out
 and the spider's errback closes the page.
+
+scrapy-playwright starts its Playwright driver and Chromium (the startup contexts) when the
+engine starts; here they start with the first request that needs the browser, so a crawl that
+renders nothing (a cheap stage that escalated nothing, a `check` of plain pages) never pays
+for them (about 1 s of CPU and 125-250 MiB).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -22,6 +28,7 @@ from core.netpath.browser import egress_proxy_option
 from core.netpath.egressproxy import EgressProxy
 from crawler import watchdog
 from crawler.spider_config import DEFAULT_DEADLINE
+from crawler.tlscontext import SharedContextPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +75,8 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         self._pool.cachedConnectionTimeout = crawler.settings.getfloat(
             "ZHENWEI_IDLE_CONNECTION_SECONDS", IDLE_CONNECTION_SECONDS
         )
+        # one OpenSSL context for all TLS connections, not one each (crawler.tlscontext)
+        self._contextFactory = SharedContextPolicy(self._contextFactory)  # type: ignore[has-type]
         mib = 1024 * 1024
         limit = crawler.settings.getint("ZHENWEI_RENDERER_MAX_MB", DEFAULT_RENDERER_MAX_MB)
         pages = crawler.settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
@@ -78,8 +87,11 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
         spin = crawler.settings.getfloat(
             "ZHENWEI_RENDERER_SPIN_SECONDS", max(DEFAULT_SPIN_SECONDS, 1.5 * deadline)
         )
-        self._watchdog = watchdog.acquire(limit * mib, total * mib, spin) if limit > 0 else None
+        self._watchdog_limits = (limit * mib, total * mib, spin) if limit > 0 else None
+        self._watchdog: watchdog.RendererWatchdog | None = None
         self._closed = False
+        self._launched = False
+        self._launch_lock = asyncio.Lock()
         self._egress: EgressProxy | None = None
         if crawler.settings.getbool("ZHENWEI_EGRESS_PROXY", True):
             # Chromium's every connection passes the egress policy (core.netpath.egressproxy);
@@ -87,6 +99,52 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
             zw = getattr(crawler.spider, "zw", None) if crawler.spider is not None else None
             self._egress = EgressProxy(zw if isinstance(zw, Settings) else Settings.from_env())
             self.config.launch_options["proxy"] = egress_proxy_option(self._egress.start())
+
+    async def _launch(self) -> None:
+        """Nothing at engine start (scrapy-playwright's launch): see `_ensure_launched`."""
+
+    async def _ensure_launched(self) -> None:
+        """Starts the driver, the renderer watchdog and the startup contexts, once: concurrent
+        first requests wait for the one launch. A driver that fails to start fails the request
+        (the next one tries again). Startup contexts that fail (Chromium did not launch) are
+        only logged, as at engine start: each page then creates its context on demand."""
+        async with self._launch_lock:
+            if self._launched:
+                return
+            if self._closed:
+                raise RuntimeError("the browser handler is closed")
+            provider = self.browser_provider_cls(self.config)
+            try:
+                await provider.start()
+            except BaseException:
+                await _quietly(provider.close(), "closing the driver that failed to start")
+                raise
+            self.browser_provider = provider
+            self._launched = True
+            if self._watchdog_limits is not None:
+                self._watchdog = watchdog.acquire(*self._watchdog_limits)
+            try:
+                await self._start_contexts()
+            except Exception as exc:  # noqa: BLE001 - retried by the pages themselves
+                logger.error("browser startup contexts failed: %r", exc)
+
+    async def _start_contexts(self) -> None:
+        """scrapy-playwright's startup contexts (PLAYWRIGHT_CONTEXTS), as its `_launch` does."""
+        if not self.config.startup_context_kwargs:
+            return
+        await asyncio.gather(
+            *(
+                self._create_browser_context(name=name, context_kwargs=kwargs)
+                for name, kwargs in self.config.startup_context_kwargs.items()
+            )
+        )
+        self._set_stats_max_concurrent_context_count()
+        self.stats.set_value("playwright/page_count", self._get_total_page_count())
+
+    async def _close(self) -> None:
+        # After a launch under way (it ends, or fails), never during it; none starts after.
+        async with self._launch_lock:
+            await super()._close()
 
     async def close(self) -> None:
         if self._closed:  # closed once per scheme it serves
@@ -117,14 +175,14 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
     async def _stop_driver(self) -> None:
         """Lets Playwright's client notice its dead driver (bounded: it only reads EOF)."""
         provider = getattr(self, "browser_provider", None)
-        if provider is None:
-            return
-        try:
-            await asyncio.wait_for(provider.close(), 10)
-        except Exception as exc:  # noqa: BLE001 - the driver is dead; only its ending is left
-            logger.debug("stopping the killed driver: %r", exc)
+        if provider is not None:  # none when no request ever needed the browser
+            await _quietly(provider.close(), "stopping the killed driver")
 
     async def download_request(self, request: Request) -> Response:
+        if request.meta.get("playwright"):
+            # outside the page's deadline, as the launch at engine start was; a failure fails
+            # this request (the spider's errback makes it a typed failure)
+            await self._maybe_future_from_coro(self._ensure_launched())
         download = super().download_request(request)
         seconds = request.meta.get(DEADLINE_META_KEY)
         if not request.meta.get("playwright") or not seconds:
@@ -137,3 +195,11 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore
                 f"browser download of {request.url} took longer than {float(seconds):.0f} s"
             ) from None
         return response
+
+
+async def _quietly(closing: Awaitable[None], what: str) -> None:
+    """Awaits a driver's ending, bounded (it only reads EOF); its errors are only logged."""
+    try:
+        await asyncio.wait_for(closing, 10)
+    except Exception as exc:  # noqa: BLE001 - the driver is dead or never started
+        logger.debug("%s: %r", what, exc)
