@@ -12,6 +12,7 @@ and runs on the loop's own selector: no thread of its own, no callbacks across t
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,8 @@ def server_spec(host: str, port: int) -> str:
 
 
 class CaresResolver:
-    """One c-ares channel per event loop (tests run several loops one after the other)."""
+    """c-ares to the given servers, one channel per event loop (tests run several loops one
+    after the other; the egress proxy for Chromium runs its own)."""
 
     def __init__(self, servers: Sequence[tuple[str, int]], *, timeout: float, tries: int) -> None:
         if not servers:
@@ -50,26 +52,51 @@ class CaresResolver:
         self._servers = [server_spec(host, port) for host, port in servers]
         self._timeout = timeout
         self._tries = tries
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._channel: pycares.Channel | None = None
-        self._fds: dict[int, tuple[bool, bool]] = {}
-        self._timer: asyncio.TimerHandle | None = None
+        self._channels: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopChannel] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def query(self, name: str, rdtype: str) -> Answer:
         loop = asyncio.get_running_loop()
-        try:
-            channel = self._channel_for(loop)
-        except (pycares.AresError, OSError) as exc:  # servers it cannot use: every query fails
-            return Answer((), FAILED, f"c-ares: {exc}")
+        channel = self._channels.get(loop)
+        if channel is None:
+            try:
+                channel = _LoopChannel(loop, self._servers, self._timeout, self._tries)
+            except (pycares.AresError, OSError) as exc:  # servers it cannot use
+                return Answer((), FAILED, f"c-ares: {exc}")
+            self._channels[loop] = channel
+        return await channel.query(name, rdtype)
+
+
+class _LoopChannel:
+    """One pycares channel on one loop's selector; its sockets' states come from c-ares."""
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, servers: list[str], timeout: float, tries: int
+    ) -> None:
+        self._loop = loop
+        self._timeout = timeout
+        self._fds: dict[int, tuple[bool, bool]] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._channel = pycares.Channel(
+            servers=servers,
+            timeout=timeout,
+            tries=tries,
+            flags=pycares.ARES_FLAG_NOSEARCH | pycares.ARES_FLAG_NO_DFLT_SVR,
+            sock_state_cb=self._sock_state,
+        )
+
+    async def query(self, name: str, rdtype: str) -> Answer:
+        loop = self._loop
         future: asyncio.Future[tuple[object, int | None]] = loop.create_future()
 
         def done(result: object, error: int | None) -> None:
-            # a channel closed with its loop cancels its queries: nobody waits for those
+            # a channel ended with its loop cancels its queries: nobody waits for those
             if not future.done() and not loop.is_closed():
                 future.set_result((result, error))
 
         try:
-            channel.query(name, _TYPES[rdtype], callback=done)
+            self._channel.query(name, _TYPES[rdtype], callback=done)
         except pycares.AresError as exc:  # a name c-ares cannot even send (too long a label)
             return Answer((), FAILED, str(exc))
         self._arm()
@@ -82,22 +109,9 @@ class CaresResolver:
         found = tuple(dict.fromkeys(r.data.addr for r in records if r.type == wanted))
         return Answer(found, None)
 
-    def _channel_for(self, loop: asyncio.AbstractEventLoop) -> pycares.Channel:
-        if self._channel is None or self._loop is not loop:
-            self._close()
-            self._loop = loop
-            self._channel = pycares.Channel(
-                servers=self._servers,
-                timeout=self._timeout,
-                tries=self._tries,
-                flags=pycares.ARES_FLAG_NOSEARCH | pycares.ARES_FLAG_NO_DFLT_SVR,
-                sock_state_cb=self._sock_state,
-            )
-        return self._channel
-
     def _sock_state(self, fd: int, readable: bool, writable: bool) -> None:
-        loop, channel = self._loop, self._channel
-        if loop is None or channel is None:
+        loop = self._loop
+        if loop.is_closed():
             return
         was_readable, was_writable = self._fds.pop(fd, (False, False))
         if was_readable:
@@ -105,37 +119,19 @@ class CaresResolver:
         if was_writable:
             loop.remove_writer(fd)
         if readable:
-            loop.add_reader(fd, channel.process_fd, fd, pycares.ARES_SOCKET_BAD)
+            loop.add_reader(fd, self._channel.process_fd, fd, pycares.ARES_SOCKET_BAD)
         if writable:
-            loop.add_writer(fd, channel.process_fd, pycares.ARES_SOCKET_BAD, fd)
+            loop.add_writer(fd, self._channel.process_fd, pycares.ARES_SOCKET_BAD, fd)
         if readable or writable:
             self._fds[fd] = (readable, writable)
 
     def _arm(self) -> None:
         """c-ares' time-outs and retries run when it is called: every second while it waits."""
-        if self._timer is None and self._loop is not None:
+        if self._timer is None and not self._loop.is_closed():
             self._timer = self._loop.call_later(min(self._timeout, 1.0), self._tick)
 
     def _tick(self) -> None:
         self._timer = None
-        if self._channel is None:
-            return
         self._channel.process_fd(pycares.ARES_SOCKET_BAD, pycares.ARES_SOCKET_BAD)
         if self._fds:
             self._arm()
-
-    def _close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._loop is not None and not self._loop.is_closed():
-            for fd, (readable, writable) in self._fds.items():
-                if readable:
-                    self._loop.remove_reader(fd)
-                if writable:
-                    self._loop.remove_writer(fd)
-        self._fds.clear()
-        if self._channel is not None:
-            self._channel.cancel()
-            self._channel.close()
-            self._channel = None
