@@ -92,22 +92,18 @@ def squash(text: str) -> str:
         return _squash_short(text)
     if len(text) <= MAX_TEXT_CHARS + 200:
         return _squash_long(text)
+    return _squash(text)
+
+
+def _squash(text: str) -> str:
     return _WS.sub("", text)
 
 
 #: every target's checks squash the same page's headings, labels and text in turn, and the
 #: same reference captures for every page: remember them (the long ones few, they are large)
 _SHORT = 200
-
-
-@lru_cache(maxsize=8192)
-def _squash_short(text: str) -> str:
-    return _WS.sub("", text)
-
-
-@lru_cache(maxsize=64)
-def _squash_long(text: str) -> str:
-    return _WS.sub("", text)
+_squash_short = lru_cache(maxsize=8192)(_squash)
+_squash_long = lru_cache(maxsize=64)(_squash)
 
 
 def _attr(el: Any, name: str) -> str:

@@ -95,23 +95,16 @@ def text_marks(text: str, extra_site_codes: tuple[str, ...] = ()) -> Marks:
     )
 
 
-def page_marks(dom: Dom) -> Marks:
-    """Marks of a parsed page: text, links, the 找错 widget and the CONAC badge."""
-    # every target's content check asks for the same page's marks in turn
-    last = _last_marks
-    if last is not None and last[0] is dom:
-        return last[1]
-    marks = _page_marks(dom)
-    _remember(dom, marks)
-    return marks
-
-
+#: the last page read: every target's content check asks for the same page's marks in turn
 _last_marks: tuple[Dom, Marks] | None = None
 
 
-def _remember(dom: Dom, marks: Marks) -> None:
+def page_marks(dom: Dom) -> Marks:
+    """Marks of a parsed page: text, links, the 找错 widget and the CONAC badge."""
     global _last_marks
-    _last_marks = (dom, marks)
+    if _last_marks is None or _last_marks[0] is not dom:
+        _last_marks = (dom, _page_marks(dom))
+    return _last_marks[1]
 
 
 def _page_marks(dom: Dom) -> Marks:
